@@ -1,0 +1,12 @@
+from django.db import migrations
+
+from classification.titles import ensure_titles
+
+
+def forwards(apps, schema_editor):
+    ensure_titles(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("classification", "0001_initial")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,0 +1,11 @@
+"""Seeding the Title table from the constants the rules use, so the two never drift."""
+
+from classification.standard import TITLES
+
+
+def ensure_titles(apps) -> None:
+    Title = apps.get_model("classification", "Title")
+    for rank, title in enumerate(TITLES, start=1):
+        Title.objects.update_or_create(
+            code=title.code, defaults={"name": title.name, "grade": title.grade, "rank": rank}
+        )

@@ -1,0 +1,31 @@
+"""Small predicates on the signed-in user. Views and services ask the same ones."""
+
+from typing import Any
+
+
+def is_signed_in(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_agency_hr(user: Any) -> bool:
+    return is_signed_in(user) and user.is_agency_hr
+
+
+def is_analyst(user: Any) -> bool:
+    """Analysts and supervisors."""
+    return is_signed_in(user) and user.is_analyst
+
+
+def is_supervisor(user: Any) -> bool:
+    return is_signed_in(user) and user.is_supervisor
+
+
+def is_dcc_staff(user: Any) -> bool:
+    return is_analyst(user)
+
+
+def can_see_agency(user: Any, agency_id: int | None) -> bool:
+    """DCC staff see every agency; Agency HR only its own."""
+    if is_dcc_staff(user):
+        return True
+    return is_agency_hr(user) and agency_id is not None and user.agency_id == agency_id

@@ -1,0 +1,58 @@
+"""Each demo role signs in through a real Chromium, sees its dashboard, and passes axe."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROLES = [
+    ("supervisor", "Classification supervisor"),
+    ("analyst", "Classification analyst"),
+    ("hr-omh", "Agency HR, OMH"),
+    ("hr-doccs", "Agency HR, DOCCS"),
+    ("admin", "Administrator"),
+]
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    settings.DEBUG = False
+
+
+@pytest.mark.parametrize(("username", "role"), ROLES)
+def test_each_role_sees_its_dashboard(page, live_server, demo, username, role):
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url
+    assert serious_violations(page) == []
+    sign_in(page, live_server.url, username)
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_test_id("role").inner_text() == role
+    assert serious_violations(page) == []
+
+
+def test_wrong_password_is_explained(page, live_server, demo):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").first.is_visible()
+    assert "correct username and password" in page.content()

@@ -1,0 +1,97 @@
+"""Project-wide test set-up.
+
+Tests marked `postgres` need PostgreSQL and tests marked `browser` need Debian's Chromium.
+Locally they are skipped with a reason when those are missing; in CI (HIM_REQUIRE_ALL=1) a
+missing prerequisite stops the run and any skipped test fails it.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's live server is fine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REQUIRE_ALL = os.environ.get("HIM_REQUIRE_ALL") == "1"
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _have_chromium() -> bool:
+    return os.path.exists(CHROMIUM)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    wants_pg = any(item.get_closest_marker("postgres") for item in items)
+    wants_browser = any(item.get_closest_marker("browser") for item in items)
+    if REQUIRE_ALL:
+        missing = []
+        if wants_pg and not _on_postgres():
+            missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
+        if wants_browser and not _have_chromium():
+            missing.append(f"Chromium at {CHROMIUM}")
+        if missing:
+            raise pytest.UsageError("HIM_REQUIRE_ALL=1 but missing: " + ", ".join(missing))
+        return
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_browser = pytest.mark.skip(
+        reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres") and not _on_postgres():
+            item.add_marker(skip_pg)
+        if item.get_closest_marker("browser") and not _have_chromium():
+            item.add_marker(skip_browser)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if not REQUIRE_ALL:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"HIM_REQUIRE_ALL=1: {len(skipped)} test(s) skipped; CI skips none.")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, with no calls to the outside network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests flush the database, data migrations' rows included: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        from django.apps import apps
+
+        from classification.titles import ensure_titles
+        from facilities.roles import ensure_reference_data
+
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data(apps)
+        ensure_titles(apps)
