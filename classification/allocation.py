@@ -44,6 +44,8 @@ INDIVIDUALS_LOW = 3_000
 INDIVIDUALS_HIGH = 7_000
 ACTIVITIES = 250_000
 
+Measure = Literal["individuals_served", "records_activities"]
+
 # Types whose level the standard names outright: type -> (title, phrase quoted).
 _FIXED_LEVELS: dict[str, tuple[str, str]] = {
     "doccs_rmu": (ADMINISTRATOR_1, "a1-rmu"),
@@ -79,7 +81,7 @@ class Allocation:
 class ThresholdDistance:
     """How far one DDSOO count stands from a threshold whose crossing changes the level."""
 
-    measure: Literal["individuals_served", "records_activities"]
+    measure: Measure
     crossed_value: int  # the count just across the threshold
     distance: int  # how many more (direction "up") or fewer ("down") it takes
     direction: Literal["up", "down"]
@@ -148,7 +150,7 @@ def allocate(
     if facility_type == "ddsoo":
         code, review, reasons, clauses, interps = _allocate_ddsoo(i, a)
     elif facility_type == "other":
-        code, review, clauses, interps = None, True, (), ["other-type"]
+        code, review, clauses, interps = None, True, [], ["other-type"]
         reasons = [
             f"No automatic level: the standard's Distinguishing Characteristics name no "
             f"Administrator level for {FACILITY_TYPES['other']}, so an analyst decides "
@@ -156,7 +158,7 @@ def allocate(
         ]
     else:
         code, phrase = _FIXED_LEVELS[facility_type]
-        review, clauses, interps = False, (PHRASES[phrase].clause,), []
+        review, clauses, interps = False, [PHRASES[phrase].clause], []
         reasons = [
             f"{title_for(code).short_name}: the standard gives this level to the health "
             f"information management program of {_quote(phrase)}; the facility is a "
@@ -271,11 +273,12 @@ def threshold_distances(
         return ()
     current = allocate("ddsoo", individuals_served=i, records_activities=a)
     found: list[ThresholdDistance] = []
-    for measure, first_above in (
+    thresholds: tuple[tuple[Measure, int], ...] = (
         ("individuals_served", INDIVIDUALS_LOW),
         ("individuals_served", INDIVIDUALS_HIGH),
-        ("records_activities", ACTIVITIES + 1),
-    ):
+        ("records_activities", ACTIVITIES + 1),  # the first count "more than 250,000"
+    )
+    for measure, first_above in thresholds:
         value = i if measure == "individuals_served" else a
         up = value < first_above
         crossed = first_above if up else first_above - 1
@@ -288,7 +291,7 @@ def threshold_distances(
 
 
 def _distance(
-    measure: Literal["individuals_served", "records_activities"],
+    measure: Measure,
     value: int,
     crossed: int,
     up: bool,
@@ -305,10 +308,11 @@ def _distance(
     level = title_for(result.title_code).short_name + (
         " (needs review)" if result.needs_review else ""
     )
+    # Up: "1,240 individuals below 3,000"; down: "501 fewer individuals (2,999)".
     where = (
         f"{distance:,} {unit} below {crossed:,}"
         if up
-        else (f"{distance:,} fewer {unit} ({crossed:,})")
+        else f"{distance:,} fewer {unit} ({crossed:,})"
     )
     return ThresholdDistance(
         measure=measure,
@@ -319,6 +323,9 @@ def _distance(
         needs_review=result.needs_review,
         sentence=f"{where} → {level}",
     )
+
+
+_CITE = "Interpretation two-year-confirmation"
 
 
 def sfy_label(year: int) -> str:
@@ -344,36 +351,16 @@ def confirm_trend(levels_by_year: Sequence[tuple[int, str | None]]) -> Trend:
             raise ValueError(f"{sfy_label(year)} appears twice: pass one level per year.")
         rows[year] = level
     if not rows:
-        return Trend(
-            "no_data",
-            None,
-            None,
-            None,
-            None,
-            None,
-            (
-                "No accepted year of counts: no level can be confirmed "
-                "(Interpretation two-year-confirmation).",
-            ),
-        )
+        why = "No accepted year of counts: no level can be confirmed"
+        return Trend("no_data", None, None, None, None, None, (f"{why} ({_CITE}).",))
     years = sorted(rows)
     latest = years[-1]
     level = rows[latest]
     prev = years[-2] if len(years) > 1 else None
     prev_level = None if prev is None else rows[prev]
     if level is None:
-        return Trend(
-            "no_data",
-            latest,
-            None,
-            prev,
-            prev_level,
-            None,
-            (
-                f"The latest accepted year, {sfy_label(latest)}, gives no automatic level "
-                f"(Interpretation two-year-confirmation).",
-            ),
-        )
+        why = f"The latest accepted year, {sfy_label(latest)}, gives no automatic level"
+        return Trend("no_data", latest, None, prev, prev_level, None, (f"{why} ({_CITE}).",))
     name = title_for(level).short_name
     change: Literal["up", "down"] | None = None
     if prev_level is not None and prev_level != level:
@@ -397,7 +384,7 @@ def confirm_trend(levels_by_year: Sequence[tuple[int, str | None]]) -> Trend:
             f"{sfy_label(latest)} gives {name} but {sfy_label(prev)} gave {before}; one year "
             f"alone puts the facility on watch"
         )
-    reasons = [f"{why} (Interpretation two-year-confirmation)."]
+    reasons = [f"{why} ({_CITE})."]
     if change == "down":
         reasons.append("A downgrade opens a review, never an automatic action.")
     return Trend(state, latest, level, prev, prev_level, change, tuple(reasons))
