@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from classification import views
 
 app_name = "classification"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("standard/", views.StandardView.as_view(), name="standard"),
+    path("standard/simulator/", views.SimulatorView.as_view(), name="simulator"),
+]

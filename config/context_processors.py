@@ -30,14 +30,15 @@ def navigation(request: HttpRequest) -> dict:
         if not allowed(user):
             continue
         try:
-            url = reverse(url_name)
+            items.append({"label": label, "url": reverse(url_name), "active": False})
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": label,
-                "url": url,
-                "active": request.path.startswith(url) if url != "/" else request.path == "/",
-            }
-        )
+    # The longest URL that prefixes the current path is the active entry ("/" only on itself).
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
