@@ -1,0 +1,154 @@
+"""Append-only, hash-chained audit tables.
+
+A model that inherits `AuditChained` gets two columns: `prev_hash`, the `row_hash` of the row
+inserted before it in the same table, and `row_hash`, a SHA-256 over `prev_hash` and the row's
+own content. Changing, deleting or inserting a row out of turn breaks the chain, and
+`manage.py verify_audit` names the first row that no longer matches. On PostgreSQL a trigger
+(`append_only_trigger`, added by each such model's migration) also refuses UPDATE and DELETE.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection, migrations, models
+from django.utils import timezone
+
+GENESIS = "0" * 64
+
+# One advisory-lock key per table, so rows of one table are chained one at a time.
+_LOCK_NAMESPACE = 0x48494D  # "HIM"
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit row."""
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date | Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    return value
+
+
+class AuditChained(models.Model):
+    """Abstract base for append-only rows. Give timestamps `default=timezone.now`, not
+    `auto_now_add`: the hash is computed before Django's pre-save hooks would fill them."""
+
+    prev_hash = models.CharField(max_length=64, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(
+                f"{self._meta.label} rows are append-only: record a new one instead."
+            )
+        model = type(self)
+        _lock_table(model)
+        last = model._default_manager.order_by("-pk").values_list("row_hash", flat=True).first()
+        self.prev_hash = last or GENESIS
+        self.row_hash = self.compute_hash(self.prev_hash)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} rows are append-only and cannot be deleted.")
+
+    @classmethod
+    def bulk_append(cls, rows: list["AuditChained"], batch_size: int = 5000) -> None:
+        """Insert many rows in order, chained, in one statement per batch (seeding, imports).
+
+        The caller holds a transaction; the table lock keeps other writers out meanwhile.
+        """
+        _lock_table(cls)
+        prev = cls._default_manager.order_by("-pk").values_list("row_hash", flat=True).first()
+        prev = prev or GENESIS
+        for row in rows:
+            row.prev_hash = prev
+            row.row_hash = prev = row.compute_hash(prev)
+        cls._default_manager.bulk_create(rows, batch_size=batch_size)
+
+    def content(self) -> dict[str, object]:
+        """Every stored column but the id and the hashes, in a stable form."""
+        return {
+            field.attname: _canonical(getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+            if field.attname not in {"id", "prev_hash", "row_hash"}
+        }
+
+    def compute_hash(self, prev_hash: str) -> str:
+        payload = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+
+
+def _lock_table(model: type[models.Model]) -> None:
+    """Serialise inserts into one chain until the transaction ends (PostgreSQL).
+
+    SQLite serialises writers itself. Callers insert inside `transaction.atomic()`.
+    """
+    if connection.vendor == "postgresql":
+        key = int(hashlib.sha256(model._meta.db_table.encode()).hexdigest()[:7], 16)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
+
+
+def chained_models() -> list[type[AuditChained]]:
+    return [m for m in apps.get_models() if issubclass(m, AuditChained)]
+
+
+def first_broken_row(model: type[AuditChained]) -> tuple[int, str] | None:
+    """The first row whose stored hashes no longer match its content or its predecessor."""
+    expected_prev = GENESIS
+    rows: Iterator[AuditChained] = model._default_manager.order_by("pk").iterator(chunk_size=2000)
+    for row in rows:
+        if row.prev_hash != expected_prev:
+            return row.pk, "its predecessor was changed, removed or inserted out of turn"
+        if row.compute_hash(row.prev_hash) != row.row_hash:
+            return row.pk, "its content no longer matches its hash"
+        expected_prev = row.row_hash
+    return None
+
+
+_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION him_refuse_audit_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def append_only_trigger(app_label: str, model_name: str) -> migrations.RunPython:
+    """A migration operation: on PostgreSQL, refuse UPDATE and DELETE on the model's table."""
+
+    def forwards(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = apps.get_model(app_label, model_name)._meta.db_table
+        quoted = schema_editor.quote_name(table)
+        schema_editor.execute(_TRIGGER_FUNCTION)
+        schema_editor.execute(
+            f"CREATE TRIGGER {schema_editor.quote_name(table + '_append_only')} "
+            f"BEFORE UPDATE OR DELETE ON {quoted} "
+            "FOR EACH ROW EXECUTE FUNCTION him_refuse_audit_change()"
+        )
+
+    def backwards(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = apps.get_model(app_label, model_name)._meta.db_table
+        schema_editor.execute(
+            f"DROP TRIGGER IF EXISTS {schema_editor.quote_name(table + '_append_only')} "
+            f"ON {schema_editor.quote_name(table)}"
+        )
+
+    return migrations.RunPython(forwards, backwards)
