@@ -97,10 +97,16 @@ class ReverificationTable(tables.Table):
         verbose_name=_("AHIMA id"), accessor="credential__ahima_id", orderable=False
     )
     last_verified_on = tables.DateColumn(
-        verbose_name=_("Last verified"), accessor="credential__last_verified_on", orderable=False
+        format="Y-m-d",
+        verbose_name=_("Last verified"),
+        accessor="credential__last_verified_on",
+        orderable=False,
     )
     valid_through = tables.DateColumn(
-        verbose_name=_("Valid through"), accessor="credential__valid_through", orderable=False
+        format="Y-m-d",
+        verbose_name=_("Valid through"),
+        accessor="credential__valid_through",
+        orderable=False,
     )
     due_on = tables.Column(verbose_name=_("Due"), orderable=False, empty_values=())
     reasons = tables.Column(verbose_name=_("Why"), orderable=False, empty_values=())
