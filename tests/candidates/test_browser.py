@@ -38,7 +38,9 @@ def outcome(page, title_code: str) -> str:
 
 def test_recording_a_verification_qualifies_the_person(page, live_server, tmp_path):
     analyst_user(username="browser-analyst")
-    person = PersonFactory(agency=AgencyFactory(code="OMH"), given_name="Vera", family_name="Verify")
+    person = PersonFactory(
+        agency=AgencyFactory(code="OMH"), given_name="Vera", family_name="Verify"
+    )
     CredentialFactory(person=person, kind="RHIT", awarded_on=date(2020, 1, 1), ahima_id="AH-1")
     ExperienceSpellFactory(person=person, start=date(2020, 2, 1))
 
