@@ -55,9 +55,15 @@ class PersonForm(forms.ModelForm):
         ]
         widgets = {"degree_date": DateInput()}
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.is_analyst:
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            # Moving a person to another agency is not an edit: DCC does it in the admin.
+            del self.fields["agency"]
+        elif user.is_analyst:
             self.fields["agency"].queryset = Agency.objects.all()
         else:
             # Agency HR adds people to its own agency only: the choice is not theirs to make.

@@ -21,7 +21,13 @@ class Person(models.Model):
     employee_id = models.CharField(_("employee id"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     degree = models.CharField(_("college degree"), max_length=200, blank=True)
-    degree_date = models.DateField(_("degree date"), null=True, blank=True)
+    degree_date = models.DateField(
+        _("degree date"),
+        null=True,
+        blank=True,
+        help_text=_("Administrator 1 by the RHIT path counts experience from this date."),
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["family_name", "given_name"]

@@ -70,6 +70,38 @@ def add_person(
     return person
 
 
+@transaction.atomic
+def edit_person(
+    *,
+    actor: Any,
+    person: Person,
+    expected_version: int | None,
+    given_name: str,
+    family_name: str,
+    employee_id: str = "",
+    email: str = "",
+    degree: str = "",
+    degree_date: date | None = None,
+) -> Person:
+    """Correct a person's facts (not their agency: a move between agencies is DCC's, in the
+    admin). The degree date moves the Administrator 1 experience window, so every
+    evaluation shown afterwards follows it."""
+    if not permissions.can_edit_person(actor, person):
+        raise PermissionDenied(_("You may not change this person's record."))
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    _check_version(locked, expected_version)
+    locked.given_name = given_name.strip()
+    locked.family_name = family_name.strip()
+    locked.employee_id = employee_id.strip()
+    locked.email = email.strip()
+    locked.degree = degree.strip()
+    locked.degree_date = degree_date
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
 # --- Credentials -----------------------------------------------------------------------------
 
 

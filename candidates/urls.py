@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.PersonCreateView.as_view(), name="person_create"),
     path("reverification/", views.ReverificationView.as_view(), name="reverification"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("<int:pk>/print/", views.PersonPrintView.as_view(), name="person_print"),
     path(
         "<int:pk>/credentials/new/", views.CredentialCreateView.as_view(), name="credential_create"

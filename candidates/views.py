@@ -133,6 +133,49 @@ class PersonCreateView(View):
         )
 
 
+class PersonUpdateView(View):
+    def dispatch(self, request, pk: int):
+        self.person = selectors.person_for_user(request.user, pk)
+        if not permissions.can_edit_person(request.user, self.person):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk: int):
+        return self.show(request, PersonForm(instance=self.person, user=request.user))
+
+    def post(self, request, pk: int):
+        form = PersonForm(request.POST, instance=self.person, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.edit_person(
+                    actor=request.user,
+                    person=self.person,
+                    expected_version=data.get("version"),
+                    **{k: data[k] for k in PersonForm.Meta.fields if k != "agency"},
+                )
+            except services.ConflictError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(self.person.get_absolute_url())
+        return self.show(request, form)
+
+    def show(self, request, form):
+        return render(
+            request,
+            "candidates/form_page.html",
+            {
+                "form": form,
+                "person": self.person,
+                "heading": _("Edit a person"),
+                "cancel": self.person.get_absolute_url(),
+            },
+        )
+
+
 def _as_of(request) -> tuple[AsOfForm, object]:
     """The as-of date from ?as_of=, today in New York by default or when it is not a date."""
     today = today_in_new_york()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -49,3 +50,11 @@ def verification_problem(evaluation: Evaluation | None) -> dict[str, Any] | None
     else:
         kind = "stale"
     return {"kind": kind, "credential": credential, "verified_on": credential.verified_on}
+
+
+@register.filter
+def hours(value: Decimal | float | None) -> str:
+    """Hours per week without trailing zeros: 37.5, 20, 12.25."""
+    if value is None:
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")

@@ -121,3 +121,27 @@ def test_credential_errors_are_clear(client, person):
     again = client.post(url, ok)
     assert again.status_code == 200
     assert again.context["form"].errors
+
+
+def test_person_edit_moves_the_degree_window_and_refuses_stale_forms(client, person):
+    client.force_login(hr_user("OMH"))
+    url = reverse("candidates:person_update", args=[person.pk])
+    data = {
+        "given_name": "Casey",
+        "family_name": "Moved",
+        "employee_id": person.employee_id,
+        "degree_date": "2018-05-20",
+        "version": person.version,
+        "agency": AgencyFactory(code="DOCCS").pk,  # ignored: not an edit
+    }
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert (person.family_name, person.degree_date, person.agency.code) == (
+        "Moved",
+        date(2018, 5, 20),
+        "OMH",
+    )
+    response = client.post(url, {**data, "family_name": "Stale"})
+    assert "changed this record" in str(response.context["form"].non_field_errors())
+    client.force_login(hr_user("DOCCS"))
+    assert client.get(url).status_code == 404
