@@ -24,11 +24,17 @@ class ReadOnlyMixin:
 
 
 class CredentialInline(admin.TabularInline):
+    """New credentials may be added here; existing ones are changed on their own page, where
+    verified facts are read-only."""
+
     model = Credential
     extra = 0
     fields = ["kind", "ahima_id", "awarded_on", "valid_through", "status", "last_verified_on"]
     readonly_fields = ["last_verified_on"]
     show_change_link = True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # credentials carry a verification history

@@ -29,6 +29,7 @@ class PersonFilter(django_filters.FilterSet):
             ("stale", _("Stale (verified too long ago)")),
             ("never", _("Never verified")),
             ("expiring", _("Expiring within 60 days")),
+            ("none", _("No credential on record")),
         ],
         method="filter_verification",
         empty_label=_("Any"),

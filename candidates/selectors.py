@@ -109,14 +109,20 @@ def verification_state(credential: Credential, today: date) -> str:
     return "verified"
 
 
-def is_expiring(credential: Credential, today: date) -> bool:
-    """Valid-through falls within the next 60 days (or has already passed)."""
-    limit = today + timedelta(days=EXPIRING_WITHIN_DAYS)
-    return credential.valid_through is not None and credential.valid_through <= limit
+def validity(credential: Credential, today: date) -> str | None:
+    """ "expired" (valid-through passed), "expiring" (within 60 days) or None."""
+    if credential.valid_through is None:
+        return None
+    if credential.valid_through < today:
+        return "expired"
+    if credential.valid_through <= today + timedelta(days=EXPIRING_WITHIN_DAYS):
+        return "expiring"
+    return None
 
 
 def filter_people_by_verification(qs: QuerySet[Person], state: str, today: date) -> QuerySet:
-    """People holding at least one credential in `state` (verified/stale/never/expiring)."""
+    """People holding at least one credential in `state` (verified/stale/never/expiring),
+    or ("none") holding no credential at all."""
     cutoff = today - timedelta(days=verification_max_age_days())
     conditions = {
         "verified": Q(last_verified_on__gte=cutoff),
@@ -127,6 +133,8 @@ def filter_people_by_verification(qs: QuerySet[Person], state: str, today: date)
             valid_through__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS),
         ),
     }
+    if state == "none":
+        return qs.filter(~Exists(Credential.objects.filter(person=OuterRef("pk"))))
     if state not in conditions:
         return qs
     matching = Credential.objects.filter(conditions[state], person=OuterRef("pk"))
@@ -176,7 +184,7 @@ def credentials_due_for_reverification(user: Any, *, today: date) -> list[DueCre
             if credential.last_verified_on < cutoff:
                 reasons.append("stale")
         if credential.valid_through is not None and credential.valid_through <= soon:
-            reasons.append("expiring")
+            reasons.append("expired" if credential.valid_through < today else "expiring")
             dates.append(credential.valid_through)
         due_on = None if credential.last_verified_on is None else min(dates, default=None)
         due.append(DueCredential(credential, due_on, tuple(reasons)))

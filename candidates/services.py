@@ -363,3 +363,16 @@ def edit_experience_spell(
     locked.full_clean()
     locked.save()
     return locked
+
+
+@transaction.atomic
+def remove_experience_spell(
+    *, actor: Any, spell: ExperienceSpell, expected_version: int | None
+) -> None:
+    """Delete a spell entered by mistake (spells are facts the agency reports, not records
+    of DCC's decisions, so they may go). A stale confirmation raises ConflictError."""
+    if not permissions.can_edit_person(actor, spell.person):
+        raise PermissionDenied(_("You may not change this person's record."))
+    locked = ExperienceSpell.objects.select_for_update().get(pk=spell.pk)
+    _check_version(locked, expected_version)
+    locked.delete()

@@ -4,13 +4,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person
-from .selectors import highest_title_met, is_expiring, verification_state
+from .selectors import highest_title_met, validity, verification_state
 
 STATE_LABELS = {
     "verified": (_("verified"), "text-bg-success"),
     "stale": (_("stale"), "text-bg-warning"),
     "never": (_("never verified"), "text-bg-danger"),
 }
+VALIDITY_LABELS = {"expiring": _("expiring"), "expired": _("expired")}
 OUTCOME_LABELS = {
     "qualified": (_("Qualified"), "text-bg-success"),
     "unverified": (_("Unverified"), "text-bg-warning"),
@@ -23,9 +24,10 @@ def credential_badges(credentials, today):
     parts = []
     for c in credentials:
         label, css = STATE_LABELS[verification_state(c, today)]
+        state = validity(c, today)
         expiring = (
-            format_html(' <span class="badge text-bg-warning">{}</span>', _("expiring"))
-            if is_expiring(c, today)
+            format_html(' <span class="badge text-bg-warning">{}</span>', VALIDITY_LABELS[state])
+            if state
             else ""
         )
         parts.append((c.kind, c.get_status_display(), css, label, expiring))
@@ -118,6 +120,7 @@ class ReverificationTable(tables.Table):
         "never": _("never verified"),
         "stale": _("verification stale"),
         "expiring": _("valid-through within 60 days"),
+        "expired": _("valid-through date has passed"),
     }
 
     class Meta:

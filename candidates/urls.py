@@ -22,6 +22,7 @@ urlpatterns = [
         name="verification_create",
     ),
     path("experience/<int:pk>/", views.SpellUpdateView.as_view(), name="spell_update"),
+    path("experience/<int:pk>/delete/", views.SpellDeleteView.as_view(), name="spell_delete"),
     path(
         "verifications/<int:pk>/evidence/",
         views.VerificationEvidenceView.as_view(),

@@ -201,7 +201,7 @@ class PersonDetailView(View):
             {
                 "credential": c,
                 "state": selectors.verification_state(c, today),
-                "expiring": selectors.is_expiring(c, today),
+                "validity": selectors.validity(c, today),
                 "history": list(c.verifications.all()),
             }
             for c in person.credentials.all()
@@ -348,6 +348,33 @@ class SpellUpdateView(_PersonChildFormView):
             expected_version=data.get("version"),
             **{k: data[k] for k in ExperienceSpellForm.Meta.fields},
         )
+
+
+class SpellDeleteView(View):
+    """GET asks for confirmation; POST removes the spell."""
+
+    def dispatch(self, request, pk: int):
+        self.spell = selectors.spell_for_user(request.user, pk)
+        if not permissions.can_edit_person(request.user, self.spell.person):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk: int):
+        return render(request, "candidates/spell_confirm_delete.html", {"spell": self.spell})
+
+    def post(self, request, pk: int):
+        version = request.POST.get("version", "")
+        try:
+            services.remove_experience_spell(
+                actor=request.user,
+                spell=self.spell,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except services.ConflictError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Experience spell removed."))
+        return HttpResponseRedirect(self.spell.person.get_absolute_url())
 
 
 class VerificationCreateView(View):

@@ -145,3 +145,17 @@ def test_person_edit_moves_the_degree_window_and_refuses_stale_forms(client, per
     assert "changed this record" in str(response.context["form"].non_field_errors())
     client.force_login(hr_user("DOCCS"))
     assert client.get(url).status_code == 404
+
+
+def test_spell_removal_confirms_then_deletes(client, person):
+    spell = ExperienceSpellFactory(person=person)
+    url = reverse("candidates:spell_delete", args=[spell.pk])
+    client.force_login(hr_user("DOCCS"))
+    assert client.post(url, {"version": spell.version}).status_code == 404
+    client.force_login(hr_user("OMH"))
+    assert "Remove" in client.get(url).text
+    assert ExperienceSpell.objects.filter(pk=spell.pk).exists()  # GET changes nothing
+    stale = client.post(url, {"version": spell.version + 1}, follow=True)
+    assert "changed this record" in stale.text
+    assert client.post(url, {"version": spell.version}).status_code == 302
+    assert not ExperienceSpell.objects.filter(pk=spell.pk).exists()

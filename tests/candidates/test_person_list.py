@@ -140,3 +140,14 @@ def test_xlsx_export_escapes_formulas(client, varied):
     assert '\'=HYPERLINK("http://x")' in values
     assert "'@SUM(1)" in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def test_none_filter_and_expired_badge(client, varied):
+    client.force_login(varied)
+    assert names(client.get(URL, {"verification": "none"})) == {'=HYPERLINK("http://x")'}
+    expired = CredentialFactory(
+        person__family_name="Lapsed", valid_through=today_in_new_york() - timedelta(days=1)
+    )
+    response = client.get(URL, {"q": "Lapsed"})
+    assert "expired" in response.text
+    assert expired.person.family_name in names(response)

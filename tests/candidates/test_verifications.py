@@ -121,6 +121,9 @@ def test_admin_keeps_verified_credential_facts_read_only(client, credential):
     page = client.get(reverse("admin:candidates_credential_change", args=[credential.pk]))
     assert page.status_code == 200
     assert 'name="status"' not in page.text and 'name="last_verified_on"' not in page.text
+    person_page = client.get(reverse("admin:candidates_person_change", args=[credential.person.pk]))
+    assert person_page.status_code == 200
+    assert 'name="credentials-0-status"' not in person_page.text
 
 
 def test_app_offers_no_edit_or_delete_url_for_verifications():
