@@ -178,3 +178,28 @@ def test_incumbent_partial_calls_out_unverified(analyst):
     )
     assert fresh.outcome == "qualified"
     assert "verification-warning" not in html
+
+
+@pytest.mark.parametrize("past", [False, True], ids=["today", "past-date"])
+def test_detail_query_count_does_not_grow(client, analyst, django_assert_num_queries, past):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = PersonFactory()
+    query = {"as_of": "2021-01-01"} if past else {}
+    client.force_login(analyst)
+
+    def add(kind):
+        credential = CredentialFactory(person=person, kind=kind, awarded_on=date(2018, 1, 1))
+        for day in (1, 2, 3):
+            verify(credential, analyst, on=date(2024, 1, day))
+        ExperienceSpellFactory(person=person, start=date(2019, 1, 1))
+
+    add("RHIT")
+    client.get(person.get_absolute_url(), query)
+    with CaptureQueriesContext(connection) as one:
+        client.get(person.get_absolute_url(), query)
+    for kind in ("RHIA", "ART", "RRA"):
+        add(kind)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(person.get_absolute_url(), query).status_code == 200
