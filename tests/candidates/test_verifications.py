@@ -189,3 +189,50 @@ def test_edit_credential_refuses_status_change_once_verified(credential):
             ahima_id="X", awarded_on=credential.awarded_on, valid_through=None, status="revoked",
         )  # fmt: skip
     assert Credential.objects.get(pk=credential.pk).status == "active"
+
+
+def test_correction_must_be_of_the_same_credential(credential):
+    analyst = analyst_user()
+    other = CredentialFactory(kind="RHIA")
+    theirs = verify(other, analyst, on=date(2025, 5, 1))
+    with pytest.raises(ValidationError, match="same credential"):
+        verify(credential, analyst, on=date(2025, 5, 2), corrects=theirs)
+    assert Verification.objects.count() == 1
+
+
+def test_valid_through_before_award_is_refused(credential):
+    with pytest.raises(ValidationError, match="before the credential was awarded"):
+        verify(
+            credential, analyst_user(), on=date(2025, 5, 1), valid_through_returned=date(2000, 1, 1)
+        )
+    assert not Verification.objects.exists()
+
+
+def test_a_refused_verification_leaves_no_evidence_file(credential, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    folder = settings.MEDIA_ROOT / "verifications"
+    before = set(folder.iterdir()) if folder.exists() else set()
+    upload = SimpleUploadedFile("l.pdf", b"%PDF-1.7\n%%EOF\n")
+    with pytest.raises(ValidationError):
+        verify(credential, analyst_user(), on=date(2999, 1, 1), evidence=upload)
+    after = set(folder.iterdir()) if folder.exists() else set()
+    assert after == before
+    assert not Verification.objects.exists()
+
+
+def test_stale_verification_form_shows_a_conflict(client, credential):
+    client.force_login(analyst_user())
+    url = reverse("candidates:verification_create", args=[credential.pk])
+    data = {
+        "source": "ahima_online",
+        "verified_on": "2025-05-01",
+        "status_returned": "active",
+        "version": credential.version,
+    }
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "status_returned": "revoked"})
+    assert response.status_code == 200
+    assert "changed this record" in str(response.context["form"].non_field_errors())
+    credential.refresh_from_db()
+    assert credential.status == "active" and Verification.objects.count() == 1
