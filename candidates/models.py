@@ -1,23 +1,37 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Agency
 
+from .dates import today_in_new_york
+
 
 class Person(models.Model):
     """Someone measured against the series' minimum qualifications (an incumbent or candidate)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="people", verbose_name=_("agency")
+    )
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     employee_id = models.CharField(_("employee id"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     degree = models.CharField(_("college degree"), max_length=200, blank=True)
-    degree_date = models.DateField(_("degree date"), null=True, blank=True)
+    degree_date = models.DateField(
+        _("degree date"),
+        null=True,
+        blank=True,
+        help_text=_("Administrator 1 by the RHIT path counts experience from this date."),
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["family_name", "given_name"]
+        verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(
@@ -32,3 +46,257 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("candidates:person_detail", args=[self.pk])
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+
+class CredentialKind(models.TextChoices):
+    RHIT = "RHIT", _("RHIT (Registered Health Information Technician)")
+    RHIA = "RHIA", _("RHIA (Registered Health Information Administrator)")
+    ART = "ART", _("ART (former name of RHIT)")
+    RRA = "RRA", _("RRA (former name of RHIA)")
+
+
+class CredentialStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Credential(models.Model):
+    """An AHIMA certification a person holds; status and dates as last verified.
+
+    `status`, `valid_through` and `last_verified_on` follow the latest verification in
+    force (`services.record_verification` sets them); before any verification they hold
+    what the agency reported.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="credentials", verbose_name=_("person")
+    )
+    kind = models.CharField(_("credential"), max_length=4, choices=CredentialKind.choices)
+    ahima_id = models.CharField(_("AHIMA id"), max_length=20, blank=True)
+    awarded_on = models.DateField(_("awarded on"))
+    valid_through = models.DateField(_("valid through"), null=True, blank=True)
+    status = models.CharField(
+        _("AHIMA status"),
+        max_length=8,
+        choices=CredentialStatus.choices,
+        default=CredentialStatus.ACTIVE,
+    )
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    # The bulk "verification requested" marker; a recorded verification clears it.
+    reverification_requested_on = models.DateField(
+        _("verification requested on"), null=True, blank=True
+    )
+    reverification_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verification requested by"),
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["person", "kind"]
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"], name="one_credential_kind_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=CredentialKind.values), name="credential_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CredentialStatus.values), name="credential_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_through__isnull=True) | Q(valid_through__gte=F("awarded_on")),
+                name="credential_valid_after_award",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["last_verified_on"]),
+            models.Index(fields=["valid_through"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.person}"
+
+    def clean(self) -> None:
+        if self.valid_through and self.awarded_on and self.valid_through < self.awarded_on:
+            raise ValidationError(
+                {"valid_through": _("The credential cannot be valid only until before its award.")}
+            )
+        if self.awarded_on and self.awarded_on > today_in_new_york():
+            raise ValidationError({"awarded_on": _("The award date cannot be in the future.")})
+
+
+class VerificationQuerySet(models.QuerySet):
+    """Verifications are append-only: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise TypeError("Verifications are append-only: record a correcting verification.")
+
+    def delete(self):
+        raise TypeError("Verifications are append-only: record a correcting verification.")
+
+
+class Verification(models.Model):
+    """One primary-source check of a credential with AHIMA. Append-only: a mistake is
+    corrected by a new verification that names the one it `corrects`."""
+
+    class Source(models.TextChoices):
+        AHIMA_ONLINE = "ahima_online", _("AHIMA online lookup")
+        AHIMA_LETTER = "ahima_letter", _("AHIMA letter")
+        OTHER = "other", _("Other")
+
+    credential = models.ForeignKey(
+        Credential,
+        on_delete=models.PROTECT,
+        related_name="verifications",
+        verbose_name=_("credential"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    requested_on = models.DateField(_("requested on"), null=True, blank=True)
+    verified_on = models.DateField(_("verified on"))
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    status_returned = models.CharField(
+        _("status returned"), max_length=8, choices=CredentialStatus.choices
+    )
+    valid_through_returned = models.DateField(_("valid through returned"), null=True, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="verifications/", blank=True)
+    evidence_sha256 = models.CharField(_("evidence SHA-256"), max_length=64, blank=True)
+    evidence_size = models.PositiveIntegerField(_("evidence size (bytes)"), null=True, blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_content_type = models.CharField(max_length=50, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+        help_text=_("The earlier verification this one corrects, if any."),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = VerificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-verified_on", "-recorded_at"]
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["ahima_online", "ahima_letter", "other"]),
+                name="verification_source_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_returned__in=CredentialStatus.values),
+                name="verification_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_on__isnull=True) | Q(verified_on__gte=F("requested_on")),
+                name="verification_after_request",
+            ),
+            models.CheckConstraint(
+                condition=~Q(corrects=F("pk")), name="verification_not_own_correction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential.kind} verified {self.verified_on}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("Verifications are append-only: record a correcting verification.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Verifications are append-only: record a correcting verification.")
+
+    def clean(self) -> None:
+        errors = {}
+        today = today_in_new_york()
+        if self.verified_on and self.verified_on > today:
+            errors["verified_on"] = _("A verification cannot be dated in the future.")
+        if self.requested_on and self.verified_on and self.requested_on > self.verified_on:
+            errors["requested_on"] = _("The request must be on or before the verification date.")
+        if (
+            self.corrects_id
+            and self.credential_id
+            and self.corrects.credential_id != self.credential_id
+        ):
+            errors["corrects"] = _("A verification can only correct one of the same credential.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExperienceSpell(models.Model):
+    """A spell of work; `end` empty means it is still going on. HIM spells count as experience."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="spells", verbose_name=_("person")
+    )
+    employer = models.CharField(_("employer"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True, help_text=_("Leave empty if ongoing."))
+    hours_per_week = models.DecimalField(
+        _("hours per week"),
+        max_digits=4,
+        decimal_places=2,
+        default=37.5,
+        help_text=_("More than 0 and at most 80; full time is 37.5."),
+    )
+    him = models.BooleanField(
+        _("HIM experience"),
+        default=True,
+        help_text=_("Health information management work counts toward the experience required."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["person", "-start"]
+        verbose_name = _("experience spell")
+        verbose_name_plural = _("experience spells")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="spell_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=80),
+                name="spell_hours_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.employer} ({self.start} – {self.end or _('ongoing')})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("The spell ends before it starts: correct the start or the end date.")
+        if self.start and self.start > today_in_new_york():
+            errors["start"] = _("A spell cannot start in the future: add it once it has begun.")
+        h = self.hours_per_week
+        if h is not None and not (0 < h <= 80):
+            errors["hours_per_week"] = _(
+                "Hours per week must be more than 0 and at most 80 (full time is 37.5)."
+            )
+        if errors:
+            raise ValidationError(errors)

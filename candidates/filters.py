@@ -1,0 +1,67 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import Agency
+
+from .dates import today_in_new_york
+from .models import Credential, CredentialKind, Person
+from .selectors import filter_people_by_verification
+
+
+class PersonFilter(django_filters.FilterSet):
+    """Filters of /people/. The agency choices are limited to the agencies the user may see."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All agencies")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Credential"),
+        choices=CredentialKind.choices,
+        method="filter_kind",
+        empty_label=_("Any credential"),
+    )
+    verification = django_filters.ChoiceFilter(
+        label=_("Verification"),
+        choices=[
+            ("verified", _("Verified (within the allowed age)")),
+            ("stale", _("Stale (verified too long ago)")),
+            ("never", _("Never verified")),
+            ("expiring", _("Expiring within 60 days")),
+            ("none", _("No credential on record")),
+        ],
+        method="filter_verification",
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "agency", "kind", "verification"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.is_analyst:
+            self.filters["agency"].queryset = Agency.objects.filter(pk=user.agency_id)
+        for name, field in self.form.fields.items():
+            css = "form-select" if name in {"agency", "kind", "verification"} else "form-control"
+            field.widget.attrs["class"] = css
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        ahima = Credential.objects.filter(person=OuterRef("pk"), ahima_id__iexact=value)
+        return queryset.filter(
+            Q(given_name__icontains=value)
+            | Q(family_name__icontains=value)
+            | Q(employee_id__icontains=value)
+            | Q(email__icontains=value)
+            | Exists(ahima)
+        )
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(Exists(Credential.objects.filter(person=OuterRef("pk"), kind=value)))
+
+    def filter_verification(self, queryset, name, value):
+        return filter_people_by_verification(queryset, value, today_in_new_york())

@@ -1,0 +1,145 @@
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person
+from .selectors import highest_title_met, validity, verification_state
+
+STATE_LABELS = {
+    "verified": (_("verified"), "text-bg-success"),
+    "stale": (_("stale"), "text-bg-warning"),
+    "never": (_("never verified"), "text-bg-danger"),
+}
+VALIDITY_LABELS = {"expiring": _("expiring"), "expired": _("expired")}
+OUTCOME_LABELS = {
+    "qualified": (_("Qualified"), "text-bg-success"),
+    "unverified": (_("Unverified"), "text-bg-warning"),
+    "not_qualified": (_("Not qualified"), "text-bg-secondary"),
+}
+
+
+def credential_badges(credentials, today):
+    """One line per credential: kind, AHIMA status, verification state, expiry."""
+    parts = []
+    for c in credentials:
+        label, css = STATE_LABELS[verification_state(c, today)]
+        state = validity(c, today)
+        expiring = (
+            format_html(' <span class="badge text-bg-warning">{}</span>', VALIDITY_LABELS[state])
+            if state
+            else ""
+        )
+        parts.append((c.kind, c.get_status_display(), css, label, expiring))
+    if not parts:
+        return format_html('<span class="text-body-secondary">{}</span>', _("none on record"))
+    return format_html_join(
+        mark_safe("<br>"),
+        '{} ({}) <span class="badge {}">{}</span>{}',
+        parts,
+    )
+
+
+class PersonTable(tables.Table):
+    name = tables.Column(
+        verbose_name=_("Name"),
+        accessor="sort_name",
+        order_by=("family_name", "given_name"),
+        linkify=lambda record: record.get_absolute_url(),
+    )
+    agency = tables.Column(verbose_name=_("Agency"), accessor="agency__code")
+    employee_id = tables.Column(verbose_name=_("Employee id"))
+    credentials = tables.Column(
+        verbose_name=_("Credentials"), accessor="pk", orderable=False, empty_values=()
+    )
+    highest = tables.Column(
+        verbose_name=_("Highest title met today"), accessor="pk", orderable=False, empty_values=()
+    )
+
+    class Meta:
+        model = Person
+        fields = ["name", "agency", "employee_id", "credentials", "highest"]
+        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("People")}
+        empty_text = _("Nobody matches these filters.")
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def render_credentials(self, record):
+        return credential_badges(record.credentials.all(), self.today)
+
+    def render_highest(self, record):
+        title, outcome = highest_title_met(record, self.today)
+        if title is None:
+            return format_html('<span class="text-body-secondary">{}</span>', _("none"))
+        label, css = OUTCOME_LABELS[outcome]
+        return format_html('{} <span class="badge {}">{}</span>', title.short_name, css, label)
+
+
+class ReverificationTable(tables.Table):
+    selected = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "th__input": {"aria-label": _("Select all")},
+            "td__input": {"aria-label": _("Select")},
+        },
+    )
+    person = tables.Column(
+        verbose_name=_("Person"),
+        accessor="credential__person",
+        orderable=False,
+        linkify=lambda record: record.credential.person.get_absolute_url(),
+    )
+    agency = tables.Column(
+        verbose_name=_("Agency"), accessor="credential__person__agency__code", orderable=False
+    )
+    kind = tables.Column(verbose_name=_("Credential"), accessor="credential__kind", orderable=False)
+    ahima_id = tables.Column(
+        verbose_name=_("AHIMA id"), accessor="credential__ahima_id", orderable=False
+    )
+    last_verified_on = tables.DateColumn(
+        format="Y-m-d",
+        verbose_name=_("Last verified"),
+        accessor="credential__last_verified_on",
+        orderable=False,
+    )
+    valid_through = tables.DateColumn(
+        format="Y-m-d",
+        verbose_name=_("Valid through"),
+        accessor="credential__valid_through",
+        orderable=False,
+    )
+    due_on = tables.Column(verbose_name=_("Due"), orderable=False, empty_values=())
+    reasons = tables.Column(verbose_name=_("Why"), orderable=False, empty_values=())
+    requested = tables.Column(
+        verbose_name=_("Verification requested"), accessor="credential", orderable=False
+    )
+
+    REASONS = {
+        "never": _("never verified"),
+        "stale": _("verification stale"),
+        "expiring": _("valid-through within 60 days"),
+        "expired": _("valid-through date has passed"),
+    }
+
+    class Meta:
+        attrs = {
+            "class": "table table-sm table-hover align-middle",
+            "aria-label": _("Credentials due for verification"),
+        }
+        empty_text = _("No credential needs verifying.")
+
+    def render_due_on(self, record):
+        if record.due_on is None:
+            return format_html('<span class="badge text-bg-danger">{}</span>', _("now"))
+        return record.due_on.isoformat()
+
+    def render_reasons(self, record):
+        return "; ".join(str(self.REASONS[r]) for r in record.reasons)
+
+    def render_requested(self, record):
+        c = record.credential
+        if c.reverification_requested_on is None:
+            return "—"
+        return f"{c.reverification_requested_on.isoformat()} ({c.reverification_requested_by})"

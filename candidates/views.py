@@ -1,0 +1,484 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from . import permissions, selectors, services
+from .dates import today_in_new_york
+from .exports import csv_response, xlsx_response
+from .filters import PersonFilter
+from .forms import AsOfForm, CredentialForm, ExperienceSpellForm, PersonForm, VerificationForm
+from .models import Credential, ExperienceSpell
+from .tables import PersonTable, ReverificationTable
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class PersonListView(View):
+    """/people/: filters, search, sorting, pagination, CSV and XLSX of the filtered rows."""
+
+    def get(self, request):
+        today = today_in_new_york()
+        people = selectors.people_visible_to(request.user).prefetch_related(
+            Prefetch("credentials", queryset=Credential.objects.order_by("kind")),
+            Prefetch("spells", queryset=ExperienceSpell.objects.all()),
+        )
+        filterset = PersonFilter(request.GET or None, queryset=people, user=request.user)
+        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else people
+        export = request.GET.get("export")
+        if export in {"csv", "xlsx"}:
+            return self.export(export, rows.order_by("family_name", "given_name", "pk"), today)
+        table = PersonTable(rows, today=today)
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        return render(
+            request,
+            "candidates/person_list.html",
+            {
+                "filter": filterset,
+                "table": table,
+                "query": query.urlencode(),
+                "can_add": permissions.can_add_person(request.user),
+            },
+        )
+
+    def export(self, fmt: str, people, today):
+        header = [
+            _("Family name"),
+            _("Given name"),
+            _("Agency"),
+            _("Employee id"),
+            _("Email"),
+            _("Credentials"),
+            _("Last verified"),
+            _("Highest title met"),
+            _("Outcome"),
+        ]
+        rows = []
+        for p in people:
+            creds = list(p.credentials.all())
+            title, outcome = selectors.highest_title_met(p, today)
+            last = [c.last_verified_on for c in creds if c.last_verified_on]
+            rows.append(
+                [
+                    p.family_name,
+                    p.given_name,
+                    p.agency.code,
+                    p.employee_id,
+                    p.email,
+                    ", ".join(f"{c.kind} ({c.status})" for c in creds),
+                    max(last) if last else "",
+                    title.name if title else "",
+                    outcome if title else "",
+                ]
+            )
+        name = f"people-{today.isoformat()}"
+        return (csv_response if fmt == "csv" else xlsx_response)(name, header, rows)
+
+
+class PersonCreateView(View):
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_add_person(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self.show(request, PersonForm(user=request.user))
+
+    def post(self, request):
+        form = PersonForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                person = services.add_person(
+                    actor=request.user,
+                    agency=data.get("agency") or request.user.agency,
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    employee_id=data["employee_id"],
+                    email=data["email"],
+                    degree=data["degree"],
+                    degree_date=data["degree_date"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("%(person)s added.") % {"person": person})
+                return HttpResponseRedirect(person.get_absolute_url())
+        return self.show(request, form)
+
+    def show(self, request, form):
+        return render(
+            request,
+            "candidates/form_page.html",
+            {
+                "form": form,
+                "heading": _("Add a person"),
+                "cancel": reverse("candidates:person_list"),
+            },
+        )
+
+
+class PersonUpdateView(View):
+    def dispatch(self, request, pk: int):
+        self.person = selectors.person_for_user(request.user, pk)
+        if not permissions.can_edit_person(request.user, self.person):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk: int):
+        return self.show(request, PersonForm(instance=self.person, user=request.user))
+
+    def post(self, request, pk: int):
+        form = PersonForm(request.POST, instance=self.person, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.edit_person(
+                    actor=request.user,
+                    person=self.person,
+                    expected_version=data.get("version"),
+                    **{k: data[k] for k in PersonForm.Meta.fields if k != "agency"},
+                )
+            except services.ConflictError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(self.person.get_absolute_url())
+        return self.show(request, form)
+
+    def show(self, request, form):
+        return render(
+            request,
+            "candidates/form_page.html",
+            {
+                "form": form,
+                "person": self.person,
+                "heading": _("Edit a person"),
+                "cancel": self.person.get_absolute_url(),
+            },
+        )
+
+
+def _as_of(request) -> tuple[AsOfForm, object]:
+    """The as-of date from ?as_of=, today in New York by default or when it is not a date."""
+    today = today_in_new_york()
+    if "as_of" not in request.GET or not request.GET["as_of"]:
+        return AsOfForm(initial={"as_of": today}), today
+    form = AsOfForm(request.GET)
+    if form.is_valid():
+        return form, form.cleaned_data["as_of"]
+    return form, today
+
+
+class PersonDetailView(View):
+    """A person's credentials, verification history, spells and evaluation as of a date."""
+
+    template_name = "candidates/person_detail.html"
+
+    def get(self, request, pk: int):
+        person = selectors.person_for_user(request.user, pk)
+        as_of_form, as_of = _as_of(request)
+        spells, total_fte = selectors.spells_with_fte(person, as_of)
+        today = today_in_new_york()
+        credentials = [
+            {
+                "credential": c,
+                "state": selectors.verification_state(c, today),
+                "validity": selectors.validity(c, today),
+                "history": list(c.verifications.all()),
+            }
+            for c in person.credentials.all()
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                "person": person,
+                "as_of_form": as_of_form,
+                "as_of": as_of,
+                "as_of_is_today": as_of == today,
+                "credentials": credentials,
+                "spells": spells,
+                "total_fte": total_fte,
+                "evaluations": selectors.evaluations_for(person, as_of),
+                "max_age": selectors.verification_max_age_days(),
+                "rhia_satisfies_rhit": selectors.rhia_satisfies_rhit(),
+                "can_edit": permissions.can_edit_person(request.user, person),
+                "can_verify": permissions.can_record_verification(request.user),
+            },
+        )
+
+
+class PersonPrintView(PersonDetailView):
+    template_name = "candidates/person_print.html"
+
+
+class _PersonChildFormView(View):
+    """Add or edit a credential or an experience spell of a person the user may change."""
+
+    form_class = None
+    heading = ""
+
+    def person_and_instance(self, request, pk):
+        raise NotImplementedError
+
+    def save(self, request, form, person, instance):
+        raise NotImplementedError
+
+    def dispatch(self, request, pk: int):
+        self.person, self.instance = self.person_and_instance(request, pk)
+        if not permissions.can_edit_person(request.user, self.person):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk: int):
+        return self.show(request, self.form_class(instance=self.instance))
+
+    def post(self, request, pk: int):
+        form = self.form_class(request.POST, instance=self.instance)
+        if form.is_valid():
+            try:
+                self.save(request, form.cleaned_data)
+            except services.ConflictError as error:
+                messages.error(request, str(error))
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(self.person.get_absolute_url())
+        return self.show(request, form)
+
+    def show(self, request, form):
+        return render(
+            request,
+            "candidates/form_page.html",
+            {
+                "form": form,
+                "person": self.person,
+                "heading": self.heading,
+                "cancel": self.person.get_absolute_url(),
+            },
+        )
+
+
+class CredentialCreateView(_PersonChildFormView):
+    form_class = CredentialForm
+    heading = _("Add a credential")
+
+    def person_and_instance(self, request, pk):
+        return selectors.person_for_user(request.user, pk), Credential()
+
+    def save(self, request, data):
+        services.add_credential(
+            actor=request.user,
+            person=self.person,
+            kind=data["kind"],
+            ahima_id=data["ahima_id"],
+            awarded_on=data["awarded_on"],
+            valid_through=data["valid_through"],
+            status=data["status"],
+        )
+
+
+class CredentialUpdateView(_PersonChildFormView):
+    form_class = CredentialForm
+    heading = _("Edit a credential")
+
+    def person_and_instance(self, request, pk):
+        credential = selectors.credential_for_user(request.user, pk)
+        return credential.person, credential
+
+    def save(self, request, data):
+        services.edit_credential(
+            actor=request.user,
+            credential=self.instance,
+            expected_version=data.get("version"),
+            ahima_id=data["ahima_id"],
+            awarded_on=data["awarded_on"],
+            valid_through=data["valid_through"],
+            status=data["status"],
+        )
+
+
+class SpellCreateView(_PersonChildFormView):
+    form_class = ExperienceSpellForm
+    heading = _("Add an experience spell")
+
+    def person_and_instance(self, request, pk):
+        return selectors.person_for_user(request.user, pk), ExperienceSpell()
+
+    def save(self, request, data):
+        services.add_experience_spell(
+            actor=request.user,
+            person=self.person,
+            **{k: data[k] for k in ExperienceSpellForm.Meta.fields},
+        )
+
+
+class SpellUpdateView(_PersonChildFormView):
+    form_class = ExperienceSpellForm
+    heading = _("Edit an experience spell")
+
+    def person_and_instance(self, request, pk):
+        spell = selectors.spell_for_user(request.user, pk)
+        return spell.person, spell
+
+    def save(self, request, data):
+        services.edit_experience_spell(
+            actor=request.user,
+            spell=self.instance,
+            expected_version=data.get("version"),
+            **{k: data[k] for k in ExperienceSpellForm.Meta.fields},
+        )
+
+
+class SpellDeleteView(View):
+    """GET asks for confirmation; POST removes the spell."""
+
+    def dispatch(self, request, pk: int):
+        self.spell = selectors.spell_for_user(request.user, pk)
+        if not permissions.can_edit_person(request.user, self.spell.person):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk: int):
+        return render(request, "candidates/spell_confirm_delete.html", {"spell": self.spell})
+
+    def post(self, request, pk: int):
+        version = request.POST.get("version", "")
+        try:
+            services.remove_experience_spell(
+                actor=request.user,
+                spell=self.spell,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except services.ConflictError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Experience spell removed."))
+        return HttpResponseRedirect(self.spell.person.get_absolute_url())
+
+
+class VerificationCreateView(View):
+    """Record an AHIMA verification of a credential (analysts and supervisors)."""
+
+    def dispatch(self, request, pk: int):
+        self.credential = selectors.credential_for_user(request.user, pk)
+        if not permissions.can_record_verification(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk: int):
+        return self.show(request, VerificationForm(credential=self.credential))
+
+    def post(self, request, pk: int):
+        form = VerificationForm(request.POST, request.FILES, credential=self.credential)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_verification(
+                    actor=request.user,
+                    credential=self.credential,
+                    source=data["source"],
+                    requested_on=data["requested_on"],
+                    verified_on=data["verified_on"],
+                    status_returned=data["status_returned"],
+                    valid_through_returned=data["valid_through_returned"],
+                    evidence=data["evidence"] or None,
+                    note=data["note"],
+                    corrects=data["corrects"],
+                    expected_version=data.get("version"),
+                )
+            except services.ConflictError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Verification of the %(kind)s recorded.") % {"kind": self.credential.kind},
+                )
+                return HttpResponseRedirect(self.credential.person.get_absolute_url())
+        return self.show(request, form)
+
+    def show(self, request, form):
+        return render(
+            request,
+            "candidates/verification_form.html",
+            {"form": form, "credential": self.credential, "person": self.credential.person},
+        )
+
+
+class VerificationEvidenceView(View):
+    """The evidence file, only to users who may see the person, always as a download."""
+
+    def get(self, request, pk: int):
+        verification = selectors.verification_for_user(request.user, pk)
+        if not verification.evidence:
+            raise Http404("No evidence file.")
+        response = FileResponse(
+            verification.evidence.open("rb"),
+            as_attachment=True,
+            filename=verification.evidence_name or "evidence",
+            content_type=verification.evidence_content_type or "application/octet-stream",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ReverificationView(View):
+    """Credentials due for verification, most urgent first; bulk "verification requested"."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_request_reverification(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        today = today_in_new_york()
+        due = selectors.credentials_due_for_reverification(request.user, today=today)
+        table = ReverificationTable(due)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return render(
+            request,
+            "candidates/reverification.html",
+            {"table": table, "count": len(due), "max_age": selectors.verification_max_age_days()},
+        )
+
+    def post(self, request):
+        ids = [pk for pk in request.POST.getlist("selected") if pk.isdigit()]
+        if not ids:
+            messages.error(request, _("Select at least one credential first."))
+        else:
+            count = services.request_reverification(actor=request.user, credential_ids=ids)
+            skipped = len(ids) - count
+            messages.success(
+                request,
+                _("Marked %(count)d credential(s) as verification requested.") % {"count": count}
+                + (
+                    " "
+                    + _("%(skipped)d were already marked and keep their earlier date.")
+                    % {"skipped": skipped}
+                    if skipped
+                    else ""
+                ),
+            )
+        return HttpResponseRedirect(reverse("candidates:reverification"))
