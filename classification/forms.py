@@ -52,6 +52,9 @@ class ReclassificationDraftForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             self.fields["position"].queryset = positions
+            self.fields["position"].label_from_instance = lambda p: (
+                f"{p.item_number} · {p.title.short_name} · {p.facility.name}"
+            )
             self.fields["position"].help_text = _("Positions of your agency with no open request.")
             self.fields["creation_token"].initial = uuid.uuid4()
             self.fields["position"].widget.attrs.update(

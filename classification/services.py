@@ -279,7 +279,7 @@ def missing_for_submission(reclassification: ReclassificationRequest) -> list[st
     total = sum(d.percent for d in reclassification.duties.all())
     if total != 100:
         missing.append(
-            _("duties whose shares of time sum to 100% (they sum to %(total)s%%)")
+            _("duties whose shares of time sum to 100%% (they sum to %(total)s%%)")
             % {"total": total}
         )
     if not reclassification.attachments.filter(kind=Attachment.Kind.ORGANIZATION_CHART).exists():
@@ -720,6 +720,7 @@ def _store_attachment(
         size=upload.size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
+        uploaded_at=timezone.now(),
     )
     attachment.file.save(f"upload{checked.extension}", upload, save=False)
     try:

@@ -27,6 +27,8 @@ from .models import Attachment, PositionTitleChange, ReclassificationEvent
 from .tables import PositionTable, ReclassificationTable
 
 PAGE_SIZE = 25
+# The exchange between DCC and the agency (the timeline shows every event).
+AGENCY_MESSAGES = ("request_information", "respond", "withdraw", "deny", "approve")
 
 
 def _error_text(exc: Exception) -> str:
@@ -115,7 +117,8 @@ class ReclassificationCreateView(View):
         return positions_open_for_request(selectors.positions_visible_to(self.request.user))
 
     def get(self, request):
-        initial = {}
+        user = request.user
+        initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
         if request.GET.get("position"):
             initial["position"] = request.GET["position"]
         form = ReclassificationDraftForm(initial=initial, positions=self.positions())
@@ -277,7 +280,9 @@ class ReclassificationDetailView(View):
             .first(),
             "target_days": _target_days(),
             "incumbent_template": incumbent_template,
-            "message_events": [e for e in r.events.all() if e.message],
+            "message_events": [
+                e for e in r.events.all() if e.message and e.action in AGENCY_MESSAGES
+            ],
         }
 
 
