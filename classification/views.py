@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -137,6 +139,11 @@ class ReclassificationCreateView(View):
         )
 
     def post(self, request):
+        already = self.already_created(request.POST.get("creation_token", ""))
+        if already is not None:
+            # The same form posted twice (double click, back and resubmit): nothing new.
+            messages.info(request, _("This draft was already saved."))
+            return redirect(already)
         form = ReclassificationDraftForm(request.POST, positions=self.positions())
         if not form.is_valid():
             return self.show(form, status=400)
@@ -153,6 +160,17 @@ class ReclassificationCreateView(View):
             return self.show(form, status=400)
         messages.success(request, _("Draft saved. Attach the organization chart, then submit."))
         return redirect(reclassification)
+
+    def already_created(self, token: str):
+        try:
+            token_uuid = uuid.UUID(token)
+        except ValueError:
+            return None
+        return (
+            selectors.reclassifications_visible_to(self.request.user)
+            .filter(creation_token=token_uuid, created_by=self.request.user)
+            .first()
+        )
 
 
 def _warranted(position):
