@@ -228,3 +228,27 @@ def test_demo_seed_covers_every_state_and_is_idempotent(settings):
         events = list(r.events.order_by("at", "pk"))
         assert events[-1].to_status == r.status
         assert all(a.to_status == b.from_status for a, b in itertools.pairwise(events))
+
+
+def test_send_queued_emails_command_sends_what_is_left(cast, settings):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    r = reclassification_in("submitted", hr=cast.hr)
+    old = timezone.now() - timedelta(minutes=5)
+    queued = EmailLog.objects.create(
+        reclassification=r, recipient="a@example.ny.gov", subject="s", body="b", created_at=old
+    )
+    failed = EmailLog.objects.create(
+        reclassification=r, recipient="b@example.ny.gov", subject="s", body="b", status="failed"
+    )
+    call_command("send_queued_emails", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [["a@example.ny.gov"]]
+    call_command("send_queued_emails", "--retry-failed", stdout=StringIO())
+    queued.refresh_from_db()
+    failed.refresh_from_db()
+    assert (queued.status, failed.status, len(mail.outbox)) == ("sent", "sent", 2)
+    assert (queued.attempts, failed.attempts) == (1, 1)
