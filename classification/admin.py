@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 
+from . import services
 from .models import (
     Attachment,
     DutyLine,
@@ -63,16 +65,21 @@ class PositionAdmin(admin.ModelAdmin):
         return ["title"] if obj is not None else []
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
-            from django.utils import timezone
-
-            PositionTitleChange.objects.create(
-                position=obj,
-                to_title=obj.title,
-                effective_on=timezone.localdate(),
-                changed_by=request.user,
-            )
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new position starts its title history through the same service as everywhere.
+        created = services.create_position(
+            item_number=obj.item_number,
+            facility=obj.facility,
+            title=obj.title,
+            effective_on=timezone.localdate(),
+            incumbent=obj.incumbent,
+            reports_to=obj.reports_to,
+            actor=request.user,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

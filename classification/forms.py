@@ -191,7 +191,11 @@ class TransitionForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Attachment.Kind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, PNG, JPEG, Word (DOCX) or Excel (XLSX), 10 MB at most."),

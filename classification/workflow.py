@@ -187,11 +187,12 @@ def _roles_on(user: Any, reclassification: Any) -> frozenset[str]:
 
 
 def check(user: Any, reclassification: Any, action: str) -> Transition:
-    """The transition for `action`, or TransitionNotAllowed saying why it cannot happen now."""
+    """The transition for `action` on an existing request, or TransitionNotAllowed saying why
+    it cannot happen now. (`create` is checked with `roles_for` on the position's agency.)"""
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
         raise TransitionNotAllowed(_("Unknown action."))
-    status = reclassification.status if reclassification is not None else NEW
+    status = reclassification.status
     if status not in transition.sources:
         raise TransitionNotAllowed(
             _("This request is %(status)s: “%(action)s” is not possible now.")
