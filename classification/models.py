@@ -19,6 +19,7 @@ from .workflow import (
     RECOMMENDED,
     STATUS_LABELS,
     STATUSES,
+    TRANSITIONS_BY_ACTION,
 )
 
 
@@ -419,6 +420,11 @@ class ReclassificationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("Events cannot be deleted."))
+
+    @property
+    def action_label(self) -> str:
+        transition = TRANSITIONS_BY_ACTION.get(self.action)
+        return str(transition.label) if transition else self.action
 
     @property
     def from_label(self) -> str:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facilities import roles
 from facilities.models import User
 
 from . import workflow
@@ -555,7 +556,7 @@ def recommend_reclassification(
     def supervisors(r: ReclassificationRequest) -> list[tuple[str, str]]:
         emails = (
             get_user_model()
-            .objects.filter(is_active=True, groups__name="Classification supervisor")
+            .objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
             .exclude(pk=actor.pk)
             .values_list("email", flat=True)
             .distinct()

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.views import View
@@ -276,10 +277,9 @@ class ReclassificationDetailView(View):
         current_determination = selectors.determination_for_facility(r.position.facility)
         incumbent_template = None
         try:
-            incumbent_template = select_template(
-                ["candidates/_incumbent_evaluation.html"]
-            ).template.name
-        except Exception:  # the candidates app provides it later
+            select_template(["candidates/_incumbent_evaluation.html"])
+            incumbent_template = "candidates/_incumbent_evaluation.html"
+        except TemplateDoesNotExist:  # the candidates app provides it
             incumbent_template = None
         return {
             "r": r,

@@ -211,3 +211,18 @@ def test_anonymous_is_sent_to_sign_in(client, cast):
     r = reclassification_in("submitted", hr=cast.hr)
     for url in (reverse("classification:reclassification_list"), r.get_absolute_url()):
         assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_position_selectors_for_other_apps(cast):
+    from classification.selectors import chief_position, positions_for_facility
+    from tests.factories import FacilityFactory
+
+    facility = FacilityFactory(agency=cast.hr.agency)
+    chief = PositionFactory(facility=facility, title=title("3616520"), item_number="C-1")
+    PositionFactory(facility=facility, title=title("3616530"), item_number="C-2", active=False)
+    PositionFactory(facility=facility, item_number="C-3")
+    assert chief_position(facility) == chief
+    assert next(p.item_number for p in positions_for_facility(cast.hr, facility)) == "C-2"
+    assert positions_for_facility(cast.hr, facility).count() == 3
+    assert positions_for_facility(cast.hr_other, facility).count() == 0
+    assert positions_for_facility(cast.analyst, facility).count() == 3
