@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -356,7 +357,10 @@ def _queue_emails(
     recipients_and_subjects: list[tuple[str, str]],
 ) -> None:
     """EmailLog rows now; the sending task runs once the transaction has committed."""
-    link = reverse("classification:reclassification_detail", args=[reclassification.pk])
+    # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
+    link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
+        "classification:reclassification_detail", args=[reclassification.pk]
+    )
     seen = set()
     for recipient, subject in recipients_and_subjects:
         if not recipient or recipient in seen:

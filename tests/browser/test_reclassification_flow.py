@@ -53,6 +53,7 @@ def test_draft_to_approved_across_three_people(browser, live_server, tmp_path):
     page.goto(f"{live_server.url}/requests/new/")
     page.locator("#id_position").select_option(str(position.pk))
     page.get_by_text("What the standard warrants for Hudson River").wait_for()
+    assert serious_violations(page) == []
     page.locator("#id_proposed_title").select_option(
         label="Health Information Management Technician 2"
     )

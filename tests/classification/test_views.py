@@ -226,3 +226,67 @@ def test_position_selectors_for_other_apps(cast):
     assert positions_for_facility(cast.hr, facility).count() == 3
     assert positions_for_facility(cast.hr_other, facility).count() == 0
     assert positions_for_facility(cast.analyst, facility).count() == 3
+
+
+def test_hr_edits_a_draft_and_a_stale_edit_is_refused(client, cast):
+    r = reclassification_in("draft", hr=cast.hr)
+    login(client, cast.hr)
+    url = reverse("classification:reclassification_update", args=[r.pk])
+    form = client.get(url).context["form"]
+    data = {
+        "version": form["version"].value(),
+        "proposed_title": title("3616510").pk,
+        "justification": "Runs the program.",
+        "technicians_1_supervised": 3,
+        "technicians_2_supervised": 1,
+        "clerical_supervised": 0,
+        "duty_0": "Manage",
+        "duty_0_percent": 70,
+        "duty_1": "Audit",
+        "duty_1_percent": 30,
+    }
+    assert client.post(url, data).status_code == 302
+    r.refresh_from_db()
+    assert (r.proposed_title.code, r.version) == ("3616510", 2)
+    assert [d.percent for d in r.duties.all()] == [70, 30]
+    data["justification"] = "Overwritten?"
+    page = client.post(url, data, follow=True)
+    assert "changed since you opened it" in page.content.decode()
+    r.refresh_from_db()
+    assert r.justification == "Runs the program."
+    login(client, cast.hr_other)
+    assert client.get(url).status_code == 404
+
+
+def test_respond_with_a_file_through_the_page(client, cast, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = reclassification_in("info_requested", hr=cast.hr, assigned=cast.assigned)
+    login(client, cast.hr)
+    url = reverse("classification:reclassification_transition", args=[r.pk, "respond"])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "version": r.version,
+                "message": "Chart attached.",
+                "kind": "org_chart",
+                "file": SimpleUploadedFile("new chart.pdf", PDF),
+            },
+        )
+    r.refresh_from_db()
+    assert r.status == "in_review" and r.paused_since is None
+    assert r.attachments.filter(original_name="new chart.pdf").exists()
+    assert mail.outbox[-1].to == [cast.assigned.email]
+
+
+def test_message_is_required_where_the_table_says(client, cast):
+    r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    login(client, cast.assigned)
+    url = reverse("classification:reclassification_transition", args=[r.pk, "request_information"])
+    page = client.post(url, {"version": r.version, "message": ""})
+    assert page.status_code == 400
+    r.refresh_from_db()
+    assert r.status == "in_review"
