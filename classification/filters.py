@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,8 @@ from facilities.models import Agency, Facility
 
 from .models import Position, ReclassificationRequest, Title
 from .workflow import STATUS_LABELS
+
+YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class ReclassificationFilter(django_filters.FilterSet):
@@ -24,7 +27,9 @@ class ReclassificationFilter(django_filters.FilterSet):
     proposed_title = django_filters.ModelChoiceFilter(
         label=_("Proposed title"), queryset=Title.objects.all()
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), field_name="is_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), field_name="is_overdue", widget=forms.Select(choices=YES_NO_ANY)
+    )
 
     class Meta:
         model = ReclassificationRequest
@@ -62,7 +67,9 @@ class PositionFilter(django_filters.FilterSet):
         label=_("Facility"), queryset=Facility.objects.none()
     )
     title = django_filters.ModelChoiceFilter(label=_("Title"), queryset=Title.objects.all())
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(
+        label=_("Active"), widget=forms.Select(choices=YES_NO_ANY)
+    )
 
     class Meta:
         model = Position

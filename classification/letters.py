@@ -7,23 +7,39 @@ from typing import TYPE_CHECKING
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from classification.standard import CLAUSES
+from classification.standard import (
+    ADMINISTRATOR_1,
+    ADMINISTRATOR_2,
+    ADMINISTRATOR_3,
+    CLAUSES,
+    TECHNICIAN_1,
+    TECHNICIAN_2,
+)
+
+TITLE_CLAUSES = {
+    TECHNICIAN_1: "dc-tech-1",
+    TECHNICIAN_2: "dc-tech-2",
+    ADMINISTRATOR_1: "dc-admin-1",
+    ADMINISTRATOR_2: "dc-admin-2",
+    ADMINISTRATOR_3: "dc-admin-3",
+}
 
 if TYPE_CHECKING:
     from .models import ReclassificationRequest
 
 
-def render_decision_letter(reclassification: ReclassificationRequest) -> bytes:
-    """The PDF naming position, facility, titles and grades, effective date, and the clauses
-    and counts the decision rests on."""
-    from weasyprint import HTML  # heavy import: only when a letter is made
-
+def letter_html(reclassification: ReclassificationRequest) -> str:
+    """The letter as HTML: position, facility, titles and grades, effective date, and the
+    standard's clauses and counts year the decision rests on."""
+    # The clause describing the title decided on, then those behind the facility's level.
+    decided = reclassification.recommended_title or reclassification.proposed_title
+    anchors = [TITLE_CLAUSES.get(decided.code), *reclassification.determination_clauses]
     clauses = [
         {"anchor": a, "heading": CLAUSES[a].heading, "text": CLAUSES[a].text}
-        for a in reclassification.determination_clauses
+        for a in dict.fromkeys(anchors)
         if a in CLAUSES
     ]
-    html = render_to_string(
+    return render_to_string(
         "classification/decision_letter.html",
         {
             "r": reclassification,
@@ -33,4 +49,10 @@ def render_decision_letter(reclassification: ReclassificationRequest) -> bytes:
             "today": timezone.localdate(),
         },
     )
-    return HTML(string=html).write_pdf()
+
+
+def render_decision_letter(reclassification: ReclassificationRequest) -> bytes:
+    """The decision letter as PDF bytes (WeasyPrint)."""
+    from weasyprint import HTML  # heavy import: only when a letter is made
+
+    return HTML(string=letter_html(reclassification)).write_pdf()

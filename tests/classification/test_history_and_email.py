@@ -6,7 +6,6 @@ import itertools
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 
 from classification import services
 from classification.models import (
@@ -139,21 +138,15 @@ def test_failed_email_is_recorded_and_shown(
 
 
 def test_letter_names_what_the_decision_rests_on(cast, fast_letter):
+    from classification.letters import letter_html
+    from classification.standard import CLAUSES
+
     r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
     done = services.approve_reclassification(
         actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
     )
     services._snapshot_determination(done)
-    html = render_to_string(
-        "classification/decision_letter.html",
-        {
-            "r": done,
-            "position": done.position,
-            "facility": done.position.facility,
-            "clauses": [{"heading": "H", "text": "oversees the health information"}],
-            "today": done.decided_at.date(),
-        },
-    )
+    html = letter_html(done)
     for text in (
         done.position.item_number,
         done.position.facility.name,
@@ -161,7 +154,8 @@ def test_letter_names_what_the_decision_rests_on(cast, fast_letter):
         "Health Information Management Technician 2, grade 15",
         str(done.decision_effective_date.year),
         "3616110, 9/2021",
-        "oversees the health information",
+        CLAUSES["dc-tech-2"].text[:60],  # the title decided on
+        CLAUSES["dc-admin-3"].text[:60],  # the facility's level (adult psychiatric center)
     ):
         assert text in html
 
