@@ -246,3 +246,23 @@ def test_send_queued_emails_command_sends_what_is_left(cast, settings):
     failed.refresh_from_db()
     assert (queued.status, failed.status, len(mail.outbox)) == ("sent", "sent", 2)
     assert (queued.attempts, failed.attempts) == (1, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE classification_reclassificationevent SET message = 'x'",
+        "DELETE FROM classification_reclassificationevent",
+    ],
+)
+def test_postgres_refuses_history_changes_even_in_raw_sql(cast, sql):
+    from django.db import connection
+
+    reclassification_in("draft", hr=cast.hr)
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
