@@ -298,6 +298,11 @@ class ReclassificationDetailView(View):
             .first(),
             "target_days": _target_days(),
             "incumbent_template": incumbent_template,
+            "waiting_on_agency": next(
+                (e for e in reversed(r.events.all()) if e.action == "request_information"), None
+            )
+            if r.status == workflow.INFO_REQUESTED
+            else None,
             "message_events": [
                 e for e in r.events.all() if e.message and e.action in AGENCY_MESSAGES
             ],

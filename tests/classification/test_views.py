@@ -290,3 +290,19 @@ def test_message_is_required_where_the_table_says(client, cast):
     assert page.status_code == 400
     r.refresh_from_db()
     assert r.status == "in_review"
+
+
+def test_waiting_on_the_agency_is_spelled_out(client, cast):
+    from classification import services
+
+    r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    services.request_reclassification_information(
+        actor=cast.assigned,
+        reclassification_id=r.pk,
+        expected_version=r.version,
+        message="Send the signed chart.",
+    )
+    login(client, cast.hr)
+    html = client.get(r.get_absolute_url()).content.decode()
+    assert 'data-testid="waiting-on-agency"' in html and "Send the signed chart." in html
+    assert 'data-testid="action-respond"' in html
