@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from .models import Title
+from . import services
+from .models import (
+    Attachment,
+    DutyLine,
+    EmailLog,
+    Position,
+    PositionTitleChange,
+    ReclassificationEvent,
+    ReclassificationRequest,
+    Title,
+)
 
 
 @admin.register(Title)
@@ -9,6 +20,128 @@ class TitleAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         # The series comes from the standard (data migration), not from typing.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TitleChangeInline(ReadOnlyInline):
+    model = PositionTitleChange
+    fk_name = "position"
+    fields = [
+        "effective_on",
+        "from_title",
+        "to_title",
+        "reclassification",
+        "changed_by",
+        "changed_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["item_number", "facility", "title", "incumbent", "active"]
+    list_filter = ["active", "title", "facility__agency"]
+    search_fields = ["item_number", "facility__name"]
+    list_select_related = ["facility", "title", "incumbent"]
+    autocomplete_fields = ["reports_to"]
+    inlines = [TitleChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A position's title changes only through an approved reclassification (with history).
+        return ["title"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new position starts its title history through the same service as everywhere.
+        created = services.create_position(
+            item_number=obj.item_number,
+            facility=obj.facility,
+            title=obj.title,
+            effective_on=timezone.localdate(),
+            incumbent=obj.incumbent,
+            reports_to=obj.reports_to,
+            actor=request.user,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DutyInline(ReadOnlyInline):
+    model = DutyLine
+    fields = ["description", "percent"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["kind", "original_name", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = ReclassificationEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "message"]
+    readonly_fields = fields
+
+
+class EmailInline(ReadOnlyInline):
+    model = EmailLog
+    fields = ["created_at", "recipient", "subject", "status", "error", "sent_at"]
+    readonly_fields = fields
+
+
+@admin.register(ReclassificationRequest)
+class ReclassificationRequestAdmin(admin.ModelAdmin):
+    """Read-only: every change of a request goes through classification.services."""
+
+    list_display = ["pk", "position", "status", "assigned_to", "submitted_on", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["position__item_number"]
+    list_select_related = ["position__title", "assigned_to"]
+    inlines = [DutyInline, AttachmentInline, EventInline, EmailInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReclassificationEvent)
+class ReclassificationEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "reclassification", "action", "from_status", "to_status", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["reclassification__position__title", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

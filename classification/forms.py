@@ -1,7 +1,218 @@
+"""Forms for drafting requests, taking actions and attaching files."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from classification.standard import FACILITY_TYPES
+from .models import Attachment, Position, ReclassificationRequest, Title
+from .standard import FACILITY_TYPES
+
+DUTY_ROWS = 8
+
+
+class ReclassificationDraftForm(forms.ModelForm):
+    """The agency's draft: the request's own fields plus up to DUTY_ROWS duties."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReclassificationRequest
+        fields = [
+            "position",
+            "proposed_title",
+            "requested_effective_date",
+            "justification",
+            "purpose",
+            "reporting_relationships",
+            "technicians_1_supervised",
+            "technicians_2_supervised",
+            "clerical_supervised",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "requested_effective_date": forms.DateInput(attrs={"type": "date"}),
+            "justification": forms.Textarea(attrs={"rows": 4}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "reporting_relationships": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, positions=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["position"]
+            del self.fields["creation_token"]
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["position"].queryset = positions
+            self.fields["position"].label_from_instance = lambda p: (
+                f"{p.item_number} · {p.title.short_name} · {p.facility.name}"
+            )
+            self.fields["position"].help_text = _("Positions of your agency with no open request.")
+            self.fields["creation_token"].initial = uuid.uuid4()
+            self.fields["position"].widget.attrs.update(
+                {
+                    "hx-get": "warranted/",
+                    "hx-target": "#warranted",
+                    "hx-trigger": "change",
+                }
+            )
+        self.fields["proposed_title"].queryset = Title.objects.all()
+        duties = list(self.instance.duties.all()) if self.instance.pk else []
+        for i in range(DUTY_ROWS):
+            d = duties[i] if i < len(duties) else None
+            self.fields[f"duty_{i}"] = forms.CharField(
+                label=_("Duty %(n)s") % {"n": i + 1},
+                required=False,
+                initial=d.description if d else "",
+                widget=forms.TextInput(),
+            )
+            self.fields[f"duty_{i}_percent"] = forms.IntegerField(
+                label=_("Duty %(n)s, percent of time") % {"n": i + 1},
+                required=False,
+                min_value=1,
+                max_value=100,
+                initial=d.percent if d else None,
+            )
+
+    def duty_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"duty_{i}"], self[f"duty_{i}_percent"]) for i in range(DUTY_ROWS)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for i in range(DUTY_ROWS):
+            text, pct = data.get(f"duty_{i}"), data.get(f"duty_{i}_percent")
+            if text and not pct:
+                self.add_error(f"duty_{i}_percent", _("Give this duty's percent of time."))
+            if pct and not text:
+                self.add_error(f"duty_{i}", _("Describe the duty this percent belongs to."))
+        return data
+
+    def _post_clean(self) -> None:
+        # The service validates the model (and its workflow fields); the form checks input only.
+        pass
+
+    def duties(self) -> list[tuple[str, int]]:
+        d = self.cleaned_data
+        return [
+            (d[f"duty_{i}"], d[f"duty_{i}_percent"])
+            for i in range(DUTY_ROWS)
+            if d.get(f"duty_{i}") and d.get(f"duty_{i}_percent")
+        ]
+
+    def draft_fields(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name != "position" and name in self.cleaned_data
+        }
+
+
+class TransitionForm(forms.Form):
+    """The confirmation of one action, with its message and the version it was drawn from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, transition, reclassification, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        self.fields["version"].initial = reclassification.version
+        if transition.message_label:
+            self.fields["message"].label = transition.message_label
+            self.fields["message"].required = transition.message_required
+        else:
+            del self.fields["message"]
+        action = transition.action
+        if action == "assign":
+            self.fields["analyst"] = forms.ModelChoiceField(
+                label=_("Analyst"),
+                queryset=get_user_model()
+                .objects.filter(
+                    is_active=True,
+                    groups__name__in=["Classification analyst", "Classification supervisor"],
+                )
+                .distinct()
+                .order_by("last_name", "first_name"),
+            )
+        elif action == "recommend":
+            self.fields["recommendation"] = forms.ChoiceField(
+                label=_("Recommendation"),
+                choices=ReclassificationRequest.Recommendation.choices,
+                widget=forms.RadioSelect,
+                initial="approve",
+            )
+            self.fields["recommended_title"] = forms.ModelChoiceField(
+                label=_("Approve as"),
+                queryset=Title.objects.exclude(pk=reclassification.position.title_id),
+                initial=reclassification.proposed_title_id,
+                required=False,
+                help_text=_("May differ from the proposed title."),
+            )
+        elif action == "approve":
+            self.fields["effective_date"] = forms.DateField(
+                label=_("Effective date"),
+                widget=forms.DateInput(attrs={"type": "date"}),
+                initial=reclassification.requested_effective_date or timezone.localdate(),
+            )
+        elif action == "respond":
+            self.fields["file"] = forms.FileField(
+                label=_("Attach a file (optional)"), required=False
+            )
+            self.fields["kind"] = forms.ChoiceField(
+                label=_("Kind of file"), choices=Attachment.Kind.choices, initial="other"
+            )
+        self.order_fields(["analyst", "recommendation", "recommended_title", "effective_date"])
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        kwargs: dict[str, Any] = {"expected_version": d["version"]}
+        action = self.transition.action
+        if "message" in d:
+            kwargs["message"] = d["message"]
+        if action == "assign":
+            kwargs["analyst"] = d["analyst"]
+        elif action == "recommend":
+            kwargs["rationale"] = kwargs.pop("message")
+            kwargs["recommendation"] = d["recommendation"]
+            kwargs["recommended_title"] = d.get("recommended_title")
+        elif action == "approve":
+            kwargs["effective_date"] = d["effective_date"]
+        elif action == "respond" and d.get("file"):
+            kwargs["files"] = [(d["kind"], d["file"])]
+        return kwargs
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Attachment.Kind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, PNG, JPEG, Word (DOCX) or Excel (XLSX), 10 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
+    )
+
+
+def positions_open_for_request(qs) -> Any:
+    """Active positions without an open request (a new draft can start on these)."""
+    from .workflow import OPEN_STATUSES
+
+    return qs.filter(active=True).exclude(reclassifications__status__in=OPEN_STATUSES)
+
+
+__all__ = ["AttachmentForm", "Position", "ReclassificationDraftForm", "TransitionForm"]
+
 
 # Far above any State facility; keeps a typo from becoming a 20-digit number on the page.
 MAX_COUNT = 10_000_000

@@ -1,5 +1,58 @@
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .workflow import (
+    ACTIONS,
+    DECIDED_STATUSES,
+    DRAFT,
+    INFO_REQUESTED,
+    OPEN_STATUSES,
+    RECOMMENDED,
+    STATUS_LABELS,
+    STATUSES,
+    TRANSITIONS_BY_ACTION,
+)
+
+
+def private_storage() -> FileSystemStorage:
+    """MEDIA_ROOT lies outside the web root and nothing serves MEDIA_URL: files leave only
+    through views that check the user may see the request."""
+    return FileSystemStorage()
+
+
+def random_attachment_name(instance: models.Model, filename: str) -> str:
+    # Never the uploader's name on disk: a random name with the checked extension only.
+    return f"attachments/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:6]}"
+
+
+def random_letter_name(instance: models.Model, filename: str) -> str:
+    return f"letters/{uuid.uuid4().hex}.pdf"
+
+
+class AppendOnlyError(Exception):
+    """History rows are written once and never changed or deleted."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("This history is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("This history is append-only.")
+
+
+def refuse_change_to_saved(obj: models.Model) -> None:
+    if not obj._state.adding:
+        raise AppendOnlyError(f"{type(obj).__name__} rows are append-only.")
 
 
 class Title(models.Model):
@@ -19,3 +72,394 @@ class Title(models.Model):
     @property
     def short_name(self) -> str:
         return self.name.removeprefix("Health Information Management ")
+
+
+class Position(models.Model):
+    """One HIM position (an item) at a facility, holding one title of the series."""
+
+    item_number = models.CharField(_("item number"), max_length=20, unique=True)
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        on_delete=models.PROTECT,
+        related_name="positions",
+        verbose_name=_("facility"),
+    )
+    title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="positions", verbose_name=_("title")
+    )
+    incumbent = models.ForeignKey(
+        "candidates.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("incumbent"),
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        verbose_name=_("reports to"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["item_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reports_to=F("pk")), name="position_not_own_supervisor"
+            ),
+        ]
+        indexes = [models.Index(fields=["facility", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_number} · {self.title.short_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("classification:position_detail", args=[self.pk])
+
+
+class PositionTitleChange(models.Model):
+    """Append-only history of a position's title (a row per change, the first one included)."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="title_changes")
+    from_title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField(_("effective"))
+    reclassification = models.ForeignKey(
+        "ReclassificationRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="title_changes",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "-effective_on", "-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.position.item_number}: {self.to_title.short_name} ({self.effective_on})"
+
+    def save(self, *args, **kwargs) -> None:
+        refuse_change_to_saved(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Title history cannot be deleted."))
+
+
+class ReclassificationRequest(models.Model):
+    """A request to move one position to another title of the series (DOMAIN.md).
+
+    `status` changes only in `classification.services`, following `classification.workflow`.
+    """
+
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        DENY = "deny", _("Deny")
+
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="reclassifications"
+    )
+    current_title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="+", verbose_name=_("current title")
+    )
+    proposed_title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed title")
+    )
+    justification = models.TextField(_("justification"), blank=True)
+    purpose = models.TextField(_("purpose of the position"), blank=True)
+    reporting_relationships = models.TextField(_("reporting relationships"), blank=True)
+    technicians_1_supervised = models.PositiveSmallIntegerField(
+        _("Technicians 1 supervised"), default=0
+    )
+    technicians_2_supervised = models.PositiveSmallIntegerField(
+        _("Technicians 2 supervised"), default=0
+    )
+    clerical_supervised = models.PositiveSmallIntegerField(
+        _("clerical staff supervised"), default=0
+    )
+    requested_effective_date = models.DateField(
+        _("requested effective date"), null=True, blank=True
+    )
+    contact_name = models.CharField(_("agency contact"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=list(STATUS_LABELS.items()),
+        default=DRAFT,
+        editable=False,
+    )
+    # Every write bumps it; a form carries the version it was drawn from (stale → conflict).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # A random token the new-request form carries, so posting it twice creates one request.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Turnaround (New York dates): calendar days from submission, paused while info_requested.
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_on = models.DateField(null=True, blank=True, editable=False)
+    paused_since = models.DateField(null=True, blank=True, editable=False)
+    paused_total = models.DurationField(default=timedelta(0), editable=False)
+    closed_on = models.DateField(null=True, blank=True, editable=False)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_reclassifications",
+        editable=False,
+        verbose_name=_("assigned analyst"),
+    )
+    recommendation = models.CharField(
+        max_length=10, choices=Recommendation.choices, blank=True, editable=False
+    )
+    recommended_title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    recommendation_rationale = models.TextField(blank=True, editable=False)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    recommended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_effective_date = models.DateField(null=True, blank=True, editable=False)
+    decision_note = models.TextField(blank=True, editable=False)
+
+    # The determination the request rests on, frozen when submitted and again when recommended.
+    standard_id = models.CharField(max_length=40, blank=True, editable=False)
+    counts_fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    warranted_title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    determination_needs_review = models.BooleanField(default=False, editable=False)
+    determination_reasons = models.JSONField(default=list, blank=True, editable=False)
+    determination_clauses = models.JSONField(default=list, blank=True, editable=False)
+
+    letter = models.FileField(
+        storage=private_storage, upload_to=random_letter_name, blank=True, editable=False
+    )
+    letter_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reclassification request")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=STATUSES), name="reclass_status_known"),
+            models.UniqueConstraint(
+                fields=["position"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_reclass_per_position",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=DECIDED_STATUSES)
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="reclass_decided_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recommended_by")),
+                name="reclass_recommender_never_decides",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=(RECOMMENDED, *DECIDED_STATUSES))
+                | Q(recommended_by__isnull=False),
+                name="reclass_recommended_has_recommender",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=INFO_REQUESTED, paused_since__isnull=False)
+                | (~Q(status=INFO_REQUESTED) & Q(paused_since__isnull=True)),
+                name="reclass_paused_only_when_info_requested",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="reclass_version_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "assigned_to"])]
+
+    def __str__(self) -> str:
+        return _("Request %(id)s for item %(item)s") % {
+            "id": self.pk,
+            "item": self.position.item_number,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("classification:reclassification_detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class DutyLine(models.Model):
+    """One duty of the duties statement with its share of time (the shares sum to 100)."""
+
+    reclassification = models.ForeignKey(
+        ReclassificationRequest, on_delete=models.CASCADE, related_name="duties"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(_("duty"))
+    percent = models.PositiveSmallIntegerField(_("percent of time"))
+
+    class Meta:
+        ordering = ["reclassification", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=1, percent__lte=100), name="duty_percent_1_to_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.percent}% {self.description[:40]}"
+
+
+class Attachment(models.Model):
+    """A file the agency or DCC attached to a request, kept in private storage."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION_CHART = "org_chart", _("Organization chart")
+        DUTIES = "duties", _("Duties statement")
+        COUNTS_EVIDENCE = "counts", _("Counts evidence")
+        OTHER = "other", _("Other")
+
+    reclassification = models.ForeignKey(
+        ReclassificationRequest, on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(
+        storage=private_storage, upload_to=random_attachment_name, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reclassification", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["org_chart", "duties", "counts", "other"]),
+                name="attachment_kind_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "classification:attachment_download", args=[self.reclassification_id, self.pk]
+        )
+
+
+class ReclassificationEvent(models.Model):
+    """One transition of a request: who, when, from, to and what they said. Append-only."""
+
+    reclassification = models.ForeignKey(
+        ReclassificationRequest, on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    message = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reclassification", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=list(ACTIONS)), name="reclass_event_action_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs) -> None:
+        refuse_change_to_saved(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Events cannot be deleted."))
+
+    @property
+    def action_label(self) -> str:
+        transition = TRANSITIONS_BY_ACTION.get(self.action)
+        return str(transition.label) if transition else self.action
+
+    @property
+    def from_label(self) -> str:
+        return str(STATUS_LABELS.get(self.from_status, self.from_status))
+
+    @property
+    def to_label(self) -> str:
+        return str(STATUS_LABELS.get(self.to_status, self.to_status))
+
+
+class EmailLog(models.Model):
+    """What was (to be) sent to whom about a request, and whether it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    reclassification = models.ForeignKey(
+        ReclassificationRequest, on_delete=models.PROTECT, related_name="emails"
+    )
+    event = models.ForeignKey(
+        ReclassificationEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reclassification", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"

@@ -7,4 +7,39 @@ app_name = "classification"
 urlpatterns = [
     path("standard/", views.StandardView.as_view(), name="standard"),
     path("standard/simulator/", views.SimulatorView.as_view(), name="simulator"),
+    path("requests/", views.ReclassificationListView.as_view(), name="reclassification_list"),
+    path(
+        "requests/new/", views.ReclassificationCreateView.as_view(), name="reclassification_create"
+    ),
+    path(
+        "requests/new/warranted/", views.WarrantedFragmentView.as_view(), name="warranted_fragment"
+    ),
+    path(
+        "requests/<int:pk>/",
+        views.ReclassificationDetailView.as_view(),
+        name="reclassification_detail",
+    ),
+    path(
+        "requests/<int:pk>/edit/",
+        views.ReclassificationUpdateView.as_view(),
+        name="reclassification_update",
+    ),
+    path(
+        "requests/<int:pk>/attachments/",
+        views.AttachmentCreateView.as_view(),
+        name="attachment_create",
+    ),
+    path(
+        "requests/<int:pk>/attachments/<int:attachment_pk>/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path("requests/<int:pk>/letter/", views.DecisionLetterView.as_view(), name="decision_letter"),
+    path(
+        "requests/<int:pk>/<slug:action>/",
+        views.ReclassificationTransitionView.as_view(),
+        name="reclassification_transition",
+    ),
+    path("positions/", views.PositionListView.as_view(), name="position_list"),
+    path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position_detail"),
 ]

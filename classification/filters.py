@@ -1,0 +1,94 @@
+"""Filters for the queue and the positions list."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import Agency, Facility
+
+from .models import Position, ReclassificationRequest, Title
+from .workflow import STATUS_LABELS
+
+YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class ReclassificationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=list(STATUS_LABELS.items()))
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), field_name="position__facility__agency", queryset=Agency.objects.all()
+    )
+    facility = django_filters.ModelChoiceFilter(
+        label=_("Facility"), field_name="position__facility", queryset=Facility.objects.none()
+    )
+    proposed_title = django_filters.ModelChoiceFilter(
+        label=_("Proposed title"), queryset=Title.objects.all()
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), field_name="is_overdue", widget=forms.Select(choices=YES_NO_ANY)
+    )
+
+    class Meta:
+        model = ReclassificationRequest
+        fields = ["q", "status", "agency", "facility", "proposed_title", "overdue"]
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        facilities = Facility.objects.select_related("agency")
+        if user is not None and not user.is_dcc_staff:
+            del self.filters["agency"]
+            facilities = facilities.filter(agency_id=user.agency_id)
+        self.filters["facility"].queryset = facilities
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = (
+            Q(position__item_number__icontains=value)
+            | Q(position__facility__name__icontains=value)
+            | Q(position__facility__code__iexact=value)
+            | Q(justification__icontains=value)
+        )
+        if value.isdigit():
+            q |= Q(pk=int(value))
+        return queryset.filter(q)
+
+
+class PositionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), field_name="facility__agency", queryset=Agency.objects.all()
+    )
+    facility = django_filters.ModelChoiceFilter(
+        label=_("Facility"), queryset=Facility.objects.none()
+    )
+    title = django_filters.ModelChoiceFilter(label=_("Title"), queryset=Title.objects.all())
+    active = django_filters.BooleanFilter(
+        label=_("Active"), widget=forms.Select(choices=YES_NO_ANY)
+    )
+
+    class Meta:
+        model = Position
+        fields = ["q", "agency", "facility", "title", "active"]
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        facilities = Facility.objects.all()
+        if user is not None and not user.is_dcc_staff:
+            del self.filters["agency"]
+            facilities = facilities.filter(agency_id=user.agency_id)
+        self.filters["facility"].queryset = facilities
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(item_number__icontains=value)
+            | Q(facility__name__icontains=value)
+            | Q(incumbent__family_name__icontains=value)
+        )

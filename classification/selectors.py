@@ -1,0 +1,256 @@
+"""Permission-aware reads for positions and reclassification requests.
+
+Every queryset a user sees starts here: Agency HR sees its own agency's objects only, DCC staff
+see everything, anyone else sees nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from classification.allocation import Allocation, allocate
+from classification.standard import (
+    ADMINISTRATOR_1,
+    ADMINISTRATOR_2,
+    ADMINISTRATOR_3,
+    TECHNICIAN_1,
+    TECHNICIAN_2,
+)
+from facilities import permissions
+from facilities.models import AnnualActivity, Facility
+
+from .models import Position, ReclassificationRequest, Title
+from .workflow import OPEN_STATUSES, RECOMMENDED, SUBMITTED
+
+ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
+
+
+def positions_visible_to(user: Any) -> QuerySet[Position]:
+    """Positions `user` may see: all for DCC staff, its agency's for Agency HR, else none."""
+    qs = Position.objects.select_related("facility__agency", "title", "incumbent", "reports_to")
+    if permissions.is_dcc_staff(user):
+        return qs
+    if permissions.is_agency_hr(user):
+        return qs.filter(facility__agency_id=user.agency_id)
+    return qs.none()
+
+
+def positions_for_facility(user: Any, facility: Facility) -> QuerySet[Position]:
+    """The positions of one facility that `user` may see (none if the facility is not theirs)."""
+    return (
+        positions_visible_to(user).filter(facility=facility).order_by("-title__rank", "item_number")
+    )
+
+
+def chief_position(facility: Facility) -> Position | None:
+    """The facility's chief HIM position: its highest active Administrator position, or None."""
+    return (
+        Position.objects.filter(facility=facility, active=True, title__code__in=ADMINISTRATOR_CODES)
+        .select_related("title")
+        .order_by("-title__rank", "item_number")
+        .first()
+    )
+
+
+def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]:
+    """Requests `user` may see: all for DCC staff, its agency's for Agency HR, else none."""
+    qs = ReclassificationRequest.objects.select_related(
+        "position__facility__agency",
+        "position__title",
+        "current_title",
+        "proposed_title",
+        "recommended_title",
+        "assigned_to",
+    )
+    if permissions.is_dcc_staff(user):
+        return qs
+    if permissions.is_agency_hr(user):
+        return qs.filter(position__facility__agency_id=user.agency_id)
+    return qs.none()
+
+
+def with_turnaround(qs: QuerySet[ReclassificationRequest], today: date | None = None) -> QuerySet:
+    """Annotate `open_for` (calendar days from submission, paused while information is
+    requested; New York dates) and `is_overdue` (past settings.HIM_TURNAROUND_TARGET_DAYS)."""
+    today = today or timezone.localdate()
+    today_v = Value(today, output_field=DateField())
+    zero = Value(timedelta(0), output_field=DurationField())
+    open_for = ExpressionWrapper(
+        Coalesce(F("closed_on"), today_v)
+        - F("submitted_on")
+        - F("paused_total")
+        - Coalesce(ExpressionWrapper(today_v - F("paused_since"), DurationField()), zero),
+        output_field=DurationField(),
+    )
+    target = timedelta(days=settings.HIM_TURNAROUND_TARGET_DAYS)
+    return qs.annotate(open_for=open_for).annotate(
+        is_overdue=Case(
+            When(Q(status__in=OPEN_STATUSES, open_for__gt=target), then=Value(True)),
+            default=Value(False),
+        )
+    )
+
+
+def reclassification_queue(user: Any, tab: str) -> QuerySet[ReclassificationRequest]:
+    """The queue tab `tab` for `user` (unassigned, mine, awaiting, all), with turnaround."""
+    qs = reclassifications_visible_to(user)
+    if permissions.is_dcc_staff(user):
+        # Drafts are the agency's own business until submitted.
+        qs = qs.exclude(status="draft")
+        if tab == "unassigned":
+            qs = qs.filter(status=SUBMITTED)
+        elif tab == "mine":
+            qs = qs.filter(assigned_to=user, status__in=OPEN_STATUSES)
+        elif tab == "awaiting" and permissions.is_supervisor(user):
+            qs = qs.filter(status=RECOMMENDED)
+    return with_turnaround(qs)
+
+
+def queue_tabs(user: Any) -> list[tuple[str, Any]]:
+    from django.utils.translation import gettext_lazy as _
+
+    if not permissions.is_dcc_staff(user):
+        return []
+    tabs = [("unassigned", _("Unassigned")), ("mine", _("Mine"))]
+    if permissions.is_supervisor(user):
+        tabs.append(("awaiting", _("Awaiting decision")))
+    tabs.append(("all", _("All")))
+    return tabs
+
+
+def tab_counts(user: Any) -> dict[str, int]:
+    """How many requests each queue tab holds, in one query."""
+    if not permissions.is_dcc_staff(user):
+        return {}
+    return ReclassificationRequest.objects.exclude(status="draft").aggregate(
+        unassigned=Count("pk", filter=Q(status=SUBMITTED)),
+        mine=Count("pk", filter=Q(assigned_to=user, status__in=OPEN_STATUSES)),
+        awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
+        all=Count("pk"),
+    )
+
+
+@dataclass(frozen=True)
+class Determination:
+    """What the standard warrants for a facility now, and the counts year it rests on."""
+
+    allocation: Allocation
+    fiscal_year: int | None
+    title: Title | None
+
+
+def latest_accepted_counts(facility: Facility) -> AnnualActivity | None:
+    return (
+        AnnualActivity.objects.filter(facility=facility, status=AnnualActivity.Status.ACCEPTED)
+        .order_by("-fiscal_year")
+        .first()
+    )
+
+
+def determination_for_facility(facility: Facility) -> Determination:
+    """allocate() on the facility's latest accepted counts (counts decide only DDSOOs)."""
+    counts = latest_accepted_counts(facility)
+    allocation = allocate(
+        facility.facility_type,
+        individuals_served=counts.individuals_served if counts else None,
+        records_activities=counts.records_activities if counts else None,
+    )
+    title = (
+        Title.objects.filter(code=allocation.title_code).first() if allocation.title_code else None
+    )
+    return Determination(allocation, counts.fiscal_year if counts else None, title)
+
+
+@dataclass(frozen=True)
+class SupervisionCheck:
+    ok: bool
+    message: str
+
+
+def supervision_checks(position: Position, proposed_title: Title | None) -> list[SupervisionCheck]:
+    """DOMAIN.md's position-level checks for a request's position and proposed title."""
+    from django.utils.translation import gettext as _
+
+    checks: list[SupervisionCheck] = []
+    code = proposed_title.code if proposed_title else position.title.code
+    if code == TECHNICIAN_2:
+        reports = position.direct_reports.filter(active=True, title__code=TECHNICIAN_1).count()
+        if reports:
+            checks.append(
+                SupervisionCheck(
+                    True,
+                    _("%(n)s Technician 1 position(s) report to this position.") % {"n": reports},
+                )
+            )
+        else:
+            checks.append(
+                SupervisionCheck(
+                    False,
+                    _(
+                        "No Technician 1 position reports to this position: a Technician 2 "
+                        "supervises Technicians 1 (or is an overall assistant to an "
+                        "Administrator)."
+                    ),
+                )
+            )
+    if code in ADMINISTRATOR_CODES:
+        determination = determination_for_facility(position.facility)
+        chief = chief_position(position.facility)
+        warranted = determination.title
+        if warranted is None:
+            checks.append(
+                SupervisionCheck(False, _("The standard gives this facility no automatic level."))
+            )
+        elif code == warranted.code:
+            checks.append(
+                SupervisionCheck(
+                    True,
+                    _("%(title)s is the level the standard warrants for this facility's chief.")
+                    % {"title": warranted.short_name},
+                )
+            )
+        elif code == ADMINISTRATOR_1 and warranted.code == ADMINISTRATOR_3:
+            checks.append(
+                SupervisionCheck(
+                    True,
+                    _(
+                        "An Administrator 1 may serve as assistant to an Administrator 3 in a "
+                        "facility whose chief is an Administrator 3."
+                    ),
+                )
+            )
+        else:
+            checks.append(
+                SupervisionCheck(
+                    False,
+                    _("The standard warrants %(title)s for this facility's chief position.")
+                    % {"title": warranted.short_name},
+                )
+            )
+        if chief is not None and chief.pk != position.pk:
+            checks.append(
+                SupervisionCheck(
+                    True,
+                    _("The facility's chief HIM position is %(item)s (%(title)s).")
+                    % {"item": chief.item_number, "title": chief.title.short_name},
+                )
+            )
+    return checks

@@ -1,0 +1,763 @@
+"""Writes for positions and reclassification requests: one verb-first function per transition.
+
+Each transition opens a transaction, locks the request row, checks the version the form was
+drawn from, re-checks the workflow guard (`classification.workflow`) on the locked row, writes
+the change and its event, and queues email for after the commit. Nothing else sets `status`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilities import roles
+from facilities.models import User
+
+from . import workflow
+from .letters import render_decision_letter
+from .models import (
+    Attachment,
+    DutyLine,
+    EmailLog,
+    Position,
+    PositionTitleChange,
+    ReclassificationEvent,
+    ReclassificationRequest,
+    Title,
+)
+from .selectors import determination_for_facility
+from .tasks import send_notification
+from .uploads import check_upload
+from .workflow import TransitionNotAllowed
+
+__all__ = [
+    "ConflictError",
+    "IncompleteError",
+    "TransitionNotAllowed",
+    "add_attachment",
+    "approve_reclassification",
+    "assign_reclassification",
+    "create_position",
+    "create_reclassification",
+    "deny_reclassification",
+    "missing_for_submission",
+    "recommend_reclassification",
+    "request_reclassification_information",
+    "respond_to_reclassification",
+    "return_reclassification_to_analyst",
+    "return_reclassification_to_queue",
+    "submit_reclassification",
+    "take_reclassification",
+    "update_reclassification_draft",
+    "withdraw_reclassification",
+]
+
+DRAFT_FIELDS = (
+    "proposed_title",
+    "justification",
+    "purpose",
+    "reporting_relationships",
+    "technicians_1_supervised",
+    "technicians_2_supervised",
+    "clerical_supervised",
+    "requested_effective_date",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class ConflictError(Exception):
+    """The request changed since the form was drawn: nothing was written."""
+
+
+class IncompleteError(ValidationError):
+    """The request lacks what submission needs; `.messages` lists each missing thing."""
+
+
+# --- positions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_position(
+    *,
+    item_number: str,
+    facility: Any,
+    title: Title,
+    effective_on: date,
+    incumbent: Any = None,
+    reports_to: Position | None = None,
+    actor: User | None = None,
+) -> Position:
+    """A new position and the first row of its title history."""
+    position = Position(
+        item_number=item_number,
+        facility=facility,
+        title=title,
+        incumbent=incumbent,
+        reports_to=reports_to,
+    )
+    position.full_clean()
+    position.save()
+    PositionTitleChange.objects.create(
+        position=position, to_title=title, effective_on=effective_on, changed_by=actor
+    )
+    return position
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+def _clean_duties(duties: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    cleaned = [(d.strip(), int(p)) for d, p in duties if d and d.strip()]
+    for _desc, percent in cleaned:
+        if not 1 <= percent <= 100:
+            raise ValidationError(_("Each duty's share of time is between 1 and 100 percent."))
+    return cleaned
+
+
+@transaction.atomic
+def create_reclassification(
+    *,
+    actor: User,
+    position: Position,
+    proposed_title: Title,
+    duties: list[tuple[str, int]] | None = None,
+    creation_token: uuid.UUID | None = None,
+    **fields: Any,
+) -> ReclassificationRequest:
+    """A draft request for `position` by its agency's HR, with a `create` event.
+
+    Posting the same form twice (same `creation_token`) returns the first draft unchanged.
+    """
+    if creation_token is not None:
+        existing = ReclassificationRequest.objects.filter(creation_token=creation_token).first()
+        if existing is not None:
+            if existing.created_by_id != actor.pk:
+                raise TransitionNotAllowed(_("This form was already used by someone else."))
+            return existing
+    position = Position.objects.select_for_update().select_related("facility").get(pk=position.pk)
+    held = workflow.roles_for(
+        actor, agency_id=position.facility.agency_id, assigned_to_id=None, recommended_by_id=None
+    )
+    if workflow.AGENCY_HR not in held:
+        raise TransitionNotAllowed(_("Only the position's agency HR may start a request."))
+    if not position.active:
+        raise ValidationError(_("Position %(item)s is inactive.") % {"item": position.item_number})
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    open_request = position.reclassifications.filter(status__in=workflow.OPEN_STATUSES).first()
+    if open_request is not None:
+        raise ValidationError(
+            _("Position %(item)s already has an open request (no. %(id)s).")
+            % {"item": position.item_number, "id": open_request.pk}
+        )
+    now = timezone.now()
+    reclassification = ReclassificationRequest(
+        position=position,
+        current_title_id=position.title_id,
+        proposed_title=proposed_title,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+        creation_token=creation_token,
+        status=workflow.DRAFT,
+        **fields,
+    )
+    _check_proposed_title(reclassification)
+    reclassification.full_clean()
+    try:
+        with transaction.atomic():
+            reclassification.save()
+    except IntegrityError as exc:  # a concurrent draft for the same position won the race
+        raise ValidationError(
+            _("Position %(item)s already has an open request.") % {"item": position.item_number}
+        ) from exc
+    _replace_duties(reclassification, duties or [])
+    ReclassificationEvent.objects.create(
+        reclassification=reclassification,
+        action="create",
+        from_status="",
+        to_status=workflow.DRAFT,
+        actor=actor,
+        at=now,
+    )
+    return reclassification
+
+
+def _check_proposed_title(reclassification: ReclassificationRequest) -> None:
+    if reclassification.proposed_title_id == reclassification.current_title_id:
+        raise ValidationError(
+            {"proposed_title": _("The proposed title is the position's current title.")}
+        )
+
+
+def _replace_duties(reclassification: ReclassificationRequest, duties: list[tuple[str, int]]):
+    reclassification.duties.all().delete()
+    DutyLine.objects.bulk_create(
+        DutyLine(reclassification=reclassification, order=i, description=d, percent=p)
+        for i, (d, p) in enumerate(_clean_duties(duties))
+    )
+
+
+def _locked(reclassification_id: int) -> ReclassificationRequest:
+    return (
+        ReclassificationRequest.objects.select_for_update(of=("self",))
+        .select_related("position__facility__agency")
+        .get(pk=reclassification_id)
+    )
+
+
+def _check_version(reclassification: ReclassificationRequest, expected_version: int | None):
+    if expected_version is not None and reclassification.version != expected_version:
+        last = reclassification.events.select_related("actor").order_by("-at", "-pk").first()
+        who = (
+            _(" (last: “%(action)s” by %(actor)s)") % {"action": last.action, "actor": last.actor}
+            if last
+            else ""
+        )
+        raise ConflictError(
+            _(
+                "This request changed since you opened it%(who)s. Nothing was saved: reload the "
+                "page, check the change and try again."
+            )
+            % {"who": who}
+        )
+
+
+@transaction.atomic
+def update_reclassification_draft(
+    *,
+    actor: User,
+    reclassification_id: int,
+    expected_version: int,
+    duties: list[tuple[str, int]],
+    **fields: Any,
+) -> ReclassificationRequest:
+    """Save the agency's edits to a draft (fields and duties); the version moves on."""
+    reclassification = _locked(reclassification_id)
+    _check_version(reclassification, expected_version)
+    held = workflow.roles_for(
+        actor,
+        agency_id=reclassification.position.facility.agency_id,
+        assigned_to_id=None,
+        recommended_by_id=None,
+    )
+    if workflow.AGENCY_HR not in held or reclassification.status != workflow.DRAFT:
+        raise TransitionNotAllowed(_("Only the agency's HR may edit a draft."))
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(reclassification, name, value)
+    _check_proposed_title(reclassification)
+    reclassification.version += 1
+    reclassification.updated_at = timezone.now()
+    reclassification.full_clean()
+    reclassification.save()
+    _replace_duties(reclassification, duties)
+    return reclassification
+
+
+def missing_for_submission(reclassification: ReclassificationRequest) -> list[str]:
+    """What a draft lacks before it can be submitted (empty when complete)."""
+    missing = []
+    if not reclassification.justification.strip():
+        missing.append(_("a justification"))
+    total = sum(d.percent for d in reclassification.duties.all())
+    if total != 100:
+        missing.append(
+            _("duties whose shares of time sum to 100%% (they sum to %(total)s%%)")
+            % {"total": total}
+        )
+    if not reclassification.attachments.filter(kind=Attachment.Kind.ORGANIZATION_CHART).exists():
+        missing.append(_("an organization chart (attach it as “Organization chart”)"))
+    return missing
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def _snapshot_determination(reclassification: ReclassificationRequest) -> None:
+    determination = determination_for_facility(reclassification.position.facility)
+    a = determination.allocation
+    reclassification.standard_id = a.standard
+    reclassification.counts_fiscal_year = determination.fiscal_year
+    reclassification.warranted_title = determination.title
+    reclassification.determination_needs_review = a.needs_review
+    reclassification.determination_reasons = list(a.reasons)
+    reclassification.determination_clauses = list(a.clauses)
+
+
+def _transition(
+    *,
+    actor: User,
+    reclassification_id: int,
+    expected_version: int | None,
+    action: str,
+    message: str = "",
+    change: Callable[[ReclassificationRequest, date], None] | None = None,
+    notify: Callable[[ReclassificationRequest], list[tuple[str, str]]] | None = None,
+) -> ReclassificationRequest:
+    """The one path every state change takes (see the module docstring)."""
+    with transaction.atomic():
+        reclassification = _locked(reclassification_id)
+        _check_version(reclassification, expected_version)
+        transition = workflow.check(actor, reclassification, action)
+        message = (message or "").strip()
+        if transition.message_required and not message:
+            raise ValidationError(_("%(label)s is required.") % {"label": transition.message_label})
+        now = timezone.now()
+        today = timezone.localdate(now)
+        from_status = reclassification.status
+        if from_status == workflow.INFO_REQUESTED and reclassification.paused_since:
+            # The clock was paused while the agency owed information: bank the pause.
+            reclassification.paused_total += today - reclassification.paused_since
+            reclassification.paused_since = None
+        if change is not None:
+            change(reclassification, today)
+        reclassification.status = transition.target
+        if transition.target in workflow.CLOSED_STATUSES:
+            reclassification.closed_on = today
+        reclassification.version += 1
+        reclassification.updated_at = now
+        reclassification.full_clean()
+        reclassification.save()
+        event = ReclassificationEvent.objects.create(
+            reclassification=reclassification,
+            action=action,
+            from_status=from_status,
+            to_status=transition.target,
+            actor=actor,
+            at=now,
+            message=message,
+        )
+        if notify is not None:
+            _queue_emails(reclassification, event, notify(reclassification))
+    return reclassification
+
+
+def _queue_emails(
+    reclassification: ReclassificationRequest,
+    event: ReclassificationEvent,
+    recipients_and_subjects: list[tuple[str, str]],
+) -> None:
+    """EmailLog rows now; the sending task runs once the transaction has committed."""
+    # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
+    link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
+        "classification:reclassification_detail", args=[reclassification.pk]
+    )
+    seen = set()
+    for recipient, subject in recipients_and_subjects:
+        if not recipient or recipient in seen:
+            continue
+        seen.add(recipient)
+        body = _(
+            "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(proposed)s.\n"
+            "Status: %(status)s.\n%(message)s\nSee the request: %(link)s\n"
+        ) % {
+            "subject": subject,
+            "item": reclassification.position.item_number,
+            "facility": reclassification.position.facility.name,
+            "current": reclassification.current_title,
+            "proposed": reclassification.proposed_title,
+            "status": reclassification.status_label,
+            "message": f"\n{event.message}\n" if event.message else "",
+            "link": link,
+        }
+        log = EmailLog.objects.create(
+            reclassification=reclassification,
+            event=event,
+            recipient=recipient,
+            subject=subject[:200],
+            body=body,
+        )
+        transaction.on_commit(lambda pk=log.pk: send_notification.enqueue(pk))
+
+
+def _agency_contact(reclassification: ReclassificationRequest) -> str:
+    return reclassification.contact_email or reclassification.created_by.email
+
+
+def _subject(reclassification: ReclassificationRequest, what: str) -> str:
+    return _("Reclassification %(id)s (item %(item)s): %(what)s") % {
+        "id": reclassification.pk,
+        "item": reclassification.position.item_number,
+        "what": what,
+    }
+
+
+def submit_reclassification(
+    *, actor: User, reclassification_id: int, expected_version: int | None
+) -> ReclassificationRequest:
+    """draft → submitted when complete (IncompleteError lists what is missing). Starts the
+    turnaround clock and freezes the determination the request rests on."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        missing = missing_for_submission(r)
+        if missing:
+            raise IncompleteError(missing)
+        r.current_title_id = r.position.title_id
+        _check_proposed_title(r)
+        r.submitted_at = timezone.now()
+        r.submitted_on = today
+        _snapshot_determination(r)
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="submit",
+        change=change,
+    )
+
+
+def take_reclassification(
+    *, actor: User, reclassification_id: int, expected_version: int | None
+) -> ReclassificationRequest:
+    """submitted → in_review, assigned to the analyst who takes it."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        r.assigned_to = actor
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="take",
+        change=change,
+    )
+
+
+def assign_reclassification(
+    *, actor: User, reclassification_id: int, expected_version: int | None, analyst: User
+) -> ReclassificationRequest:
+    """submitted/in_review → in_review, assigned by a supervisor; the analyst is emailed."""
+    if not (analyst and analyst.is_active and analyst.is_analyst):
+        raise ValidationError(_("Choose a classification analyst or supervisor."))
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        if r.assigned_to_id == analyst.pk and r.status == workflow.IN_REVIEW:
+            raise ValidationError(_("The request is already assigned to %(a)s.") % {"a": analyst})
+        r.assigned_to = analyst
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="assign",
+        message=_("Assigned to %(analyst)s.") % {"analyst": analyst},
+        change=change,
+        notify=lambda r: [(analyst.email, _subject(r, _("assigned to you")))],
+    )
+
+
+def return_reclassification_to_queue(
+    *, actor: User, reclassification_id: int, expected_version: int | None, message: str = ""
+) -> ReclassificationRequest:
+    """in_review → submitted, unassigned, for someone else to take."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        r.assigned_to = None
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="return_to_queue",
+        message=message,
+        change=change,
+    )
+
+
+def request_reclassification_information(
+    *, actor: User, reclassification_id: int, expected_version: int | None, message: str
+) -> ReclassificationRequest:
+    """in_review → info_requested: the clock pauses and the agency contact is emailed."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        r.paused_since = today
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="request_information",
+        message=message,
+        change=change,
+        notify=lambda r: [(_agency_contact(r), _subject(r, _("DCC asks for information")))],
+    )
+
+
+def respond_to_reclassification(
+    *,
+    actor: User,
+    reclassification_id: int,
+    expected_version: int | None,
+    message: str,
+    files: list[tuple[str, UploadedFile]] | None = None,
+) -> ReclassificationRequest:
+    """info_requested → in_review with the agency's answer (and files); the clock restarts and
+    the assigned analyst is emailed."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        for kind, upload in files or []:
+            _store_attachment(r, actor=actor, kind=kind, upload=upload)
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="respond",
+        message=message,
+        change=change,
+        notify=lambda r: [
+            (r.assigned_to.email if r.assigned_to else "", _subject(r, _("the agency responded")))
+        ],
+    )
+
+
+def recommend_reclassification(
+    *,
+    actor: User,
+    reclassification_id: int,
+    expected_version: int | None,
+    recommendation: str,
+    rationale: str,
+    recommended_title: Title | None = None,
+) -> ReclassificationRequest:
+    """in_review → recommended (approve as a title, or deny); supervisors are emailed."""
+    if recommendation not in ReclassificationRequest.Recommendation.values:
+        raise ValidationError(_("Recommend approval or denial."))
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        title = None
+        if recommendation == ReclassificationRequest.Recommendation.APPROVE:
+            title = recommended_title or r.proposed_title
+            if title.pk == r.position.title_id:
+                raise ValidationError(_("The recommended title is the position's current title."))
+        r.recommendation = recommendation
+        r.recommended_title = title
+        r.recommendation_rationale = rationale.strip()
+        r.recommended_by = actor
+        r.recommended_at = timezone.now()
+        _snapshot_determination(r)
+
+    def supervisors(r: ReclassificationRequest) -> list[tuple[str, str]]:
+        emails = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
+            .exclude(pk=actor.pk)
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        return [(e, _subject(r, _("a recommendation awaits your decision"))) for e in emails]
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="recommend",
+        message=rationale,
+        change=change,
+        notify=supervisors,
+    )
+
+
+def _store_letter(r: ReclassificationRequest) -> None:
+    pdf = render_decision_letter(r)
+    r.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+    r.letter.save("letter.pdf", ContentFile(pdf), save=False)
+
+
+def approve_reclassification(
+    *,
+    actor: User,
+    reclassification_id: int,
+    expected_version: int | None,
+    effective_date: date | None = None,
+    message: str = "",
+) -> ReclassificationRequest:
+    """recommended → approved by a supervisor who did not recommend it. In the same
+    transaction the position takes the recommended title as of the effective date (with a
+    title-history row) and the decision letter is stored; the agency is emailed."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        title = r.recommended_title or r.proposed_title
+        position = Position.objects.select_for_update().get(pk=r.position_id)
+        effective = effective_date or r.requested_effective_date or today
+        PositionTitleChange.objects.create(
+            position=position,
+            from_title_id=position.title_id,
+            to_title=title,
+            effective_on=effective,
+            reclassification=r,
+            changed_by=actor,
+        )
+        position.title = title
+        position.full_clean()
+        position.save(update_fields=["title"])
+        r.position = position
+        r.decided_by = actor
+        r.decided_at = timezone.now()
+        r.decision_effective_date = effective
+        r.decision_note = (message or "").strip()
+        r.status = workflow.APPROVED  # the letter says what is being decided
+        _store_letter(r)
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="approve",
+        message=message,
+        change=change,
+        notify=lambda r: [(_agency_contact(r), _subject(r, _("approved")))],
+    )
+
+
+def deny_reclassification(
+    *, actor: User, reclassification_id: int, expected_version: int | None, message: str
+) -> ReclassificationRequest:
+    """recommended → denied by a supervisor who did not recommend it; the letter is stored
+    and the agency is emailed."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        r.decided_by = actor
+        r.decided_at = timezone.now()
+        r.decision_note = (message or "").strip()
+        r.status = workflow.DENIED
+        _store_letter(r)
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="deny",
+        message=message,
+        change=change,
+        notify=lambda r: [(_agency_contact(r), _subject(r, _("denied")))],
+    )
+
+
+def return_reclassification_to_analyst(
+    *, actor: User, reclassification_id: int, expected_version: int | None, message: str
+) -> ReclassificationRequest:
+    """recommended → in_review: the recommendation is cleared and the analyst is emailed."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        r.recommendation = ""
+        r.recommended_title = None
+        r.recommended_by = None
+        r.recommended_at = None
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="return_to_analyst",
+        message=message,
+        change=change,
+        notify=lambda r: [
+            (r.assigned_to.email if r.assigned_to else "", _subject(r, _("returned to you")))
+        ],
+    )
+
+
+def withdraw_reclassification(
+    *, actor: User, reclassification_id: int, expected_version: int | None, message: str
+) -> ReclassificationRequest:
+    """draft/submitted/in_review/info_requested → withdrawn by the agency."""
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="withdraw",
+        message=message,
+    )
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+ATTACH_STATUSES = (workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workflow.INFO_REQUESTED)
+
+
+def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
+    """The agency while the request is open to it; the assigned analyst while reviewing."""
+    held = workflow.roles_for(
+        user,
+        agency_id=reclassification.position.facility.agency_id,
+        assigned_to_id=reclassification.assigned_to_id,
+        recommended_by_id=None,
+    )
+    if workflow.AGENCY_HR in held:
+        return reclassification.status in ATTACH_STATUSES
+    return workflow.ASSIGNED_ANALYST in held and reclassification.status == workflow.IN_REVIEW
+
+
+def _store_attachment(
+    r: ReclassificationRequest, *, actor: User, kind: str, upload: UploadedFile
+) -> Attachment:
+    checked = check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        reclassification=r,
+        kind=kind,
+        original_name=checked.safe_name,
+        content_type=checked.content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    attachment.file.save(f"upload{checked.extension}", upload, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)  # nothing half-written
+        raise
+    return attachment
+
+
+@transaction.atomic
+def add_attachment(
+    *, actor: User, reclassification_id: int, kind: str, upload: UploadedFile
+) -> Attachment:
+    """Store one checked file on the request (ValidationError says why a file is refused)."""
+    r = _locked(reclassification_id)
+    if not can_attach(actor, r):
+        raise TransitionNotAllowed(_("You cannot add files to this request now."))
+    return _store_attachment(r, actor=actor, kind=kind, upload=upload)
+
+
+SERVICES: dict[str, Callable[..., ReclassificationRequest]] = {
+    "submit": submit_reclassification,
+    "take": take_reclassification,
+    "assign": assign_reclassification,
+    "return_to_queue": return_reclassification_to_queue,
+    "request_information": request_reclassification_information,
+    "respond": respond_to_reclassification,
+    "recommend": recommend_reclassification,
+    "approve": approve_reclassification,
+    "deny": deny_reclassification,
+    "return_to_analyst": return_reclassification_to_analyst,
+    "withdraw": withdraw_reclassification,
+}

@@ -1,0 +1,109 @@
+"""Tables for the queue and the positions list (django-tables2)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Position, ReclassificationRequest
+
+
+class ReclassificationTable(tables.Table):
+    id = tables.Column(verbose_name=_("No."), linkify=True)
+    item = tables.Column(
+        verbose_name=_("Item"),
+        accessor="position__item_number",
+        linkify=lambda record: record.get_absolute_url(),
+    )
+    facility = tables.Column(verbose_name=_("Facility"), accessor="position__facility__name")
+    agency = tables.Column(verbose_name=_("Agency"), accessor="position__facility__agency__code")
+    titles = tables.Column(
+        verbose_name=_("Current → proposed"), accessor="proposed_title__rank", empty_values=()
+    )
+    status = tables.Column(verbose_name=_("Status"))
+    assignee = tables.Column(verbose_name=_("Assignee"), accessor="assigned_to", default="—")
+    open_for = tables.Column(verbose_name=_("Days open"), default="—")
+    is_overdue = tables.Column(verbose_name=_("Overdue"))
+
+    class Meta:
+        model = ReclassificationRequest
+        fields = ()
+        sequence = (
+            "id",
+            "item",
+            "facility",
+            "agency",
+            "titles",
+            "status",
+            "assignee",
+            "open_for",
+            "is_overdue",
+        )
+        order_by = ("-open_for",)
+        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Requests")}
+        row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}
+        empty_text = _("No requests match.")
+
+    def render_titles(self, record):
+        return format_html(
+            "{} → <strong>{}</strong>",
+            record.current_title.short_name,
+            record.proposed_title.short_name,
+        )
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>',
+            STATUS_BADGES.get(record.status, "secondary"),
+            record.status_label,
+        )
+
+    def render_open_for(self, value):
+        return value.days
+
+    def render_is_overdue(self, value):
+        if value:
+            return format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue"))
+        return ""
+
+
+STATUS_BADGES = {
+    "draft": "light",
+    "submitted": "info",
+    "in_review": "primary",
+    "info_requested": "warning",
+    "recommended": "dark",
+    "approved": "success",
+    "denied": "danger",
+    "withdrawn": "secondary",
+}
+
+
+class PositionTable(tables.Table):
+    item_number = tables.Column(verbose_name=_("Item"), linkify=True)
+    facility = tables.Column(verbose_name=_("Facility"), accessor="facility__name")
+    agency = tables.Column(verbose_name=_("Agency"), accessor="facility__agency__code")
+    title = tables.Column(verbose_name=_("Title"), order_by=("title__rank",))
+    grade = tables.Column(verbose_name=_("Grade"), accessor="title__grade")
+    incumbent = tables.Column(verbose_name=_("Incumbent"), default="—")
+    reports_to = tables.Column(
+        verbose_name=_("Reports to"), accessor="reports_to__item_number", default="—"
+    )
+    active = tables.BooleanColumn(verbose_name=_("Active"))
+
+    class Meta:
+        model = Position
+        fields = ()
+        sequence = (
+            "item_number",
+            "facility",
+            "agency",
+            "title",
+            "grade",
+            "incumbent",
+            "reports_to",
+            "active",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Positions")}
+        empty_text = _("No positions match.")

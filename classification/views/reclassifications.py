@@ -1,0 +1,473 @@
+"""Pages for positions and reclassification requests. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from classification import selectors, services, workflow
+from classification.exports import export_response
+from classification.filters import PositionFilter, ReclassificationFilter
+from classification.forms import (
+    AttachmentForm,
+    ReclassificationDraftForm,
+    TransitionForm,
+    positions_open_for_request,
+)
+from classification.models import Attachment, PositionTitleChange, ReclassificationEvent
+from classification.tables import PositionTable, ReclassificationTable
+from facilities import permissions
+
+PAGE_SIZE = 25
+# The exchange between DCC and the agency (the timeline shows every event).
+AGENCY_MESSAGES = ("request_information", "respond", "withdraw", "deny", "approve")
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc)
+
+
+class ReclassificationListView(View):
+    """The queue: tabs for DCC staff, the agency's own requests for Agency HR."""
+
+    def get(self, request):
+        user = request.user
+        tabs = selectors.queue_tabs(user)
+        tab = request.GET.get("tab") or (tabs[0][0] if tabs else "all")
+        if tabs and tab not in dict(tabs):
+            tab = "all"
+        qs = selectors.reclassification_queue(user, tab)
+        filterset = ReclassificationFilter(request.GET, queryset=qs, user=user)
+        rows = filterset.qs
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            return self.export(export, rows)
+        table = ReclassificationTable(rows)
+        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        return render(
+            request,
+            "classification/reclassification_list.html",
+            {
+                "table": table,
+                "filter": filterset,
+                "tabs": tabs,
+                "tab": tab,
+                "tab_counts": selectors.tab_counts(user),
+                "can_create": permissions.is_agency_hr(user),
+                "target_days": _target_days(),
+            },
+        )
+
+    def export(self, fmt, rows):
+        headers = [
+            _("No."),
+            _("Item"),
+            _("Facility"),
+            _("Agency"),
+            _("Current title"),
+            _("Proposed title"),
+            _("Status"),
+            _("Assignee"),
+            _("Days open"),
+            _("Overdue"),
+        ]
+        data = (
+            [
+                r.pk,
+                r.position.item_number,
+                r.position.facility.name,
+                r.position.facility.agency.code,
+                r.current_title.name,
+                r.proposed_title.name,
+                r.status_label,
+                str(r.assigned_to or ""),
+                r.open_for.days if r.open_for is not None else "",
+                _("yes") if r.is_overdue else "",
+            ]
+            for r in rows.order_by("pk")
+        )
+        return export_response(fmt, "reclassification-requests", headers, data)
+
+
+def _target_days() -> int:
+    from django.conf import settings
+
+    return settings.HIM_TURNAROUND_TARGET_DAYS
+
+
+class ReclassificationCreateView(View):
+    """Agency HR starts a draft for one of its positions."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.is_agency_hr(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def positions(self):
+        return positions_open_for_request(selectors.positions_visible_to(self.request.user))
+
+    def get(self, request):
+        user = request.user
+        initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
+        if request.GET.get("position"):
+            initial["position"] = request.GET["position"]
+        form = ReclassificationDraftForm(initial=initial, positions=self.positions())
+        return self.show(form)
+
+    def show(self, form, status=200):
+        position = None
+        value = form["position"].value()
+        if value:
+            position = self.positions().filter(pk=value).first()
+        return render(
+            self.request,
+            "classification/reclassification_form.html",
+            {"form": form, "warranted": _warranted(position), "position": position},
+            status=status,
+        )
+
+    def post(self, request):
+        already = self.already_created(request.POST.get("creation_token", ""))
+        if already is not None:
+            # The same form posted twice (double click, back and resubmit): nothing new.
+            messages.info(request, _("This draft was already saved."))
+            return redirect(already)
+        form = ReclassificationDraftForm(request.POST, positions=self.positions())
+        if not form.is_valid():
+            return self.show(form, status=400)
+        try:
+            reclassification = services.create_reclassification(
+                actor=request.user,
+                position=form.cleaned_data["position"],
+                creation_token=form.cleaned_data.get("creation_token"),
+                duties=form.duties(),
+                **form.draft_fields(),
+            )
+        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+            messages.error(request, _error_text(exc))
+            return self.show(form, status=400)
+        messages.success(request, _("Draft saved. Attach the organization chart, then submit."))
+        return redirect(reclassification)
+
+    def already_created(self, token: str):
+        try:
+            token_uuid = uuid.UUID(token)
+        except ValueError:
+            return None
+        return (
+            selectors.reclassifications_visible_to(self.request.user)
+            .filter(creation_token=token_uuid, created_by=self.request.user)
+            .first()
+        )
+
+
+def _warranted(position):
+    if position is None:
+        return None
+    return {
+        "position": position,
+        "determination": selectors.determination_for_facility(position.facility),
+    }
+
+
+class WarrantedFragmentView(View):
+    """htmx: what the standard warrants for the chosen position's facility."""
+
+    def get(self, request):
+        position = None
+        pk = request.GET.get("position")
+        if pk and pk.isdigit():
+            position = selectors.positions_visible_to(request.user).filter(pk=pk).first()
+        return render(
+            request, "classification/_warranted.html", {"warranted": _warranted(position)}
+        )
+
+
+class ReclassificationUpdateView(View):
+    """Agency HR edits its draft."""
+
+    def get_object(self):
+        r = get_object_or_404(
+            selectors.reclassifications_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        if r.status != workflow.DRAFT or not permissions.is_agency_hr(self.request.user):
+            raise PermissionDenied
+        return r
+
+    def get(self, request, pk):
+        r = self.get_object()
+        return self.show(r, ReclassificationDraftForm(instance=r))
+
+    def show(self, r, form, status=200):
+        return render(
+            self.request,
+            "classification/reclassification_form.html",
+            {
+                "form": form,
+                "object": r,
+                "warranted": _warranted(r.position),
+                "position": r.position,
+            },
+            status=status,
+        )
+
+    def post(self, request, pk):
+        r = self.get_object()
+        form = ReclassificationDraftForm(request.POST, instance=r)
+        if not form.is_valid():
+            return self.show(r, form, status=400)
+        try:
+            services.update_reclassification_draft(
+                actor=request.user,
+                reclassification_id=r.pk,
+                expected_version=form.cleaned_data["version"],
+                duties=form.duties(),
+                **form.draft_fields(),
+            )
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect(r)
+        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+            messages.error(request, _error_text(exc))
+            return self.show(r, form, status=400)
+        messages.success(request, _("Draft saved."))
+        return redirect(r)
+
+
+class ReclassificationDetailView(View):
+    """The whole case on one page, with only the actions this user may take now."""
+
+    def get(self, request, pk):
+        qs = (
+            selectors.reclassifications_visible_to(request.user)
+            .select_related(
+                "created_by",
+                "recommended_by",
+                "decided_by",
+                "warranted_title",
+                "position__incumbent",
+            )
+            .prefetch_related(
+                "duties",
+                Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+                Prefetch("events", queryset=ReclassificationEvent.objects.select_related("actor")),
+                "emails",
+            )
+        )
+        r = get_object_or_404(qs, pk=pk)
+        if r.status == workflow.DRAFT and not permissions.is_agency_hr(request.user):
+            raise Http404
+        return render(request, "classification/reclassification_detail.html", self.context(r))
+
+    def context(self, r):
+        user = self.request.user
+        current_determination = selectors.determination_for_facility(r.position.facility)
+        incumbent_template = None
+        try:
+            select_template(["candidates/_incumbent_evaluation.html"])
+            incumbent_template = "candidates/_incumbent_evaluation.html"
+        except TemplateDoesNotExist:  # the candidates app provides it
+            incumbent_template = None
+        return {
+            "r": r,
+            "actions": workflow.allowed_transitions(user, r),
+            "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
+            "duties_total": sum(d.percent for d in r.duties.all()),
+            "determination": current_determination,
+            "checks": selectors.supervision_checks(
+                r.position, r.recommended_title or r.proposed_title
+            ),
+            "can_attach": services.can_attach(user, r),
+            "attachment_form": AttachmentForm(),
+            "can_edit": r.status == workflow.DRAFT and permissions.is_agency_hr(user),
+            "turnaround": selectors.with_turnaround(type(r).objects.filter(pk=r.pk))
+            .values("open_for", "is_overdue")
+            .first(),
+            "target_days": _target_days(),
+            "incumbent_template": incumbent_template,
+            "waiting_on_agency": next(
+                (e for e in reversed(r.events.all()) if e.action == "request_information"), None
+            )
+            if r.status == workflow.INFO_REQUESTED
+            else None,
+            "message_events": [
+                e for e in r.events.all() if e.message and e.action in AGENCY_MESSAGES
+            ],
+        }
+
+
+class ReclassificationTransitionView(View):
+    """GET: confirm one action (with its message); POST: take it through its service."""
+
+    def setup_objects(self, pk, action):
+        r = get_object_or_404(selectors.reclassifications_visible_to(self.request.user), pk=pk)
+        transition = workflow.TRANSITIONS_BY_ACTION.get(action)
+        if transition is None or action == "create":
+            raise Http404
+        return r, transition
+
+    def get(self, request, pk, action):
+        r, transition = self.setup_objects(pk, action)
+        try:
+            workflow.check(request.user, r, action)
+        except workflow.TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect(r)
+        form = TransitionForm(transition=transition, reclassification=r)
+        return self.show(r, transition, form)
+
+    def show(self, r, transition, form, status=200):
+        missing = services.missing_for_submission(r) if transition.action == "submit" else []
+        return render(
+            self.request,
+            "classification/reclassification_transition.html",
+            {"r": r, "transition": transition, "form": form, "missing": missing},
+            status=status,
+        )
+
+    def post(self, request, pk, action):
+        r, transition = self.setup_objects(pk, action)
+        form = TransitionForm(
+            request.POST, request.FILES, transition=transition, reclassification=r
+        )
+        if not form.is_valid():
+            return self.show(r, transition, form, status=400)
+        service = services.SERVICES[action]
+        try:
+            service(actor=request.user, reclassification_id=r.pk, **form.service_kwargs())
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect(r)
+        except workflow.TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect(r)
+        except services.IncompleteError as exc:
+            messages.error(
+                request,
+                _("The request cannot be submitted yet. Missing: %(missing)s.")
+                % {"missing": "; ".join(str(m) for m in exc.messages)},
+            )
+            return redirect(r)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+            return self.show(r, transition, form, status=400)
+        messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+        return redirect(r)
+
+
+class AttachmentCreateView(View):
+    def post(self, request, pk):
+        r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a kind and a file to attach."))
+            return redirect(r)
+        try:
+            attachment = services.add_attachment(
+                actor=request.user,
+                reclassification_id=r.pk,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+            messages.error(
+                request, _("The file was not attached: %(why)s") % {"why": _error_text(exc)}
+            )
+            return redirect(r)
+        messages.success(request, _("Attached %(name)s.") % {"name": attachment.original_name})
+        return redirect(r)
+
+
+def _private_file(field_file, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class AttachmentDownloadView(View):
+    def get(self, request, pk, attachment_pk):
+        r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
+        attachment = get_object_or_404(r.attachments, pk=attachment_pk)
+        return _private_file(attachment.file, attachment.original_name, attachment.content_type)
+
+
+class DecisionLetterView(View):
+    def get(self, request, pk):
+        r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
+        if not r.letter:
+            raise Http404
+        return _private_file(r.letter, f"decision-letter-{r.pk}.pdf", "application/pdf")
+
+
+class PositionListView(View):
+    def get(self, request):
+        qs = selectors.positions_visible_to(request.user)
+        filterset = PositionFilter(request.GET, queryset=qs, user=request.user)
+        rows = filterset.qs
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            headers = [
+                _("Item"),
+                _("Facility"),
+                _("Agency"),
+                _("Title"),
+                _("Grade"),
+                _("Incumbent"),
+                _("Reports to"),
+                _("Active"),
+            ]
+            data = (
+                [
+                    p.item_number,
+                    p.facility.name,
+                    p.facility.agency.code,
+                    p.title.name,
+                    p.title.grade,
+                    str(p.incumbent or ""),
+                    p.reports_to.item_number if p.reports_to else "",
+                    _("yes") if p.active else _("no"),
+                ]
+                for p in rows
+            )
+            return export_response(export, "positions", headers, data)
+        table = PositionTable(rows)
+        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        return render(
+            request, "classification/position_list.html", {"table": table, "filter": filterset}
+        )
+
+
+class PositionDetailView(View):
+    def get(self, request, pk):
+        position = get_object_or_404(selectors.positions_visible_to(request.user), pk=pk)
+        requests_qs = selectors.reclassifications_visible_to(request.user).filter(position=position)
+        if not permissions.is_agency_hr(request.user):
+            requests_qs = requests_qs.exclude(status=workflow.DRAFT)
+        return render(
+            request,
+            "classification/position_detail.html",
+            {
+                "position": position,
+                "history": PositionTitleChange.objects.filter(position=position).select_related(
+                    "from_title", "to_title", "changed_by", "reclassification"
+                ),
+                "reclassifications": requests_qs,
+                "direct_reports": position.direct_reports.select_related("title", "incumbent"),
+                "can_request": permissions.is_agency_hr(request.user) and position.active,
+            },
+        )

@@ -1,0 +1,226 @@
+"""The reclassification workflow as one declarative table (DOMAIN.md, "Reclassification requests").
+
+The service guards, the action buttons on a request's page and the parametrised tests all read
+`TRANSITIONS`; nothing else decides who may move a request where. Pure Python: it looks only at
+attributes already loaded (status, agency, assignee, recommender) and the user's roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+NEW = "new"  # the state before a request exists (only `create` starts there)
+DRAFT = "draft"
+SUBMITTED = "submitted"
+IN_REVIEW = "in_review"
+INFO_REQUESTED = "info_requested"
+RECOMMENDED = "recommended"
+APPROVED = "approved"
+DENIED = "denied"
+WITHDRAWN = "withdrawn"
+
+STATUS_LABELS = {
+    DRAFT: _("Draft"),
+    SUBMITTED: _("Submitted"),
+    IN_REVIEW: _("In review"),
+    INFO_REQUESTED: _("Information requested"),
+    RECOMMENDED: _("Recommended"),
+    APPROVED: _("Approved"),
+    DENIED: _("Denied"),
+    WITHDRAWN: _("Withdrawn"),
+}
+STATUSES = tuple(STATUS_LABELS)
+# A position has at most one request in these states (a database constraint says so too).
+OPEN_STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, INFO_REQUESTED, RECOMMENDED)
+DECIDED_STATUSES = (APPROVED, DENIED)
+CLOSED_STATUSES = (APPROVED, DENIED, WITHDRAWN)
+
+# Who may act, relative to one request.
+AGENCY_HR = "agency_hr"  # Agency HR of the request's agency
+ANALYST = "analyst"  # any DCC analyst or supervisor (taking a request for oneself)
+ASSIGNED_ANALYST = "assigned_analyst"  # the DCC user the request is assigned to
+SUPERVISOR = "supervisor"
+SUPERVISOR_NOT_RECOMMENDER = "supervisor_not_recommender"  # the two-person rule
+
+WHO_LABELS = {
+    AGENCY_HR: _("Agency HR"),
+    ANALYST: _("analyst (self)"),
+    ASSIGNED_ANALYST: _("assigned analyst"),
+    SUPERVISOR: _("supervisor"),
+    SUPERVISOR_NOT_RECOMMENDER: _("supervisor, not the recommender"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    who: tuple[str, ...]
+    label: Any
+    # What the confirmation page asks for: a message/reason, and whether it must be given.
+    message_label: Any = None
+    message_required: bool = False
+    style: str = "primary"
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("create", (NEW,), DRAFT, (AGENCY_HR,), _("Create")),
+    Transition("submit", (DRAFT,), SUBMITTED, (AGENCY_HR,), _("Submit to DCC")),
+    Transition("take", (SUBMITTED,), IN_REVIEW, (ANALYST,), _("Take")),
+    # DOMAIN.md's People table lets a supervisor "assign/reassign": assign also works in review.
+    Transition("assign", (SUBMITTED, IN_REVIEW), IN_REVIEW, (SUPERVISOR,), _("Assign")),
+    Transition(
+        "return_to_queue",
+        (IN_REVIEW,),
+        SUBMITTED,
+        (ASSIGNED_ANALYST, SUPERVISOR),
+        _("Return to queue"),
+        message_label=_("Note (optional)"),
+        style="secondary",
+    ),
+    Transition(
+        "request_information",
+        (IN_REVIEW,),
+        INFO_REQUESTED,
+        (ASSIGNED_ANALYST,),
+        _("Request information"),
+        message_label=_("What the agency should send"),
+        message_required=True,
+    ),
+    Transition(
+        "respond",
+        (INFO_REQUESTED,),
+        IN_REVIEW,
+        (AGENCY_HR,),
+        _("Respond"),
+        message_label=_("Response to DCC"),
+        message_required=True,
+    ),
+    Transition(
+        "recommend",
+        (IN_REVIEW,),
+        RECOMMENDED,
+        (ASSIGNED_ANALYST,),
+        _("Recommend"),
+        message_label=_("Rationale"),
+        message_required=True,
+    ),
+    Transition(
+        "approve",
+        (RECOMMENDED,),
+        APPROVED,
+        (SUPERVISOR_NOT_RECOMMENDER,),
+        _("Approve"),
+        message_label=_("Note for the letter (optional)"),
+        style="success",
+    ),
+    Transition(
+        "deny",
+        (RECOMMENDED,),
+        DENIED,
+        (SUPERVISOR_NOT_RECOMMENDER,),
+        _("Deny"),
+        message_label=_("Reason"),
+        message_required=True,
+        style="danger",
+    ),
+    Transition(
+        "return_to_analyst",
+        (RECOMMENDED,),
+        IN_REVIEW,
+        (SUPERVISOR,),
+        _("Return to analyst"),
+        message_label=_("Reason"),
+        message_required=True,
+        style="secondary",
+    ),
+    Transition(
+        "withdraw",
+        (DRAFT, SUBMITTED, IN_REVIEW, INFO_REQUESTED),
+        WITHDRAWN,
+        (AGENCY_HR,),
+        _("Withdraw"),
+        message_label=_("Reason"),
+        message_required=True,
+        style="outline-danger",
+    ),
+)
+TRANSITIONS_BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+ACTIONS = tuple(TRANSITIONS_BY_ACTION)
+
+
+class TransitionNotAllowed(Exception):
+    """The user may not take this action on the request in its current state."""
+
+
+def roles_for(
+    user: Any, *, agency_id: int | None, assigned_to_id: int | None, recommended_by_id: int | None
+) -> frozenset[str]:
+    """The workflow roles `user` holds towards one request (or a new one of `agency_id`)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    held = set()
+    if user.is_agency_hr and agency_id is not None and user.agency_id == agency_id:
+        held.add(AGENCY_HR)
+    if user.is_analyst:
+        held.add(ANALYST)
+        if assigned_to_id is not None and assigned_to_id == user.pk:
+            held.add(ASSIGNED_ANALYST)
+    if user.is_supervisor:
+        held.add(SUPERVISOR)
+        if recommended_by_id != user.pk:
+            held.add(SUPERVISOR_NOT_RECOMMENDER)
+    return frozenset(held)
+
+
+def _roles_on(user: Any, reclassification: Any) -> frozenset[str]:
+    return roles_for(
+        user,
+        agency_id=reclassification.position.facility.agency_id,
+        assigned_to_id=reclassification.assigned_to_id,
+        recommended_by_id=reclassification.recommended_by_id,
+    )
+
+
+def check(user: Any, reclassification: Any, action: str) -> Transition:
+    """The transition for `action` on an existing request, or TransitionNotAllowed saying why
+    it cannot happen now. (`create` is checked with `roles_for` on the position's agency.)"""
+    transition = TRANSITIONS_BY_ACTION.get(action)
+    if transition is None:
+        raise TransitionNotAllowed(_("Unknown action."))
+    status = reclassification.status
+    if status not in transition.sources:
+        raise TransitionNotAllowed(
+            _("This request is %(status)s: “%(action)s” is not possible now.")
+            % {"status": STATUS_LABELS.get(status, status), "action": transition.label}
+        )
+    held = _roles_on(user, reclassification)
+    if not held.intersection(transition.who):
+        if transition.who == (SUPERVISOR_NOT_RECOMMENDER,) and SUPERVISOR in held:
+            raise TransitionNotAllowed(
+                _("You recommended this request; another supervisor must decide it.")
+            )
+        raise TransitionNotAllowed(
+            _("Only the %(who)s may “%(action)s” this request.")
+            % {
+                "who": " / ".join(str(WHO_LABELS[w]) for w in transition.who),
+                "action": transition.label,
+            }
+        )
+    return transition
+
+
+def allowed_transitions(user: Any, reclassification: Any) -> list[Transition]:
+    """The transitions `user` may take on the request now, in table order (its buttons)."""
+    held = _roles_on(user, reclassification)
+    return [
+        t
+        for t in TRANSITIONS
+        if t.action != "create"
+        and reclassification.status in t.sources
+        and held.intersection(t.who)
+    ]

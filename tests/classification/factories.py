@@ -1,0 +1,100 @@
+"""Factories and helpers for positions and requests in any workflow state."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from classification.models import (
+    Attachment,
+    DutyLine,
+    Position,
+    ReclassificationEvent,
+    ReclassificationRequest,
+    Title,
+)
+from classification.standard import TECHNICIAN_1, TECHNICIAN_2
+from tests.factories import FacilityFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def title(code: str) -> Title:
+    return Title.objects.get(code=code)
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    item_number = factory.Sequence(lambda n: f"I{n:05d}")
+    facility = factory.SubFactory(FacilityFactory)
+    title = factory.LazyFunction(lambda: title(TECHNICIAN_1))
+
+
+def reclassification_in(
+    status: str,
+    *,
+    hr,
+    position: Position | None = None,
+    assigned=None,
+    recommender=None,
+    decider=None,
+    complete: bool = True,
+) -> ReclassificationRequest:
+    """A request already in `status`, with the fields that state implies (test set-up only)."""
+    position = position or PositionFactory(facility__agency=hr.agency)
+    now = timezone.now()
+    today = timezone.localdate()
+    r = ReclassificationRequest(
+        position=position,
+        current_title=position.title,
+        proposed_title=title(TECHNICIAN_2),
+        justification="Supervises two Technicians 1." if complete else "",
+        created_by=hr,
+        contact_email=hr.email,
+        requested_effective_date=today + timedelta(days=14),
+        status=status,
+    )
+    if status != "draft":
+        r.submitted_at = now - timedelta(days=10)
+        r.submitted_on = today - timedelta(days=10)
+    if status in ("in_review", "info_requested", "recommended", "approved", "denied"):
+        r.assigned_to = assigned
+    if status == "info_requested":
+        r.paused_since = today - timedelta(days=2)
+    if status in ("recommended", "approved", "denied"):
+        r.recommendation = "approve"
+        r.recommended_title = r.proposed_title
+        r.recommended_by = recommender or assigned
+        r.recommended_at = now
+        r.recommendation_rationale = "Fits the standard."
+    if status in ("approved", "denied"):
+        r.decided_by = decider
+        r.decided_at = now
+    if status in ("approved", "denied", "withdrawn"):
+        r.closed_on = today
+    r.save()
+    if complete:
+        DutyLine.objects.create(reclassification=r, description="Supervise", percent=60)
+        DutyLine.objects.create(reclassification=r, description="Audit", percent=40)
+        Attachment.objects.create(
+            reclassification=r,
+            kind="org_chart",
+            file=ContentFile(PDF, name="chart.pdf"),
+            original_name="chart.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256="0" * 64,
+            uploaded_by=hr,
+        )
+    ReclassificationEvent.objects.create(
+        reclassification=r, action="create", to_status="draft", actor=hr
+    )
+    return r
+
+
+__all__ = ["PDF", "PositionFactory", "date", "reclassification_in", "title"]

@@ -1,0 +1,268 @@
+"""Atomicity, the append-only history, database guards, email on commit (and its failures),
+the decision letter's content, the admin's read-only workflow and the demo data."""
+
+import itertools
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+
+from classification import services
+from classification.models import (
+    AppendOnlyError,
+    EmailLog,
+    PositionTitleChange,
+    ReclassificationEvent,
+    ReclassificationRequest,
+)
+
+from .factories import PositionFactory, reclassification_in
+
+
+def test_error_mid_approval_leaves_no_trace(cast, monkeypatch):
+    r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
+
+    def broken(_r):
+        raise RuntimeError("letter engine down")
+
+    monkeypatch.setattr("classification.services.render_decision_letter", broken)
+    with pytest.raises(RuntimeError):
+        services.approve_reclassification(
+            actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+        )
+    r.refresh_from_db()
+    r.position.refresh_from_db()
+    assert (r.status, r.version, r.decided_by) == ("recommended", 1, None)
+    assert r.position.title.code == "3616110"
+    assert not PositionTitleChange.objects.filter(position=r.position).exists()
+    assert r.events.count() == 1 and not EmailLog.objects.exists()
+    assert mail.outbox == []
+
+
+def test_events_are_append_only(cast):
+    r = reclassification_in("draft", hr=cast.hr)
+    event = r.events.get()
+    event.message = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        ReclassificationEvent.objects.filter(pk=event.pk).update(message="x")
+    with pytest.raises(AppendOnlyError):
+        ReclassificationEvent.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "approved", "decided_by": None, "decided_at": None},  # decided, no decider
+        {"status": "nonsense"},
+        {"decided_by_field": "recommended_by"},  # the recommender decides
+    ],
+)
+def test_database_guards(cast, change):
+    r = reclassification_in("approved", hr=cast.hr, assigned=cast.assigned, decider=cast.supervisor)
+    if "decided_by_field" in change:
+        change = {"decided_by": r.recommended_by}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReclassificationRequest.objects.filter(pk=r.pk).update(**change)
+
+
+def test_database_allows_one_open_request_per_position(cast):
+    position = PositionFactory(facility__agency=cast.hr.agency)
+    reclassification_in("withdrawn", hr=cast.hr, position=position, complete=False)
+    reclassification_in("submitted", hr=cast.hr, position=position, complete=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reclassification_in("draft", hr=cast.hr, position=position, complete=False)
+
+
+def test_emails_go_to_the_right_people_after_commit(cast, django_capture_on_commit_callbacks):
+    r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_reclassification_information(
+            actor=cast.assigned,
+            reclassification_id=r.pk,
+            expected_version=r.version,
+            message="Send the chart.",
+        )
+    assert [m.to for m in mail.outbox] == [[cast.hr.email]]
+    assert "Send the chart." in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.respond_to_reclassification(
+            actor=cast.hr, reclassification_id=r.pk, expected_version=r.version + 1, message="Sent."
+        )
+    assert mail.outbox[-1].to == [cast.assigned.email]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.recommend_reclassification(
+            actor=cast.assigned,
+            reclassification_id=r.pk,
+            expected_version=r.version + 2,
+            recommendation="deny",
+            rationale="No.",
+        )
+    assert {m.to[0] for m in mail.outbox[2:]} == {cast.supervisor.email, cast.supervisor2.email}
+    assert set(EmailLog.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_email_is_not_sent_before_commit(cast, django_capture_on_commit_callbacks):
+    r = reclassification_in("submitted", hr=cast.hr)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.assign_reclassification(
+            actor=cast.supervisor,
+            reclassification_id=r.pk,
+            expected_version=r.version,
+            analyst=cast.analyst,
+        )
+    assert mail.outbox == [] and len(callbacks) == 1
+    assert EmailLog.objects.get().status == "queued"
+
+
+def test_failed_email_is_recorded_and_shown(
+    cast, client, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": "tests.classification.broken_mail.BrokenBackend"}}
+    r = reclassification_in("submitted", hr=cast.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign_reclassification(
+            actor=cast.supervisor,
+            reclassification_id=r.pk,
+            expected_version=r.version,
+            analyst=cast.analyst,
+        )
+    log = EmailLog.objects.get()
+    assert log.status == "failed" and "mail server refused" in log.error
+    client.force_login(cast.supervisor)
+    html = client.get(r.get_absolute_url()).content.decode()
+    assert "Failed" in html and "mail server refused" in html and cast.analyst.email in html
+
+
+def test_letter_names_what_the_decision_rests_on(cast, fast_letter):
+    from classification.letters import letter_html
+    from classification.standard import CLAUSES
+
+    r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
+    done = services.approve_reclassification(
+        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    )
+    services._snapshot_determination(done)
+    html = letter_html(done)
+    for text in (
+        done.position.item_number,
+        done.position.facility.name,
+        "Health Information Management Technician 1, grade 13",
+        "Health Information Management Technician 2, grade 15",
+        str(done.decision_effective_date.year),
+        "3616110, 9/2021",
+        CLAUSES["dc-tech-2"].text[:60],  # the title decided on
+        CLAUSES["dc-admin-3"].text[:60],  # the facility's level (adult psychiatric center)
+    ):
+        assert text in html
+
+
+def test_real_letter_is_a_pdf(cast):
+    import hashlib
+
+    r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
+    done = services.deny_reclassification(
+        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version, message="No."
+    )
+    data = done.letter.read()
+    assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == done.letter_sha256
+
+
+def test_admin_cannot_change_workflow(cast, client):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    r = reclassification_in("submitted", hr=cast.hr)
+    client.force_login(admin)
+    url = f"/admin/classification/reclassificationrequest/{r.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()
+    client.post(url, {"status": "approved"})
+    r.refresh_from_db()
+    assert r.status == "submitted"
+    assert (
+        client.get(f"/admin/classification/reclassificationrequest/{r.pk}/delete/").status_code
+        == 403
+    )
+    event = r.events.get()
+    assert (
+        client.get(f"/admin/classification/reclassificationevent/{event.pk}/delete/").status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
+def test_demo_seed_covers_every_state_and_is_idempotent(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    statuses = set(ReclassificationRequest.objects.values_list("status", flat=True))
+    assert statuses == {
+        "draft",
+        "submitted",
+        "in_review",
+        "info_requested",
+        "recommended",
+        "approved",
+        "denied",
+        "withdrawn",
+    }
+    from classification.selectors import with_turnaround
+
+    assert with_turnaround(ReclassificationRequest.objects.all()).filter(is_overdue=True).exists()
+    for r in ReclassificationRequest.objects.all():
+        events = list(r.events.order_by("at", "pk"))
+        assert events[-1].to_status == r.status
+        assert all(a.to_status == b.from_status for a, b in itertools.pairwise(events))
+
+
+def test_send_queued_emails_command_sends_what_is_left(cast, settings):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    r = reclassification_in("submitted", hr=cast.hr)
+    old = timezone.now() - timedelta(minutes=5)
+    queued = EmailLog.objects.create(
+        reclassification=r, recipient="a@example.ny.gov", subject="s", body="b", created_at=old
+    )
+    failed = EmailLog.objects.create(
+        reclassification=r, recipient="b@example.ny.gov", subject="s", body="b", status="failed"
+    )
+    call_command("send_queued_emails", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [["a@example.ny.gov"]]
+    call_command("send_queued_emails", "--retry-failed", stdout=StringIO())
+    queued.refresh_from_db()
+    failed.refresh_from_db()
+    assert (queued.status, failed.status, len(mail.outbox)) == ("sent", "sent", 2)
+    assert (queued.attempts, failed.attempts) == (1, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE classification_reclassificationevent SET message = 'x'",
+        "DELETE FROM classification_reclassificationevent",
+    ],
+)
+def test_postgres_refuses_history_changes_even_in_raw_sql(cast, sql):
+    from django.db import connection
+
+    reclassification_in("draft", hr=cast.hr)
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)

@@ -1,0 +1,85 @@
+"""Every classification URL and what each role gets from it: a gap in this table fails."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from classification import services
+
+from .factories import reclassification_in
+
+# URL name → (how to build its args from the scene, {role: status on GET}).
+# hr is the request's agency; hr_other another agency.
+URL_ACCESS = {
+    "reclassification_list": (
+        "none",
+        {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200},
+    ),
+    "reclassification_create": (
+        "none",
+        {"hr": 200, "hr_other": 200, "analyst": 403, "supervisor": 403},
+    ),
+    "warranted_fragment": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "reclassification_detail": (
+        "decided",
+        {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},
+    ),
+    "reclassification_update": (
+        "draft",
+        {"hr": 200, "hr_other": 404, "analyst": 403, "supervisor": 403},
+    ),
+    "attachment_create": (
+        "decided",
+        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+    ),
+    "attachment_download": (
+        "attachment",
+        {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},
+    ),
+    "decision_letter": ("decided", {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200}),
+    # Withdrawing a decided request is nobody's action: explained with a redirect, or 404.
+    "reclassification_transition": (
+        "transition",
+        {"hr": 302, "hr_other": 404, "analyst": 302, "supervisor": 302},
+    ),
+    "position_list": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "position_detail": (
+        "position",
+        {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},
+    ),
+}
+
+
+def test_every_classification_url_is_in_the_table():
+    names = {
+        name
+        for name in get_resolver().namespace_dict["classification"][1].reverse_dict
+        if isinstance(name, str)
+    }
+    assert names == set(URL_ACCESS)
+
+
+@pytest.fixture
+def scene(cast, fast_letter):
+    r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
+    decided = services.approve_reclassification(
+        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    )
+    draft = reclassification_in("draft", hr=cast.hr)
+    return {
+        "none": [],
+        "decided": [decided.pk],
+        "draft": [draft.pk],
+        "attachment": [decided.pk, decided.attachments.get().pk],
+        "transition": [decided.pk, "withdraw"],
+        "position": [decided.position_id],
+    }
+
+
+@pytest.mark.parametrize("role", ["hr", "hr_other", "analyst", "supervisor"])
+def test_each_role_gets_what_the_table_says(client, cast, scene, role):
+    client.force_login(getattr(cast, role))
+    got = {
+        name: client.get(reverse(f"classification:{name}", args=scene[kind])).status_code
+        for name, (kind, _expected) in URL_ACCESS.items()
+    }
+    assert got == {name: expected[role] for name, (_kind, expected) in URL_ACCESS.items()}
