@@ -1,0 +1,458 @@
+"""Writes to facilities' annual counts. The only code that changes counts or their status.
+
+Every function takes the acting user, checks the same predicates as the views, locks in one
+order (facility, then its counts), writes inside `transaction.atomic`, appends an
+`AnnualActivityRevision`, and refreshes the facility's stored determination before commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classification.allocation import sfy_label
+
+from . import permissions
+from .models import AnnualActivity, AnnualActivityRevision, CountImport, Facility
+from .selectors import determine, facilities_with_accepted_counts
+
+Status = AnnualActivity.Status
+Kind = AnnualActivityRevision.Kind
+
+# The review transitions: action -> (statuses it may start from, status it leads to).
+# The buttons shown, the guard below and the tests all read this table.
+REVIEW_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({Status.SUBMITTED, Status.DISPUTED}), Status.ACCEPTED),
+    "dispute": (frozenset({Status.SUBMITTED, Status.ACCEPTED}), Status.DISPUTED),
+}
+
+
+class CountsConflict(Exception):
+    """The form was drawn from an older version of the row (or for a year that now exists)."""
+
+    def __init__(self, message: str, current: AnnualActivity) -> None:
+        super().__init__(message)
+        self.message = message
+        self.current = current
+
+
+def current_fiscal_year(today: date | None = None) -> int:
+    """The start year of the state fiscal year that contains `today` (New York date)."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def can_report_counts(user: Any, facility: Facility) -> bool:
+    """Analysts for any facility; Agency HR for its own agency's active facilities."""
+    if permissions.is_analyst(user):
+        return True
+    return permissions.is_agency_hr(user) and user.agency_id == facility.agency_id
+
+
+def can_review_counts(user: Any) -> bool:
+    return permissions.is_analyst(user)
+
+
+def allowed_review_actions(user: Any, activity: AnnualActivity) -> list[str]:
+    """The review actions this user may take on this row now (drives the buttons)."""
+    if not can_review_counts(user):
+        return []
+    return [a for a, (sources, _target) in REVIEW_TRANSITIONS.items() if activity.status in sources]
+
+
+def _revision(
+    activity: AnnualActivity,
+    *,
+    kind: str,
+    actor: Any,
+    at: Any,
+    old: AnnualActivity | None,
+    note: str = "",
+    source: str = "",
+) -> AnnualActivityRevision:
+    return AnnualActivityRevision(
+        activity=activity,
+        kind=kind,
+        actor=actor,
+        at=at,
+        source=source[:200],
+        old_individuals_served=old.individuals_served if old else None,
+        new_individuals_served=activity.individuals_served,
+        old_records_activities=old.records_activities if old else None,
+        new_records_activities=activity.records_activities,
+        old_methodology=old.methodology if old else "",
+        new_methodology=activity.methodology,
+        old_status=old.status if old else "",
+        new_status=activity.status,
+        note=note,
+        version=activity.version,
+    )
+
+
+def _snapshot(activity: AnnualActivity) -> AnnualActivity:
+    return AnnualActivity(
+        individuals_served=activity.individuals_served,
+        records_activities=activity.records_activities,
+        methodology=activity.methodology,
+        status=activity.status,
+    )
+
+
+def _lock_facility(facility: Facility) -> Facility:
+    return Facility.objects.select_for_update().get(pk=facility.pk)
+
+
+def report_counts(
+    *,
+    actor: Any,
+    facility: Facility,
+    fiscal_year: int,
+    individuals_served: int,
+    records_activities: int,
+    methodology: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> AnnualActivity:
+    """Report a year's counts, or correct them when the year already has a row.
+
+    New year: creates the row (status submitted) and a "reported" revision. Existing year: a
+    correction, allowed only with the row's current `expected_version` (else CountsConflict,
+    carrying the current row so the form can show it) and a `note` saying why; changed counts
+    go back to submitted for an analyst to accept again. Unchanged values write nothing.
+    Afterwards the facility's determination is refreshed.
+    """
+    if not can_report_counts(actor, facility):
+        raise PermissionDenied
+    if fiscal_year > current_fiscal_year():
+        raise ValidationError(
+            {"fiscal_year": _("%(year)s has not started yet.") % {"year": sfy_label(fiscal_year)}}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        facility = _lock_facility(facility)
+        existing = (
+            AnnualActivity.objects.select_for_update()
+            .filter(facility=facility, fiscal_year=fiscal_year)
+            .first()
+        )
+        if existing is None:
+            activity = AnnualActivity(
+                facility=facility,
+                fiscal_year=fiscal_year,
+                individuals_served=individuals_served,
+                records_activities=records_activities,
+                methodology=methodology,
+                status=Status.SUBMITTED,
+                submitted_by=actor,
+                submitted_at=now,
+            )
+            activity.full_clean()
+            activity.save()
+            _revision(activity, kind=Kind.REPORTED, actor=actor, at=now, old=None, note=note).save()
+        else:
+            activity = existing
+            if expected_version is None:
+                raise CountsConflict(
+                    _(
+                        "%(year)s already has counts. Saving again corrects them: check the "
+                        "current figures below and say why you are correcting them."
+                    )
+                    % {"year": sfy_label(fiscal_year)},
+                    activity,
+                )
+            if expected_version != activity.version:
+                raise CountsConflict(
+                    _(
+                        "Someone changed %(year)s's counts after you opened this form. Your "
+                        "changes were not saved: check the current figures below and try again."
+                    )
+                    % {"year": sfy_label(fiscal_year)},
+                    activity,
+                )
+            old = _snapshot(activity)
+            counts_changed = (old.individuals_served, old.records_activities) != (
+                individuals_served,
+                records_activities,
+            )
+            if not counts_changed and old.methodology == methodology:
+                return activity
+            if not note.strip():
+                raise ValidationError({"note": _("Say why you are correcting these counts.")})
+            activity.individuals_served = individuals_served
+            activity.records_activities = records_activities
+            activity.methodology = methodology
+            if counts_changed:
+                _back_to_submitted(activity, actor=actor, at=now)
+            activity.version += 1
+            activity.full_clean()
+            activity.save()
+            _revision(activity, kind=Kind.CORRECTED, actor=actor, at=now, old=old, note=note).save()
+        refresh_determinations([facility.pk])
+    return activity
+
+
+def _back_to_submitted(activity: AnnualActivity, *, actor: Any, at: Any) -> None:
+    """Changed counts need a fresh review: the earlier review stays in the revisions."""
+    activity.status = Status.SUBMITTED
+    activity.submitted_by = actor
+    activity.submitted_at = at
+    activity.reviewed_by = None
+    activity.reviewed_at = None
+    activity.review_note = ""
+
+
+def _review(
+    action: str, *, actor: Any, activity: AnnualActivity, expected_version: int, note: str
+) -> AnnualActivity:
+    if not can_review_counts(actor):
+        raise PermissionDenied
+    sources, target = REVIEW_TRANSITIONS[action]
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_facility(activity.facility)
+        activity = AnnualActivity.objects.select_for_update().get(pk=activity.pk)
+        label = sfy_label(activity.fiscal_year)
+        if expected_version != activity.version:
+            raise CountsConflict(
+                _(
+                    "Someone changed %(year)s's counts after you opened this page; nothing was "
+                    "changed. Check the current figures and try again."
+                )
+                % {"year": label},
+                activity,
+            )
+        if activity.status not in sources:
+            raise ValidationError(
+                _("%(year)s's counts are %(status)s: they cannot be %(action)sed now.")
+                % {"year": label, "status": activity.get_status_display().lower(), "action": action}
+            )
+        if action == "dispute" and not note.strip():
+            raise ValidationError({"note": _("Say what is wrong with these counts.")})
+        old = _snapshot(activity)
+        activity.status = target
+        activity.reviewed_by = actor
+        activity.reviewed_at = now
+        activity.review_note = note
+        activity.version += 1
+        activity.full_clean()
+        activity.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "version"]
+        )
+        kind = Kind.ACCEPTED if action == "accept" else Kind.DISPUTED
+        _revision(activity, kind=kind, actor=actor, at=now, old=old, note=note).save()
+        refresh_determinations([activity.facility_id])
+    return activity
+
+
+def accept_counts(
+    *, actor: Any, activity: AnnualActivity, expected_version: int, note: str = ""
+) -> AnnualActivity:
+    """An analyst accepts a submitted or disputed year; it may now decide the facility's level."""
+    return _review(
+        "accept", actor=actor, activity=activity, expected_version=expected_version, note=note
+    )
+
+
+def dispute_counts(
+    *, actor: Any, activity: AnnualActivity, expected_version: int, note: str
+) -> AnnualActivity:
+    """An analyst disputes a submitted or accepted year (a note is required); it stops counting."""
+    return _review(
+        "dispute", actor=actor, activity=activity, expected_version=expected_version, note=note
+    )
+
+
+def refresh_determinations(facility_ids: Iterable[int]) -> None:
+    """Recompute and store the determination of each facility (a few queries for any number).
+
+    Called inside every write that changes counts, their status or a facility's type, so the
+    registry's warranted title, watch flag and latest year are never out of date.
+    """
+    ids = list(set(facility_ids))
+    if not ids:
+        return
+    latest: dict[int, int] = {}
+    for facility_id, activity_id in (
+        AnnualActivity.objects.filter(facility_id__in=ids)
+        .order_by("facility_id", "-fiscal_year")
+        .values_list("facility_id", "id")
+    ):
+        latest.setdefault(facility_id, activity_id)
+    facilities = facilities_with_accepted_counts(ids)
+    for facility in facilities:
+        d = determine(
+            facility.facility_type,
+            (
+                (a.fiscal_year, a.individuals_served, a.records_activities)
+                for a in facility.accepted_activities
+            ),
+        )
+        facility.latest_activity_id = latest.get(facility.pk)
+        facility.warranted_title_code = d.title_code or ""
+        facility.determination_year = d.year
+        facility.needs_review = d.needs_review
+        facility.trend_state = d.trend_state
+    Facility.objects.bulk_update(
+        facilities,
+        [
+            "latest_activity",
+            "warranted_title_code",
+            "determination_year",
+            "needs_review",
+            "trend_state",
+        ],
+        batch_size=500,
+    )
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+class ImportRefused(Exception):
+    """Confirming an import was refused; nothing was written. `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: str) -> dict:
+    """Apply every row of a previewed import in one transaction, or nothing.
+
+    The stored rows are validated again against the database as it is now, under lock; any
+    error refuses the whole import (ImportRefused). New rows are reported, changed rows
+    corrected (status back to submitted when counts changed), unchanged rows skipped, so
+    applying the same file twice changes nothing the second time. Returns the counts applied.
+    """
+    from .imports import validate_rows  # imports.py reads selectors; keep the cycle one-way
+
+    if not (permissions.is_analyst(actor) or permissions.is_agency_hr(actor)):
+        raise PermissionDenied
+    if count_import.created_by_id != actor.pk:
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        count_import = CountImport.objects.select_for_update().get(pk=count_import.pk)
+        if count_import.applied_at is not None:
+            raise ImportRefused(_("This import was already applied."))
+        if file_sha256 != count_import.file_sha256:
+            raise ImportRefused(
+                _("This confirmation belongs to a different preview; upload the file again.")
+            )
+        if count_import.file_errors:
+            raise ImportRefused(_("The file has errors; fix them and upload it again."))
+        checked = validate_rows(actor, count_import.rows, lock=True)
+        if any(row.outcome == "error" for row in checked) or not checked:
+            raise ImportRefused(
+                _(
+                    "Some rows are no longer valid (the counts or facilities changed since the "
+                    "preview). Nothing was imported: upload the file again to see why."
+                )
+            )
+        source = _("import of %(file)s") % {"file": count_import.file_name}
+        new = [row for row in checked if row.outcome == "new"]
+        changed = [row for row in checked if row.outcome == "changed"]
+        created = AnnualActivity.objects.bulk_create(
+            [
+                AnnualActivity(
+                    facility_id=row.facility_id,
+                    fiscal_year=row.fiscal_year,
+                    individuals_served=row.individuals_served,
+                    records_activities=row.records_activities,
+                    methodology=row.methodology,
+                    status=Status.SUBMITTED,
+                    submitted_by=actor,
+                    submitted_at=now,
+                )
+                for row in new
+            ],
+            batch_size=1000,
+        )
+        revisions = [
+            _revision(a, kind=Kind.REPORTED, actor=actor, at=now, old=None, source=source)
+            for a in created
+        ]
+        updated = []
+        for row in changed:
+            activity = row.existing
+            old = _snapshot(activity)
+            counts_changed = (old.individuals_served, old.records_activities) != (
+                row.individuals_served,
+                row.records_activities,
+            )
+            activity.individuals_served = row.individuals_served
+            activity.records_activities = row.records_activities
+            activity.methodology = row.methodology
+            if counts_changed:
+                _back_to_submitted(activity, actor=actor, at=now)
+            activity.version += 1
+            updated.append(activity)
+            revisions.append(
+                _revision(
+                    activity, kind=Kind.CORRECTED, actor=actor, at=now, old=old, source=source
+                )
+            )
+        AnnualActivity.objects.bulk_update(
+            updated,
+            [
+                "individuals_served",
+                "records_activities",
+                "methodology",
+                "status",
+                "submitted_by",
+                "submitted_at",
+                "reviewed_by",
+                "reviewed_at",
+                "review_note",
+                "version",
+            ],
+            batch_size=1000,
+        )
+        AnnualActivityRevision.objects.bulk_create(revisions, batch_size=1000)
+        refresh_determinations({row.facility_id for row in new + changed})
+        summary = {
+            "new": len(new),
+            "changed": len(changed),
+            "unchanged": len(checked) - len(new) - len(changed),
+        }
+        count_import.applied_at = now
+        count_import.summary = summary
+        count_import.rows = []  # applied: the revisions are the record now
+        count_import.save(update_fields=["applied_at", "summary", "rows"])
+    return summary
+
+
+def discard_stale_imports(*, older_than_hours: int = 24) -> int:
+    """Delete previews nobody confirmed (they hold uploaded figures); returns how many."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    deleted, _details = CountImport.objects.filter(
+        applied_at__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def preview_count_import(*, actor: Any, file_name: str, data: bytes) -> CountImport:
+    """Read an upload and keep its rows for preview and confirmation (writes no counts).
+
+    The rows are stored server-side under an unguessable token with the file's SHA-256; the
+    confirmation names both, and the rows are checked again when it comes.
+    """
+    from .imports import parse_upload
+
+    if not (permissions.is_analyst(actor) or permissions.is_agency_hr(actor)):
+        raise PermissionDenied
+    parsed = parse_upload(file_name, data)
+    discard_stale_imports()
+    return CountImport.objects.create(
+        created_by=actor,
+        file_name=parsed.file_name,
+        file_sha256=parsed.sha256,
+        rows=parsed.rows,
+        file_errors=parsed.errors,
+    )
