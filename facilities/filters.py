@@ -41,7 +41,12 @@ class FacilityFilter(django_filters.FilterSet):
     flag = django_filters.ChoiceFilter(
         label=_("Flag"), choices=FLAG_CHOICES, method="by_flag", empty_label=_("Any")
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.ChoiceFilter(
+        label=_("Active"),
+        choices=[("yes", _("Active")), ("no", _("Inactive"))],
+        method="by_active",
+        empty_label=_("Any"),
+    )
 
     class Meta:
         model = Facility
@@ -65,6 +70,9 @@ class FacilityFilter(django_filters.FilterSet):
         if value == "none":
             return queryset.filter(warranted_title_code="")
         return queryset.filter(warranted_title_code=value)
+
+    def by_active(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(active=value == "yes")
 
     def by_flag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "watch":

@@ -42,7 +42,10 @@ class FacilityTable(tables.Table):
         order_by=("warranted_title_code",),
     )
     flags = tables.Column(
-        accessor="trend_state", verbose_name=_("Flags"), order_by=("trend_state", "needs_review")
+        accessor="trend_state",
+        verbose_name=_("Flags"),
+        order_by=("trend_state", "needs_review"),
+        empty_values=(),  # render even when trend_state is blank: needs_review may be set
     )
 
     class Meta:
@@ -86,7 +89,7 @@ class FacilityTable(tables.Table):
         return f"{value:,}"
 
     def render_warranted(self, value: str, record: Facility) -> str:
-        return _title_name(value)
+        return _title_name(record.warranted_title_code)
 
     def render_flags(self, value: str, record: Facility) -> str:
         badges = []
