@@ -217,14 +217,20 @@ class AnnualActivity(models.Model):
         ordering = ["facility", "-fiscal_year"]
         verbose_name_plural = _("annual activities")
         constraints = [
-            models.UniqueConstraint(fields=["facility", "fiscal_year"], name="one_count_per_year"),
+            models.UniqueConstraint(
+                fields=["facility", "fiscal_year"],
+                name="one_count_per_year",
+                violation_error_message=_("This facility already has counts for that year."),
+            ),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=1990, fiscal_year__lte=2100),
                 name="fiscal_year_sane",
+                violation_error_message=_("The fiscal year must be between 1990 and 2100."),
             ),
             models.CheckConstraint(
                 condition=Q(individuals_served__gte=0, records_activities__gte=0),
                 name="counts_not_negative",
+                violation_error_message=_("Counts cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "accepted", "disputed"]),

@@ -72,7 +72,8 @@ class FacilityListView(SingleTableMixin, FilterView):
     table_class = FacilityTable
     filterset_class = FacilityFilter
     template_name = "facilities/facility_list.html"
-    paginate_by = 25
+    # The table paginates (and reads ?per_page=); the view must not paginate a second time.
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return selectors.facilities_visible_to(self.request.user)
@@ -85,7 +86,8 @@ class FacilityListView(SingleTableMixin, FilterView):
         if export in {"csv", "xlsx"}:
             filterset = self.get_filterset(self.get_filterset_class())
             rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-            table = self.get_table(data=rows)  # the same sort the page shows
+            # The same sort the page shows, every filtered row (no pagination).
+            table = FacilityTable(rows, order_by=request.GET.get("sort") or None)
             facilities = [row.record for row in table.rows]
             write = csv_response if export == "csv" else xlsx_response
             return write("facilities", [str(h) for h in EXPORT_HEADER], export_rows(facilities))
