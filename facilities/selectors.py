@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -190,22 +190,3 @@ def drift_direction(warranted_title_code: str | None, chief_title_code: str | No
     title_for(chief_title_code)  # ValueError for a code outside the series
     order = compare_levels(warranted_title_code, chief_title_code)
     return {1: "up", -1: "down"}.get(order)
-
-
-def facilities_with_accepted_counts(facility_ids: Iterable[int]) -> list[Facility]:
-    """Facilities with their accepted years prefetched (two queries, any number of facilities)."""
-    return list(
-        Facility.objects.filter(pk__in=list(facility_ids)).prefetch_related(
-            Prefetch(
-                "activities",
-                queryset=AnnualActivity.objects.filter(status=Accepted).only(
-                    "facility_id",
-                    "fiscal_year",
-                    "individuals_served",
-                    "records_activities",
-                    "status",
-                ),
-                to_attr="accepted_activities",
-            )
-        )
-    )

@@ -214,3 +214,34 @@ def test_applying_twice_is_refused(setup):
             actor=setup["hr"], count_import=count_import, file_sha256=count_import.file_sha256
         )
     assert AnnualActivity.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_corrections_on_postgresql_write_every_column(setup):
+    """The PostgreSQL UPDATE … FROM (VALUES …) path clears the review and bumps the version."""
+    analyst = setup["analyst"]
+    rows = [
+        counts(setup["opwdd"], setup["hr"], year, 100, 1_000, accept_by=analyst)
+        for year in (2021, 2022)
+    ]
+    count_import, _rows = preview(
+        setup["hr"],
+        csv_bytes([["DD1", 2021, 101, 1_000, ""], ["DD1", 2022, 100, 1_000, "new note"]]),
+    )
+    services.apply_count_import(
+        actor=setup["hr"], count_import=count_import, file_sha256=count_import.file_sha256
+    )
+    first, second = (AnnualActivity.objects.get(pk=r.pk) for r in rows)
+    assert (first.individuals_served, first.status, first.reviewed_by, first.version) == (
+        101,
+        "submitted",
+        None,
+        3,
+    )
+    assert first.submitted_by == setup["hr"]
+    # Only the note changed: the accepted counts stay accepted.
+    assert (second.methodology, second.status, second.reviewed_by) == (
+        "new note",
+        "accepted",
+        analyst,
+    )
