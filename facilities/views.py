@@ -199,12 +199,15 @@ class CountsFormView(FormView):
         except services.CountsConflict as conflict:
             # Show the form again as a correction of the row as it is now, the user's
             # figures kept, so nothing they typed is lost and nothing is overwritten.
-            post = self.request.POST.copy()
-            post["version"] = str(conflict.current.version)
+            # Unbound, so the reason field is not flagged before the user could fill it in.
             self.current = conflict.current
             self.conflict = conflict.message
-            form = CountsForm(post, correcting=True)
-            form.is_valid()
+            initial = {
+                **{k: v for k, v in data.items() if k != "version"},
+                "methodology": data["methodology"] or conflict.current.methodology,
+                "version": conflict.current.version,
+            }
+            form = CountsForm(initial=initial, correcting=True)
             return self.render_to_response(self.get_context_data(form=form))
         except ValidationError as error:
             _form_errors(form, error)
