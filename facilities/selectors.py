@@ -178,6 +178,11 @@ def year_levels(facility: Facility, activities: Sequence[AnnualActivity]) -> lis
     ]
 
 
+def facility_drift(facility: Facility, chief_title_code: str | None) -> str | None:
+    """'up', 'down' or None for a facility whose chief HIM position holds `chief_title_code`."""
+    return drift_direction(facility.warranted_title_code or None, chief_title_code)
+
+
 def drift_direction(warranted_title_code: str | None, chief_title_code: str | None) -> str | None:
     """'up', 'down' or None: how the chief HIM position's title differs from the warranted one.
 

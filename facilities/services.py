@@ -51,7 +51,8 @@ def current_fiscal_year(today: date | None = None) -> int:
 
 
 def can_report_counts(user: Any, facility: Facility) -> bool:
-    """Analysts for any facility; Agency HR for its own agency's active facilities."""
+    """Analysts for any facility; Agency HR for its own agency's (report_counts also refuses
+    inactive facilities, for everyone)."""
     if permissions.is_analyst(user):
         return True
     return permissions.is_agency_hr(user) and user.agency_id == facility.agency_id
@@ -131,6 +132,9 @@ def report_counts(
     """
     if not can_report_counts(actor, facility):
         raise PermissionDenied
+    if not facility.active:
+        # The same rule as the import: a closed facility takes no new counts or corrections.
+        raise ValidationError(_("%(name)s is inactive: counts are not taken.") % {"name": facility})
     if fiscal_year > current_fiscal_year():
         raise ValidationError(
             {"fiscal_year": _("%(year)s has not started yet.") % {"year": sfy_label(fiscal_year)}}

@@ -211,3 +211,26 @@ def test_dispute_needs_a_note_and_a_stale_review_is_refused(ddsoo):
         services.accept_counts(actor=analyst, activity=activity, expected_version=7)
     activity.refresh_from_db()
     assert activity.status == "submitted"
+
+
+def test_an_inactive_facility_takes_no_counts(ddsoo):
+    ddsoo.active = False
+    ddsoo.save()
+    with pytest.raises(ValidationError):
+        counts(ddsoo, analyst_user(), 2024, 1, 1)
+    assert not AnnualActivity.objects.exists()
+
+
+def test_discard_stale_imports_keeps_recent_and_applied_ones():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from facilities.models import CountImport
+
+    hr = hr_user("OPWDD")
+    old = services.preview_count_import(actor=hr, file_name="a.csv", data=b"x")
+    recent = services.preview_count_import(actor=hr, file_name="b.csv", data=b"x")
+    CountImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    assert services.discard_stale_imports() == 1
+    assert list(CountImport.objects.values_list("pk", flat=True)) == [recent.pk]
