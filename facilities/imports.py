@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from classification.allocation import sfy_label
 
 from . import permissions
-from .models import AnnualActivity, Facility
+from .models import AnnualActivity, Facility, current_fiscal_year
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -239,8 +239,6 @@ def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) 
 
     A few queries for the whole file: the facilities named, then their existing years.
     """
-    from .services import current_fiscal_year
-
     latest = current_fiscal_year()
     codes = {str(r.get("facility_code", "")).strip() for r in rows} - {""}
     facilities_qs = Facility.objects.filter(code__in=codes).order_by("pk")

@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -331,3 +333,9 @@ class CountImport(models.Model):
 def fiscal_year_label(year: int) -> str:
     """'SFY 2025-26' for the year that starts on April 1, 2025."""
     return f"SFY {year}-{(year + 1) % 100:02d}"
+
+
+def current_fiscal_year(today: date | None = None) -> int:
+    """The start year of the state fiscal year that contains `today` (New York date)."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
