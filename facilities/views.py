@@ -280,6 +280,14 @@ class ImportView(FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        codes = list(
+            selectors.facilities_visible_to(self.request.user)
+            .filter(active=True)
+            .values_list("code", flat=True)[:2]
+        )
+        return super().get_context_data(example_codes=codes or ["CODE-1", "CODE-2"], **kwargs)
+
     def form_valid(self, form):
         uploaded = form.cleaned_data["file"]
         count_import = services.preview_count_import(
