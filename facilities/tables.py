@@ -141,7 +141,7 @@ def export_rows(facilities: Iterable[Facility]) -> Iterator[list[Any]]:
             f.agency.code,
             FACILITY_TYPES[f.facility_type],
             f.region,
-            "yes" if f.active else "no",
+            str(_("yes")) if f.active else str(_("no")),
             a.fiscal_year_label if a else "",
             a.get_status_display() if a else "",
             a.individuals_served if a else "",

@@ -266,3 +266,30 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["table"].page.object_list) == per_page
+
+
+@pytest.mark.parametrize(
+    ("role", "list_status", "import_status", "detail_status"),
+    [
+        ("hr_own", 200, 200, 200),
+        ("analyst", 200, 200, 200),
+        ("no_role", 200, 403, 404),
+    ],
+)
+def test_who_may_open_what(client, world, role, list_status, import_status, detail_status):
+    """The URL → permission table for the facilities pages (the list is empty without a role)."""
+    from tests.factories import UserFactory
+
+    user = {
+        "hr_own": lambda: hr_user("OPWDD"),
+        "analyst": lambda: world["analyst"],
+        "no_role": lambda: UserFactory(username="nobody"),
+    }[role]()
+    client.force_login(user)
+    response = client.get(reverse("facilities:facility_list"))
+    assert response.status_code == list_status
+    if role == "no_role":
+        assert response.context["table"].paginator.count == 0
+    assert client.get(reverse("facilities:import")).status_code == import_status
+    detail = reverse("facilities:facility_detail", args=[world["opwdd"].pk])
+    assert client.get(detail).status_code == detail_status
