@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
-from . import roles
-from .models import Agency, Facility, User
+from . import roles, services
+from .models import Agency, AnnualActivity, AnnualActivityRevision, Facility, User
 
 
 class UserForm(UserChangeForm):
@@ -40,10 +40,113 @@ class AgencyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyMixin:
+    """Counts change only through facilities.services (history, locking, review status)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AnnualActivityInline(ReadOnlyMixin, admin.TabularInline):
+    model = AnnualActivity
+    fk_name = "facility"
+    fields = [
+        "fiscal_year",
+        "individuals_served",
+        "records_activities",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "version",
+    ]
+    readonly_fields = fields
+    ordering = ["-fiscal_year"]
+    extra = 0
+    show_change_link = True
+
+
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "agency", "facility_type", "region", "active"]
-    list_filter = ["agency", "facility_type", "active"]
+    list_display = [
+        "name",
+        "code",
+        "agency",
+        "facility_type",
+        "region",
+        "active",
+        "warranted_title_code",
+        "trend_state",
+    ]
+    list_filter = ["agency", "facility_type", "active", "warranted_title_code", "trend_state"]
     search_fields = ["name", "code", "region"]
     list_select_related = ["agency"]
     autocomplete_fields = ["host_facility"]
+    readonly_fields = [
+        "warranted_title_code",
+        "determination_year",
+        "needs_review",
+        "trend_state",
+    ]
+    inlines = [AnnualActivityInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # A new type can change the level warranted: the stored determination follows.
+        services.refresh_determinations([obj.pk])
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Facilities with counts are PROTECTed; deactivate instead of deleting.
+        return False
+
+
+class RevisionInline(ReadOnlyMixin, admin.TabularInline):
+    model = AnnualActivityRevision
+    fields = [
+        "version",
+        "kind",
+        "actor",
+        "at",
+        "old_individuals_served",
+        "new_individuals_served",
+        "old_records_activities",
+        "new_records_activities",
+        "old_status",
+        "new_status",
+        "note",
+        "source",
+    ]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(AnnualActivity)
+class AnnualActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "facility",
+        "fiscal_year",
+        "individuals_served",
+        "records_activities",
+        "status",
+        "version",
+    ]
+    list_filter = ["status", "fiscal_year", "facility__agency"]
+    search_fields = ["facility__name", "facility__code"]
+    list_select_related = ["facility"]
+    inlines = [RevisionInline]
+
+
+@admin.register(AnnualActivityRevision)
+class AnnualActivityRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["activity", "version", "kind", "actor", "at"]
+    list_filter = ["kind", "activity__facility__agency"]
+    search_fields = ["activity__facility__name", "activity__facility__code", "note"]
+    list_select_related = ["activity__facility", "actor"]
+    date_hierarchy = "at"

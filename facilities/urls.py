@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "facilities"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.FacilityListView.as_view(), name="facility_list"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/<uuid:token>/", views.ImportPreviewView.as_view(), name="import_preview"),
+    path("<int:pk>/", views.FacilityDetailView.as_view(), name="facility_detail"),
+    path("<int:pk>/counts/new/", views.CountsFormView.as_view(), name="counts_new"),
+    path("<int:pk>/counts/<int:year>/edit/", views.CountsFormView.as_view(), name="counts_edit"),
+    path(
+        "<int:pk>/counts/<int:year>/review/", views.CountsReviewView.as_view(), name="counts_review"
+    ),
+]

@@ -1,0 +1,84 @@
+"""Registry filters: agency, type, warranted title, flags, and a text search."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3, title_for
+
+from .models import Agency, Facility
+
+WARRANTED_CHOICES = [
+    *(
+        (code, title_for(code).short_name)
+        for code in (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
+    ),
+    ("none", _("No automatic level")),
+]
+FLAG_CHOICES = [
+    ("watch", _("On watch")),
+    ("needs_review", _("Needs review")),
+    ("unaccepted", _("Latest year not accepted")),
+]
+
+
+class FacilityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All agencies")
+    )
+    facility_type = django_filters.ChoiceFilter(
+        label=_("Type"),
+        choices=Facility._meta.get_field("facility_type").choices,
+        empty_label=_("All types"),
+    )
+    warranted = django_filters.ChoiceFilter(
+        label=_("Warranted title"),
+        choices=WARRANTED_CHOICES,
+        method="by_warranted",
+        empty_label=_("Any"),
+    )
+    flag = django_filters.ChoiceFilter(
+        label=_("Flag"), choices=FLAG_CHOICES, method="by_flag", empty_label=_("Any")
+    )
+    active = django_filters.ChoiceFilter(
+        label=_("Active"),
+        choices=[("yes", _("Active")), ("no", _("Inactive"))],
+        method="by_active",
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = Facility
+        fields = ["q", "agency", "facility_type", "warranted", "flag", "active"]
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.is_dcc_staff:
+            # HR sees one agency: the choice would only list agencies it may not see.
+            del self.filters["agency"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(region__icontains=value)
+        )
+
+    def by_warranted(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(warranted_title_code="")
+        return queryset.filter(warranted_title_code=value)
+
+    def by_active(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(active=value == "yes")
+
+    def by_flag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "watch":
+            return queryset.filter(trend_state="watch")
+        if value == "needs_review":
+            return queryset.filter(needs_review=True)
+        if value == "unaccepted":
+            return queryset.exclude(latest_activity__status="accepted")
+        return queryset

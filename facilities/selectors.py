@@ -1,0 +1,197 @@
+"""Reads scoped to what the user may see, and the determination each facility warrants.
+
+Every facility queryset a page shows starts at `facilities_visible_to`; a single facility is
+fetched with `facility_for_user`, which answers 404 for another agency's facility, so HR never
+learns it exists. The level a facility warrants comes from `classification.allocation`; this
+module only decides which counts to give it (the latest ACCEPTED year, for DDSOOs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from classification.allocation import (
+    Allocation,
+    Trend,
+    allocate,
+    compare_levels,
+    confirm_trend,
+    sfy_label,
+)
+from classification.standard import title_for
+
+from . import permissions
+from .models import AnnualActivity, AnnualActivityRevision, CountImport, Facility
+
+Accepted = AnnualActivity.Status.ACCEPTED
+
+
+def facilities_visible_to(user: Any) -> QuerySet[Facility]:
+    """Facilities the user may see: all for DCC staff, own agency's for HR, none otherwise."""
+    qs = Facility.objects.select_related("agency", "latest_activity")
+    if permissions.is_dcc_staff(user):
+        return qs
+    if permissions.is_agency_hr(user):
+        return qs.filter(agency_id=user.agency_id)
+    return qs.none()
+
+
+def facility_for_user(user: Any, pk: int) -> Facility:
+    """The facility with `pk` if the user may see it; Http404 otherwise (never 403: no leak)."""
+    try:
+        return facilities_visible_to(user).get(pk=pk)
+    except Facility.DoesNotExist:
+        raise Http404(_("No such facility.")) from None
+
+
+def activities_for_facility(facility: Facility) -> list[AnnualActivity]:
+    """The facility's years, newest first, with who submitted and reviewed them."""
+    return list(
+        facility.activities.select_related("submitted_by", "reviewed_by").order_by("-fiscal_year")
+    )
+
+
+def revisions_for_facility(facility: Facility) -> QuerySet[AnnualActivityRevision]:
+    """The facility's count history, newest first (append-only rows)."""
+    return (
+        AnnualActivityRevision.objects.filter(activity__facility=facility)
+        .select_related("actor", "activity")
+        .order_by("-at", "-pk")
+    )
+
+
+def count_import_for_user(user: Any, token: Any) -> CountImport:
+    """An import preview belongs to whoever uploaded it; anyone else gets 404."""
+    try:
+        return CountImport.objects.get(token=token, created_by=user)
+    except (CountImport.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such import.")) from None
+
+
+# --- Determination -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YearLevel:
+    """What one year's counts would give (shown per year; only accepted years decide)."""
+
+    activity: AnnualActivity
+    allocation: Allocation
+
+
+@dataclass(frozen=True, slots=True)
+class Determination:
+    """The level a facility warrants now, which year decided it, and whether it is confirmed.
+
+    `basis` is "counts" for a DDSOO decided by `year` (the latest accepted year), "type" for a
+    facility whose type decides, and "none" when nothing decides (no accepted year, or `other`).
+    `trend` is None for non-DDSOOs: only counts can swing a level from year to year.
+    """
+
+    facility_type: str
+    allocation: Allocation
+    basis: Literal["counts", "type", "none"]
+    year: int | None
+    trend: Trend | None
+
+    @property
+    def title_code(self) -> str | None:
+        return self.allocation.title_code
+
+    @property
+    def needs_review(self) -> bool:
+        return self.allocation.needs_review
+
+    @property
+    def trend_state(self) -> str:
+        return "" if self.trend is None else self.trend.state
+
+    @property
+    def basis_text(self) -> str:
+        if self.basis == "counts" and self.year is not None:
+            return _("Decided by the counts of %(year)s, the latest accepted year.") % {
+                "year": sfy_label(self.year)
+            }
+        if self.basis == "type":
+            return _("Decided by the facility's type; counts are information only.")
+        if self.facility_type == "ddsoo":
+            return _("No accepted year of counts yet: no automatic level.")
+        return _("The standard names no level for this type: an analyst decides.")
+
+
+def determine(facility_type: str, accepted: Iterable[tuple[int, int, int]]) -> Determination:
+    """The determination from a facility's type and its accepted (year, I, A) rows.
+
+    DDSOOs: the latest accepted year's counts go to `allocate`, and every accepted year's
+    level goes to `confirm_trend`. Other types: `allocate` by type alone.
+    """
+    rows = sorted(accepted)
+    if facility_type != "ddsoo":
+        allocation = allocate(facility_type, individuals_served=None, records_activities=None)
+        basis: Literal["counts", "type", "none"] = (
+            "type" if allocation.title_code is not None else "none"
+        )
+        return Determination(facility_type, allocation, basis, None, None)
+    levels = [
+        (year, allocate("ddsoo", individuals_served=i, records_activities=a).title_code)
+        for year, i, a in rows
+    ]
+    trend = confirm_trend(levels)
+    if not rows:
+        allocation = allocate("ddsoo", individuals_served=None, records_activities=None)
+        return Determination(facility_type, allocation, "none", None, trend)
+    year, i, a = rows[-1]
+    allocation = allocate("ddsoo", individuals_served=i, records_activities=a)
+    return Determination(facility_type, allocation, "counts", year, trend)
+
+
+def determination_for(facility: Facility, activities: Sequence[AnnualActivity]) -> Determination:
+    """The determination for one facility from its activities (pass what you already loaded)."""
+    return determine(
+        facility.facility_type,
+        (
+            (row.fiscal_year, row.individuals_served, row.records_activities)
+            for row in activities
+            if row.status == Accepted
+        ),
+    )
+
+
+def year_levels(facility: Facility, activities: Sequence[AnnualActivity]) -> list[YearLevel]:
+    """What each reported year's counts would give, with the reasons (clauses quoted)."""
+    return [
+        YearLevel(
+            row,
+            allocate(
+                facility.facility_type,
+                individuals_served=row.individuals_served,
+                records_activities=row.records_activities,
+            ),
+        )
+        for row in activities
+    ]
+
+
+def facility_drift(facility: Facility, chief_title_code: str | None) -> str | None:
+    """'up', 'down' or None for a facility whose chief HIM position holds `chief_title_code`."""
+    return drift_direction(facility.warranted_title_code or None, chief_title_code)
+
+
+def drift_direction(warranted_title_code: str | None, chief_title_code: str | None) -> str | None:
+    """'up', 'down' or None: how the chief HIM position's title differs from the warranted one.
+
+    The hook for the drift flag (DOMAIN.md "Drift"): positions live in `classification`, so the
+    caller passes the chief position's title code. "up" means the facility warrants more than
+    the chief's title. None when either side is unknown or they agree.
+    """
+    if not warranted_title_code or not chief_title_code:
+        return None
+    title_for(chief_title_code)  # ValueError for a code outside the series
+    order = compare_levels(warranted_title_code, chief_title_code)
+    return {1: "up", -1: "down"}.get(order)

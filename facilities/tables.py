@@ -1,0 +1,153 @@
+"""The registry table and the rows its CSV/XLSX export writes."""
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from classification.standard import FACILITY_TYPES, title_for
+
+from .models import Facility
+
+
+def _title_name(code: str) -> str:
+    return title_for(code).short_name if code else ""
+
+
+class FacilityTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name=_("Facility"))
+    code = tables.Column(verbose_name=_("Code"))
+    agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"))
+    facility_type = tables.Column(verbose_name=_("Type"))
+    latest_year = tables.Column(
+        accessor="latest_activity__fiscal_year",
+        verbose_name=_("Latest year"),
+        order_by=("latest_activity__fiscal_year",),
+    )
+    individuals = tables.Column(
+        accessor="latest_activity__individuals_served",
+        verbose_name=_("Individuals served"),
+        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+    )
+    activities = tables.Column(
+        accessor="latest_activity__records_activities",
+        verbose_name=_("Records activities"),
+        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+    )
+    warranted = tables.Column(
+        accessor="warranted_title_code",
+        verbose_name=_("Warranted title"),
+        order_by=("warranted_title_code",),
+    )
+    flags = tables.Column(
+        accessor="trend_state",
+        verbose_name=_("Flags"),
+        order_by=("trend_state", "needs_review"),
+        empty_values=(),  # render even when trend_state is blank: needs_review may be set
+    )
+
+    class Meta:
+        model = Facility
+        fields = ()
+        sequence = (
+            "name",
+            "code",
+            "agency",
+            "facility_type",
+            "latest_year",
+            "individuals",
+            "activities",
+            "warranted",
+            "flags",
+        )
+        order_by = ("name",)
+        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Facilities")}
+        empty_text = _("No facility matches these filters.")
+
+    def render_facility_type(self, value: str, record: Facility) -> str:
+        return record.get_facility_type_display()
+
+    def render_latest_year(self, value: int, record: Facility) -> str:
+        activity = record.latest_activity
+        return format_html(
+            '{} <span class="badge text-bg-{}">{}</span>',
+            activity.fiscal_year_label,
+            "success"
+            if activity.status == "accepted"
+            else "secondary"
+            if activity.status == "submitted"
+            else "warning",
+            activity.get_status_display(),
+        )
+
+    def render_individuals(self, value: int) -> str:
+        return f"{value:,}"
+
+    def render_activities(self, value: int) -> str:
+        return f"{value:,}"
+
+    def render_warranted(self, value: str, record: Facility) -> str:
+        return _title_name(record.warranted_title_code)
+
+    def render_flags(self, value: str, record: Facility) -> str:
+        badges = []
+        if record.trend_state == "watch":
+            badges.append(format_html('<span class="badge badge-watch">{}</span>', _("Watch")))
+        if record.needs_review:
+            badges.append(
+                format_html('<span class="badge text-bg-warning">{}</span>', _("Needs review"))
+            )
+        return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "—"
+
+    def value_flags(self, value: str, record: Facility) -> str:
+        return export_flags(record)
+
+
+def export_flags(record: Facility) -> str:
+    flags = []
+    if record.trend_state == "watch":
+        flags.append(str(_("watch")))
+    if record.needs_review:
+        flags.append(str(_("needs review")))
+    return ", ".join(flags)
+
+
+EXPORT_HEADER = (
+    _("Facility"),
+    _("Code"),
+    _("Agency"),
+    _("Type"),
+    _("Region"),
+    _("Active"),
+    _("Latest year"),
+    _("Status"),
+    _("Individuals served"),
+    _("Records activities"),
+    _("Warranted title"),
+    _("Determination year"),
+    _("Confirmation"),
+    _("Flags"),
+)
+
+
+def export_rows(facilities: Iterable[Facility]) -> Iterator[list[Any]]:
+    for f in facilities:
+        a = f.latest_activity
+        yield [
+            f.name,
+            f.code,
+            f.agency.code,
+            FACILITY_TYPES[f.facility_type],
+            f.region,
+            str(_("yes")) if f.active else str(_("no")),
+            a.fiscal_year_label if a else "",
+            a.get_status_display() if a else "",
+            a.individuals_served if a else "",
+            a.records_activities if a else "",
+            _title_name(f.warranted_title_code),
+            f.determination_year or "",
+            f.get_trend_state_display() if f.trend_state else "",
+            export_flags(f),
+        ]
