@@ -41,6 +41,8 @@ URL_ACCESS = {
         "transition",
         {"hr": 302, "hr_other": 404, "analyst": 302, "supervisor": 302},
     ),
+    "standard": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "simulator": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
     "position_list": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
     "position_detail": (
         "position",
