@@ -3,8 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facilities.audit import AuditChained
 from facilities.models import Agency
 
 from .dates import today_in_new_york
@@ -137,17 +139,7 @@ class Credential(models.Model):
             raise ValidationError({"awarded_on": _("The award date cannot be in the future.")})
 
 
-class VerificationQuerySet(models.QuerySet):
-    """Verifications are append-only: bulk updates and deletes are refused too."""
-
-    def update(self, **kwargs):
-        raise TypeError("Verifications are append-only: record a correcting verification.")
-
-    def delete(self):
-        raise TypeError("Verifications are append-only: record a correcting verification.")
-
-
-class Verification(models.Model):
+class Verification(AuditChained):
     """One primary-source check of a credential with AHIMA. Append-only: a mistake is
     corrected by a new verification that names the one it `corrects`."""
 
@@ -190,9 +182,7 @@ class Verification(models.Model):
         verbose_name=_("corrects"),
         help_text=_("The earlier verification this one corrects, if any."),
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = VerificationQuerySet.as_manager()
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-verified_on", "-recorded_at"]
@@ -218,14 +208,6 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential.kind} verified {self.verified_on}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise TypeError("Verifications are append-only: record a correcting verification.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Verifications are append-only: record a correcting verification.")
 
     def clean(self) -> None:
         errors = {}

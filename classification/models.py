@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facilities.audit import AppendOnlyError, AuditChained  # noqa: F401 (AppendOnlyError re-exported)
+
 from .workflow import (
     ACTIONS,
     DECIDED_STATUSES,
@@ -36,23 +38,6 @@ def random_attachment_name(instance: models.Model, filename: str) -> str:
 
 def random_letter_name(instance: models.Model, filename: str) -> str:
     return f"letters/{uuid.uuid4().hex}.pdf"
-
-
-class AppendOnlyError(Exception):
-    """History rows are written once and never changed or deleted."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("This history is append-only.")
-
-    def delete(self):
-        raise AppendOnlyError("This history is append-only.")
-
-
-def refuse_change_to_saved(obj: models.Model) -> None:
-    if not obj._state.adding:
-        raise AppendOnlyError(f"{type(obj).__name__} rows are append-only.")
 
 
 class Title(models.Model):
@@ -121,7 +106,7 @@ class Position(models.Model):
         return reverse("classification:position_detail", args=[self.pk])
 
 
-class PositionTitleChange(models.Model):
+class PositionTitleChange(AuditChained):
     """Append-only history of a position's title (a row per change, the first one included)."""
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="title_changes")
@@ -142,20 +127,11 @@ class PositionTitleChange(models.Model):
     )
     changed_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["position", "-effective_on", "-changed_at"]
 
     def __str__(self) -> str:
         return f"{self.position.item_number}: {self.to_title.short_name} ({self.effective_on})"
-
-    def save(self, *args, **kwargs) -> None:
-        refuse_change_to_saved(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("Title history cannot be deleted."))
 
 
 class ReclassificationRequest(models.Model):
@@ -388,7 +364,7 @@ class Attachment(models.Model):
         )
 
 
-class ReclassificationEvent(models.Model):
+class ReclassificationEvent(AuditChained):
     """One transition of a request: who, when, from, to and what they said. Append-only."""
 
     reclassification = models.ForeignKey(
@@ -401,8 +377,6 @@ class ReclassificationEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     message = models.TextField(blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["reclassification", "at", "pk"]
         constraints = [
@@ -413,13 +387,6 @@ class ReclassificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
-
-    def save(self, *args, **kwargs) -> None:
-        refuse_change_to_saved(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("Events cannot be deleted."))
 
     @property
     def action_label(self) -> str:

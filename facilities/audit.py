@@ -23,8 +23,18 @@ GENESIS = "0" * 64
 _LOCK_NAMESPACE = 0x48494D  # "HIM"
 
 
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an audit row."""
+class AppendOnlyError(TypeError):
+    """Raised when code tries to change or delete an audit row (a programming error)."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused too; `bulk_create` (through `bulk_append`) is not."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only.")
 
 
 def _canonical(value: object) -> object:
@@ -44,11 +54,13 @@ class AuditChained(models.Model):
     prev_hash = models.CharField(max_length=64, editable=False)
     row_hash = models.CharField(max_length=64, editable=False, unique=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
+        if not self._state.adding:
             raise AppendOnlyError(
                 f"{self._meta.label} rows are append-only: record a new one instead."
             )
@@ -135,7 +147,7 @@ def append_only_trigger(app_label: str, model_name: str) -> migrations.RunPython
             return
         table = apps.get_model(app_label, model_name)._meta.db_table
         quoted = schema_editor.quote_name(table)
-        schema_editor.execute(_TRIGGER_FUNCTION)
+        schema_editor.execute(_TRIGGER_FUNCTION, params=None)
         schema_editor.execute(
             f"CREATE TRIGGER {schema_editor.quote_name(table + '_append_only')} "
             f"BEFORE UPDATE OR DELETE ON {quoted} "

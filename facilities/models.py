@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from classification.standard import FACILITY_TYPES, TITLES
 
 from . import roles
+from .audit import AuditChained
 
 
 class Agency(models.Model):
@@ -248,7 +249,7 @@ class AnnualActivity(models.Model):
         return fiscal_year_label(self.fiscal_year)
 
 
-class AnnualActivityRevision(models.Model):
+class AnnualActivityRevision(AuditChained):
     """One change of a year's counts or status: who, when, old → new, and why. Append-only.
 
     `services` is the only writer; the admin shows these read-only and nobody may delete one

@@ -89,6 +89,8 @@ class Migration(migrations.Migration):
             name='ReclassificationEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('prev_hash', models.CharField(editable=False, max_length=64)),
+                ('row_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('action', models.CharField(max_length=30)),
                 ('from_status', models.CharField(blank=True, max_length=20)),
                 ('to_status', models.CharField(max_length=20)),
@@ -105,6 +107,8 @@ class Migration(migrations.Migration):
             name='PositionTitleChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('prev_hash', models.CharField(editable=False, max_length=64)),
+                ('row_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('effective_on', models.DateField(verbose_name='effective')),
                 ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
                 ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -17,6 +17,8 @@ class Migration(migrations.Migration):
             name='AnnualActivityRevision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('prev_hash', models.CharField(editable=False, max_length=64)),
+                ('row_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('kind', models.CharField(choices=[('reported', 'Reported'), ('corrected', 'Corrected'), ('accepted', 'Accepted'), ('disputed', 'Disputed')], max_length=10, verbose_name='change')),
                 ('at', models.DateTimeField(verbose_name='at')),
                 ('source', models.CharField(blank=True, help_text='The import file, if any.', max_length=200, verbose_name='source')),

@@ -100,7 +100,7 @@ def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: st
                 )
             )
         _update_activities(updated)
-        AnnualActivityRevision.objects.bulk_create(revisions, batch_size=1000)
+        AnnualActivityRevision.bulk_append(revisions, batch_size=1000)
         refresh_determinations({row.facility_id for row in new + changed})
         summary = {
             "new": len(new),

@@ -1,0 +1,118 @@
+"""Tamper-evident audit: append-only rows, hash chains, `verify_audit`, PostgreSQL triggers."""
+
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from classification.models import ReclassificationEvent
+from facilities.audit import GENESIS, AppendOnlyError, chained_models, first_broken_row
+from tests.classification.factories import reclassification_in
+from tests.factories import hr_user
+
+pytestmark = pytest.mark.django_db
+
+CHAINED = {
+    "facilities.AnnualActivityRevision",
+    "classification.ReclassificationEvent",
+    "classification.PositionTitleChange",
+    "candidates.Verification",
+}
+
+
+@pytest.fixture
+def events():
+    hr = hr_user("OMH")
+    for _ in range(3):
+        reclassification_in("submitted", hr=hr)
+    rows = list(ReclassificationEvent.objects.order_by("pk"))
+    assert len(rows) >= 3
+    return rows
+
+
+def test_the_audited_tables_are_chained():
+    assert {m._meta.label for m in chained_models()} == CHAINED
+
+
+def test_each_row_carries_its_predecessors_hash(events):
+    assert events[0].prev_hash == GENESIS
+    for before, after in itertools.pairwise(events):
+        assert after.prev_hash == before.row_hash
+    call_command("verify_audit")
+
+
+def test_the_orm_refuses_change_and_delete(events):
+    event = events[0]
+    event.message = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        ReclassificationEvent.objects.filter(pk=event.pk).update(message="x")
+    with pytest.raises(AppendOnlyError):
+        ReclassificationEvent.objects.all().delete()
+
+
+def _tamper(sql: str, params: list) -> None:
+    """Change a row behind the application's back (on PostgreSQL, past the trigger too)."""
+    table = ReclassificationEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The test's open transaction holds deferred FK checks; settle them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+        cursor.execute(sql.format(table=table), params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+
+
+def test_verify_audit_names_a_row_altered_with_sql(events):
+    victim = events[1]
+    _tamper('UPDATE "{table}" SET message = %s WHERE id = %s', ["approved, honest", victim.pk])
+    assert first_broken_row(ReclassificationEvent) == (
+        victim.pk,
+        "its content no longer matches its hash",
+    )
+    with pytest.raises(CommandError, match=f"ReclassificationEvent row {victim.pk} does not match"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_notices_a_deleted_row(events):
+    victim = events[1]
+    _tamper('DELETE FROM "{table}" WHERE id = %s', [victim.pk])
+    broken = first_broken_row(ReclassificationEvent)
+    assert broken is not None and broken[0] == events[2].pk
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "statement", ["UPDATE {table} SET prev_hash = prev_hash", "DELETE FROM {table}"]
+)
+def test_postgres_refuses_update_and_delete_even_in_sql(events, statement):
+    table = ReclassificationEvent._meta.db_table
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement.format(table=f'"{table}"'))
+    assert ReclassificationEvent.objects.count() == len(events)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("label", sorted(CHAINED))
+def test_every_audited_table_has_a_row_trigger_for_update_and_delete(label):
+    from django.apps import apps
+
+    table = apps.get_model(label)._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgtype FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [f'"{table}"'],
+        )
+        types = [row[0] for row in cursor.fetchall()]
+    # tgtype bits: 1 row-level, 2 before, 8 delete, 16 update.
+    assert any(t & 1 and t & 2 and t & 8 and t & 16 for t in types), types
