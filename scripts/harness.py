@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -102,14 +103,17 @@ class Gunicorn:
 
     env: dict[str, str]
     workers: int = 2
+    log: Path | None = None  # where the servers' own log goes (default: this process's stderr)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    _log_file: IO[bytes] | None = None
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20) -> None:
+        self._log_file = self.log.open("ab") if self.log else None
         self.process = subprocess.Popen(
             [
                 GUNICORN,
@@ -123,6 +127,7 @@ class Gunicorn:
             ],
             cwd=BASE_DIR,
             env=self.env,
+            stderr=self._log_file,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -143,6 +148,8 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._log_file:
+            self._log_file.close()
 
     def __enter__(self) -> "Gunicorn":
         self.start()
@@ -157,6 +164,14 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+
+
+class SignInError(RuntimeError):
+    """The sign-in page or form did not answer as it should; `response` is what it answered."""
+
+    def __init__(self, message: str, response: Response) -> None:
+        super().__init__(message)
+        self.response = response
 
 
 class Client:
@@ -200,7 +215,7 @@ class Client:
         page = self.get("/accounts/login/")
         match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
         if page.status != 200 or not match:
-            raise RuntimeError(f"sign-in page answered {page.status}")
+            raise SignInError(f"sign-in page answered {page.status}", page)
         form = urlencode(
             {
                 "csrfmiddlewaretoken": match.group(1).decode(),
@@ -215,7 +230,7 @@ class Client:
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         if answer.status != 302 or "sessionid" not in self.cookies:
-            raise RuntimeError(f"sign-in as {username} failed ({answer.status})")
+            raise SignInError(f"sign-in as {username} failed ({answer.status})", answer)
 
 
 @contextmanager
