@@ -168,15 +168,6 @@ def test_a_database_restart_under_load_fails_cleanly_and_recovers(cluster, tmp_p
     redirected = [o.what for o in after if o.status != 200 and not o.what.startswith("sign-in")]
     assert not redirected
 
-    import collections
-
-    print(
-        "\nDEBUG",
-        len(outcomes),
-        recovered_at - restart_began,
-        collections.Counter((o.what, o.status) for o in failures),
-        collections.Counter(o.status for o in outcomes),
-    )
     # The errors reached the server's log, where operators look, and only there.
     assert "OperationalError" in server_log.read_text()
     with psycopg.connect(url) as connection, connection.cursor() as cursor:
