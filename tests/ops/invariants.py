@@ -17,15 +17,6 @@ INVARIANTS: dict[str, str] = {
         JOIN auth_group g ON g.id = ug.group_id
         WHERE g.name = 'Agency HR' AND u.agency_id IS NULL
     """,
-    "a facility's host belongs to the same agency": """
-        SELECT f.id FROM facilities_facility f
-        JOIN facilities_facility h ON h.id = f.host_facility_id
-        WHERE h.agency_id <> f.agency_id
-    """,
-    "one row of counts per facility and year": """
-        SELECT facility_id, fiscal_year FROM facilities_annualactivity
-        GROUP BY facility_id, fiscal_year HAVING count(*) > 1
-    """,
 }
 
 
