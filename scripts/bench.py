@@ -93,7 +93,8 @@ def machine() -> list[str]:
     wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
     return [
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- CPU: {cpu}, `nproc` = {os.cpu_count()}",
+        f"- CPU: {cpu}, `nproc` = {os.cpu_count()}; load average before the run: "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min; other work shares the machine)",
         f"- Python {platform.python_version()}, {wrk_version.splitlines()[0] if wrk_version else 'wrk'}",
         "- `free -h`:",
         "",
@@ -145,7 +146,7 @@ def main() -> int:
     try:
         libpq_environment(url)
     except BackupError as error:
-        print(f"bench: {error.args[0].replace('backups', 'the benchmark')}", file=sys.stderr)
+        print(f"bench: runs on PostgreSQL only: {error}", file=sys.stderr)
         return 1
     if not shutil.which("wrk"):
         print("bench: wrk not found (apt-get install wrk).", file=sys.stderr)
