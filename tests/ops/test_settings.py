@@ -171,3 +171,11 @@ def test_the_query_counter_counts_every_query_of_a_request(client, settings):
 def test_the_query_counter_is_off_unless_asked_for(client):
     client.force_login(analyst_user())
     assert "X-Query-Count" not in client.get("/")
+
+
+@pytest.mark.django_db
+def test_a_bad_request_gets_the_sites_400_page(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/accounts/login/", headers={"host": "elsewhere.example"})
+    assert response.status_code == 400
+    assert b"nothing was saved" in response.content
