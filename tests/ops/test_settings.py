@@ -3,12 +3,15 @@ database timeouts and health checks, and the benchmark's query counter (issue 9)
 
 import importlib
 import sys
+import time
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from config.settings.env import env_int
 from tests.factories import analyst_user
 
 SECURITY_SETTINGS = [
@@ -143,11 +146,40 @@ def test_persistent_connections_are_health_checked():
 def test_postgresql_sessions_have_statement_and_lock_timeouts():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
-        statement_timeout = cursor.fetchone()[0]
-        cursor.execute("SHOW lock_timeout")
-        lock_timeout = cursor.fetchone()[0]
-    assert statement_timeout == "15s"
-    assert lock_timeout == "5s"
+        shown = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT name, setting::int FROM pg_settings"
+            " WHERE name IN ('statement_timeout', 'lock_timeout')"
+        )
+        in_effect = dict(cursor.fetchall())
+    assert shown != "0"
+    assert in_effect == {
+        "statement_timeout": env_int("DB_STATEMENT_TIMEOUT_MS", 15000),
+        "lock_timeout": env_int("DB_LOCK_TIMEOUT_MS", 5000),
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_stuck_lock_makes_a_request_give_up_instead_of_hanging():
+    """Another session holds a lock for ever; the app's query gives up after lock_timeout."""
+    s = connection.settings_dict
+    holder = psycopg.connect(
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=s["USER"],
+        password=s["PASSWORD"],
+        dbname=s["NAME"],
+    )
+    try:
+        holder.execute("LOCK TABLE django_session IN ACCESS EXCLUSIVE MODE")  # never commits
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="lock timeout"), connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM django_session")
+        waited = time.monotonic() - started
+    finally:
+        holder.close()
+    assert env_int("DB_LOCK_TIMEOUT_MS", 5000) / 1000 - 0.5 < waited < 10
 
 
 @pytest.mark.django_db
