@@ -83,7 +83,7 @@ def run_wrk(
     return {key: int(value) for key, value in (pair.split("=") for pair in match.group(1).split())}
 
 
-def machine() -> list[str]:
+def machine(load: tuple[float, float, float]) -> list[str]:
     cpu = "unknown"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -94,8 +94,9 @@ def machine() -> list[str]:
     return [
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- CPU: {cpu}, `nproc` = {os.cpu_count()}; load average before the run: "
-        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min; other work shares the machine)",
-        f"- Python {platform.python_version()}, {wrk_version.splitlines()[0] if wrk_version else 'wrk'}",
+        f"{' / '.join(f'{x:.1f}' for x in load)} (1 / 5 / 15 min; other work shares the machine)",
+        f"- Python {platform.python_version()}, "
+        f"{wrk_version.splitlines()[0].split(' [')[0] if wrk_version else 'wrk'}",
         "- `free -h`:",
         "",
         "```",
@@ -104,7 +105,14 @@ def machine() -> list[str]:
     ]
 
 
-def report(results: list[Result], *, seconds: int, connections: int, server: str) -> str:
+def report(
+    results: list[Result],
+    *,
+    seconds: int,
+    connections: int,
+    server: str,
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0),
+) -> str:
     lines = [
         "## Pages",
         "",
@@ -114,7 +122,7 @@ def report(results: list[Result], *, seconds: int, connections: int, server: str
         "`X-Query-Count` of one request (session and user included). Latency: wrk's p50 and p95 "
         "(the load generator shares the machine's cores with the server and the database).",
         "",
-        *machine(),
+        *machine(load),
         "",
         "| page | role | path | queries | p50 ms | p95 ms | req/s | × trivial view | bad answers |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
@@ -151,6 +159,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("bench: wrk not found (apt-get install wrk).", file=sys.stderr)
         return 1
+    load_before = os.getloadavg()
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
     output = Path(os.environ.get("BENCH_OUTPUT", BASE_DIR / "docs" / "benchmarks.md"))
@@ -208,7 +217,10 @@ def main() -> int:
         for r in results:
             r.ratio = r.rps / ceiling if ceiling else None
         write_section(
-            output, report(results, seconds=seconds, connections=connections, server=server)
+            output,
+            report(
+                results, seconds=seconds, connections=connections, server=server, load=load_before
+            ),
         )
         print(f"bench: written to {output}")
     return 1 if any(r.bad for r in results) else 0
