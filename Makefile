@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in "$$(pyenv which python3.12 2>/dev/null)" python3.13 p
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt check-deploy clean
+.PHONY: install run test lint fmt check-deploy clean backup restore bench audit
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,22 @@ check-deploy: install
 	set -a && . ./.env.example && set +a && \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Backups of DATABASE_URL's PostgreSQL database (docs/operations.md).
+backup: install
+	$(PY) scripts/pgbackup.py backup
+
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=var/backups/him-<UTC>.dump (replaces DATABASE_URL's data)" >&2; exit 2; fi
+	$(PY) scripts/pgbackup.py restore "$(FILE)"
+
+# Load benchmark of the pages in scripts/bench_pages.py → docs/benchmarks.md (needs PostgreSQL, wrk).
+bench: install
+	$(PY) scripts/bench.py
+
+# Known vulnerabilities in the locked dependencies (pip-audit).
+audit: install
+	$(PY) scripts/audit.py
 
 # Regenerate the lock after changing pyproject.toml.
 lock: install

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.views import ping
 from facilities.views import AdminLoginRedirectView, DashboardView, healthz
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("healthz", healthz, name="healthz"),
+    path("bench/ping", ping, name="ping"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

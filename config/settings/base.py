@@ -10,6 +10,8 @@ from .env import env, env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "")
+# Rotation: the old key moves here so signed-in sessions and reset links outlive the change.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -47,6 +49,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout raised by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Benchmarks only: an X-Query-Count header on every response (scripts/bench.py sets it).
+if env_bool("HIM_COUNT_QUERIES", False):
+    MIDDLEWARE.insert(0, "config.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,0 +1,1 @@
+"""Operations scripts (backups, benchmarks): plain programs run by the Makefile, importable by tests."""

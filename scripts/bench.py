@@ -1,0 +1,230 @@
+"""`make bench`: load each page of scripts/bench_pages.py with wrk → docs/benchmarks.md.
+
+Production settings (DEBUG off) on PostgreSQL (DATABASE_URL), gunicorn with 2 sync workers on
+loopback, wrk with 8 connections signed in with a session cookie from a real sign-in. For each
+page: queries per request (X-Query-Count, HIM_COUNT_QUERIES=1), p50 and p95 latency, requests
+per second, and throughput as a ratio of the trivial signed-in view's.
+
+Environment: DATABASE_URL (PostgreSQL; the benchmark migrates it and adds its own users),
+BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 8), BENCH_OUTPUT.
+"""
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psycopg
+
+from scripts.bench_pages import CEILING, PAGES, PARAMS, Page
+from scripts.harness import BASE_DIR, Gunicorn, prepare_site, production_environment
+from scripts.pgbackup import BackupError, libpq_environment
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("HIM-RESULT p50_us=%d p95_us=%d requests=%d duration_us=%d bad_status=%d socket_errors=%d\\n",
+    latency:percentile(50), latency:percentile(95), summary.requests, summary.duration,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+@dataclass
+class Result:
+    page: Page
+    path: str
+    queries: int | None
+    p50_ms: float
+    p95_ms: float
+    rps: float
+    bad: int
+    ratio: float | None = None
+
+
+def resolve_paths(url: str) -> dict[str, str]:
+    values = {}
+    if PARAMS:
+        with psycopg.connect(url) as connection:
+            for name, sql in PARAMS.items():
+                row = connection.execute(sql).fetchone()
+                if row is None:
+                    raise SystemExit(f"bench: PARAMS[{name!r}] found no row; seed data first.")
+                values[name] = str(row[0])
+    return values
+
+
+def run_wrk(
+    *, port: int, path: str, cookie: str, seconds: int, connections: int, script: Path
+) -> dict[str, int]:
+    command = [
+        "wrk",
+        "--threads=2",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=5s",
+        f"--script={script}",
+    ]
+    if cookie:
+        command.append(f"--header=Cookie: {cookie}")
+    command.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"HIM-RESULT (.*)", output)
+    if not match:
+        raise SystemExit(f"bench: unexpected wrk output:\n{output}")
+    return {key: int(value) for key, value in (pair.split("=") for pair in match.group(1).split())}
+
+
+def machine(load: tuple[float, float, float]) -> list[str]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.rstrip()
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    return [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- CPU: {cpu}, `nproc` = {os.cpu_count()}; load average before the run: "
+        f"{' / '.join(f'{x:.1f}' for x in load)} (1 / 5 / 15 min; other work shares the machine)",
+        f"- Python {platform.python_version()}, "
+        f"{wrk_version.splitlines()[0].split(' [')[0] if wrk_version else 'wrk'}",
+        "- `free -h`:",
+        "",
+        "```",
+        memory,
+        "```",
+    ]
+
+
+def report(
+    results: list[Result],
+    *,
+    seconds: int,
+    connections: int,
+    server: str,
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0),
+) -> str:
+    lines = [
+        "## Pages",
+        "",
+        f"`make bench`: production settings (DEBUG off), gunicorn with 2 sync workers, {server}, "
+        f"all on loopback; wrk with {connections} connections for {seconds} s per page after a "
+        "warm-up, signed in with one session per role (a real sign-in's cookie). Queries: the "
+        "`X-Query-Count` of one request (session and user included). Latency: wrk's p50 and p95 "
+        "(the load generator shares the machine's cores with the server and the database).",
+        "",
+        *machine(load),
+        "",
+        "| page | role | path | queries | p50 ms | p95 ms | req/s | × trivial view | bad answers |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "–"
+        queries = "–" if r.queries is None else str(r.queries)
+        lines.append(
+            f"| {r.page.name} | {r.page.role} | `{r.path}` | {queries} | {r.p50_ms:.1f} | "
+            f"{r.p95_ms:.1f} | {r.rps:.0f} | {ratio} | {r.bad} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_section(output: Path, section: str) -> None:
+    """Replace the "## Pages" section of `output`, keeping every other section."""
+    text = output.read_text() if output.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(r"^## Pages\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    text = (
+        pattern.sub(lambda _: section + "\n", text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section
+    )
+    output.write_text(text.rstrip() + "\n")
+
+
+def main() -> int:
+    url = os.environ.get("DATABASE_URL", "")
+    try:
+        libpq_environment(url)
+    except BackupError as error:
+        print(f"bench: runs on PostgreSQL only: {error}", file=sys.stderr)
+        return 1
+    if not shutil.which("wrk"):
+        print("bench: wrk not found (apt-get install wrk).", file=sys.stderr)
+        return 1
+    load_before = os.getloadavg()
+    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+    output = Path(os.environ.get("BENCH_OUTPUT", BASE_DIR / "docs" / "benchmarks.md"))
+    with tempfile.TemporaryDirectory(prefix="him-bench-") as scratch:
+        script = Path(scratch) / "report.lua"
+        script.write_text(WRK_REPORT)
+        env = production_environment(
+            database_url=url, static_root=Path(scratch) / "static", HIM_COUNT_QUERIES="1"
+        )
+        print("bench: migrating, collecting static files, creating the bench users ...")
+        password = prepare_site(env)
+        values = resolve_paths(url)
+        with psycopg.connect(url) as connection:
+            server = connection.execute("SELECT version()").fetchone()[0].split(" on ")[0]
+        results = []
+        with Gunicorn(env) as gunicorn:
+            from scripts.harness import signed_in_clients
+
+            roles = sorted({page.role for page in PAGES})
+            with signed_in_clients(gunicorn.port, password, roles) as clients:
+                for page in PAGES:
+                    client = clients[page.role]
+                    path = page.path.format(**values)
+                    for _ in range(20):  # warm-up: code paths, connections, caches
+                        answer = client.get(path)
+                    if answer.status != 200:
+                        print(
+                            f"bench: {page.name} {path} answered {answer.status}", file=sys.stderr
+                        )
+                        return 1
+                    queries = answer.headers.get("X-Query-Count")
+                    figures = run_wrk(
+                        port=gunicorn.port,
+                        path=path,
+                        cookie=client.cookie_header,
+                        seconds=seconds,
+                        connections=connections,
+                        script=script,
+                    )
+                    result = Result(
+                        page=page,
+                        path=path,
+                        queries=int(queries) if queries is not None else None,
+                        p50_ms=figures["p50_us"] / 1000,
+                        p95_ms=figures["p95_us"] / 1000,
+                        rps=figures["requests"] / (figures["duration_us"] / 1e6),
+                        bad=figures["bad_status"] + figures["socket_errors"],
+                    )
+                    results.append(result)
+                    print(
+                        f"{page.name:32} {result.queries!s:>3} q  p50 {result.p50_ms:6.1f} ms  "
+                        f"p95 {result.p95_ms:6.1f} ms  {result.rps:7.0f} req/s  bad {result.bad}"
+                    )
+        ceiling = next((r.rps for r in results if r.page.name == CEILING), None)
+        for r in results:
+            r.ratio = r.rps / ceiling if ceiling else None
+        write_section(
+            output,
+            report(
+                results, seconds=seconds, connections=connections, server=server, load=load_before
+            ),
+        )
+        print(f"bench: written to {output}")
+    return 1 if any(r.bad for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
