@@ -13,6 +13,7 @@ from unittest import mock
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from candidates.models import Person
 from classification.standard import (
     ADMINISTRATOR_1,
     ADMINISTRATOR_2,
@@ -267,10 +268,30 @@ def seed_requests(stdout) -> int:
     return made
 
 
+def seed_incumbents(stdout) -> int:
+    """Seat the demo people (candidates.demo) in their agency's positions, those under a
+    reclassification request first, so each request page shows an incumbent's evaluation."""
+    seated = 0
+    for person in Person.objects.filter(employee_id__startswith="DEMO-").order_by("employee_id"):
+        if Position.objects.filter(incumbent=person).exists():
+            continue
+        vacant = Position.objects.filter(facility__agency=person.agency_id, incumbent=None)
+        position = (
+            vacant.filter(reclassifications__isnull=False).order_by("reclassifications__pk").first()
+            or vacant.filter(title__code=TECHNICIAN_1).order_by("item_number").first()
+        )
+        if position is not None:
+            Position.objects.filter(pk=position.pk).update(incumbent=person)
+            seated += 1
+    stdout.write(f"Demo incumbents: {seated} seated.")
+    return seated
+
+
 def seed(stdout) -> None:
     _fallback_facilities(stdout)
     seed_positions(stdout)
     seed_requests(stdout)
+    seed_incumbents(stdout)
 
 
 __all__ = ["ADMINISTRATOR_2", "ADMINISTRATOR_3", "seed"]
