@@ -2,43 +2,64 @@
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from facilities import permissions
 
-# (label, URL name, predicate). Entries whose URL does not exist yet are left out, so a feature
-# appears in the menu the moment its URL is added.
+# (menu, label, URL name, predicate). Entries with the same menu form one drop-down; entries
+# whose URL does not exist are left out, so a feature appears the moment its URL is added.
 NAV_ITEMS = [
-    ("Dashboard", "dashboard", permissions.is_signed_in),
-    ("Requests", "classification:reclassification_list", permissions.is_signed_in),
-    ("Positions", "classification:position_list", permissions.is_signed_in),
-    ("Facilities", "facilities:facility_list", permissions.is_signed_in),
-    ("People", "candidates:person_list", permissions.is_signed_in),
-    ("Reverification", "candidates:reverification", permissions.is_dcc_staff),
-    ("Drift", "classification:drift_report", permissions.is_signed_in),
-    ("Turnaround", "classification:turnaround_report", permissions.is_dcc_staff),
-    ("Standard", "classification:standard", permissions.is_signed_in),
-    ("Simulator", "classification:simulator", permissions.is_signed_in),
+    (None, _("Dashboard"), "dashboard", permissions.is_signed_in),
+    (None, _("Requests"), "classification:reclassification_list", permissions.is_signed_in),
+    (None, _("Positions"), "classification:position_list", permissions.is_signed_in),
+    (None, _("Facilities"), "facilities:facility_list", permissions.is_signed_in),
+    (None, _("People"), "candidates:person_list", permissions.is_signed_in),
+    (_("Reports"), _("Drift"), "classification:drift_report", permissions.is_signed_in),
+    (_("Reports"), _("Turnaround"), "classification:turnaround_report", permissions.is_dcc_staff),
+    (_("Reports"), _("Reassignment"), "classification:reassignment", permissions.is_supervisor),
+    (_("Reports"), _("Reverification"), "candidates:reverification", permissions.is_dcc_staff),
+    (_("Standard"), _("The standard"), "classification:standard", permissions.is_signed_in),
+    (
+        _("Standard"),
+        _("Allocation simulator"),
+        "classification:simulator",
+        permissions.is_signed_in,
+    ),
 ]
 
 
 def navigation(request: HttpRequest) -> dict:
+    """`nav_items`: links and drop-down menus, the one that holds the current page marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for label, url_name, allowed in NAV_ITEMS:
+    links = []
+    for menu, label, url_name, allowed in NAV_ITEMS:
         if not allowed(user):
             continue
         try:
-            items.append({"label": label, "url": reverse(url_name), "active": False})
+            links.append({"menu": menu, "label": label, "url": reverse(url_name), "active": False})
         except NoReverseMatch:
             continue
     # The longest URL that prefixes the current path is the active entry ("/" only on itself).
     matches = [
-        i
-        for i in items
-        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+        link
+        for link in links
+        if request.path == link["url"]
+        or (link["url"] != "/" and request.path.startswith(link["url"]))
     ]
     if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
+        max(matches, key=lambda link: len(link["url"]))["active"] = True
+    items: list[dict] = []
+    menus: dict[str, dict] = {}
+    for link in links:
+        if link["menu"] is None:
+            items.append(link)
+            continue
+        menu = menus.get(link["menu"])
+        if menu is None:
+            menu = menus[link["menu"]] = {"label": link["menu"], "children": [], "active": False}
+            items.append(menu)
+        menu["children"].append(link)
+        menu["active"] = menu["active"] or link["active"]
     return {"nav_items": items}
