@@ -38,6 +38,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -189,7 +190,7 @@ class DriftRow:
 
     @property
     def warranted_title(self) -> str:
-        return self.facility.get_warranted_title_code_display()
+        return _title_name(self.facility.warranted_title_code)
 
     @property
     def chief_title(self) -> str:
@@ -362,7 +363,7 @@ def chart_data(user: Any, *, today: date) -> dict[str, Any]:
         description=_("Requests submitted and requests decided in each of the last 12 months."),
         series=[str(_("Submitted")), str(_("Decided"))],
         rows=[
-            (start.strftime("%b %Y"), [monthly[f"s{i}"], monthly[f"d{i}"]])
+            (date_format(start, "M Y"), [monthly[f"s{i}"], monthly[f"d{i}"]])
             for i, start in enumerate(months)
         ],
         stacked=False,
@@ -472,9 +473,17 @@ class TurnaroundRow:
 
 
 GROUPINGS = {
-    "agency": ("position__facility__agency__code", gettext_lazy("Agency")),
-    "title": ("proposed_title__name", gettext_lazy("Proposed title")),
-    "quarter": ("quarter", gettext_lazy("Quarter decided")),
+    "agency": (
+        "position__facility__agency__code",
+        gettext_lazy("By agency"),
+        gettext_lazy("Agency"),
+    ),
+    "title": (
+        "proposed_title__name",
+        gettext_lazy("By proposed title"),
+        gettext_lazy("Proposed title"),
+    ),
+    "quarter": ("quarter", gettext_lazy("By quarter of decision"), gettext_lazy("Quarter")),
 }
 
 
@@ -498,7 +507,7 @@ def turnaround_by(user: Any, grouping: str, *, agency: str = "") -> list[Turnaro
     def label(values: tuple) -> str:
         if grouping == "quarter":
             return f"{values[0]} Q{values[1]}"
-        return str(values[0])
+        return str(values[0]).removeprefix("Health Information Management ")
 
     if _is_postgres():
         rows = (

@@ -102,16 +102,16 @@ class TurnaroundReportView(View):
         if agency not in agencies:
             agency = ""
         groups = [
-            (key, label, reports.turnaround_by(user, key, agency=agency))
-            for key, (_field, label) in reports.GROUPINGS.items()
+            (key, heading, column, reports.turnaround_by(user, key, agency=agency))
+            for key, (_field, heading, column) in reports.GROUPINGS.items()
         ]
         statuses = reports.time_in_status(user, agency=agency)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             headers = [_("Grouping"), _("Group"), _("Decided"), _("Median days"), _("90th pct.")]
             data = [
-                [str(label), row.label, row.decided, row.median, row.p90]
-                for _key, label, rows in groups
+                [str(column), row.label, row.decided, row.median, row.p90]
+                for _key, _heading, column, rows in groups
                 for row in rows
             ] + [
                 [_("Time in status"), s.label, s.spells, s.mean_days, s.total_days]
