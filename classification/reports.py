@@ -221,7 +221,23 @@ def drift_report(user: Any, *, today: date | None = None, issue: str = "") -> li
         fiscal_year=OuterRef("determination_year"),
         status=AnnualActivity.Status.ACCEPTED,
     )
-    qs = with_chief(facilities_visible_to(user).filter(active=True)).annotate(
+    # Only what the report shows: no latest-year join, no address.
+    visible = (
+        facilities_visible_to(user)
+        .filter(active=True)
+        .select_related(None)
+        .select_related("agency")
+        .only(
+            "name",
+            "code",
+            "facility_type",
+            "agency__code",
+            "warranted_title_code",
+            "determination_year",
+            "trend_state",
+        )
+    )
+    qs = with_chief(visible).annotate(
         accepted_individuals=Subquery(accepted.values("individuals_served")[:1]),
         accepted_activities=Subquery(accepted.values("records_activities")[:1]),
         has_year=Exists(AnnualActivity.objects.filter(facility=OuterRef("pk"), fiscal_year=year)),

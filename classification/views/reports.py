@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,8 @@ from classification.exports import export_response
 from classification.models import SavedFilter
 from facilities import permissions
 from facilities.models import Agency
+
+DRIFT_PAGE_SIZE = 100
 
 
 class DriftReportView(View):
@@ -35,11 +38,13 @@ class DriftReportView(View):
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             return self.export(export, rows, year)
+        page = Paginator(rows, DRIFT_PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "classification/drift_report.html",
             {
-                "rows": rows,
+                "rows": page.object_list,
+                "page_obj": page,
                 "issues": reports.ISSUES.items(),
                 "issue": issue,
                 "year_label": sfy_label(year),
