@@ -186,7 +186,8 @@ class Command(BaseCommand):
                 title=titles[rng.choice(admin_codes) if k == 0 else TECHNICIAN_1],
             )
             for f in facilities
-            for k in range(6)
+            # Room for every open request on its own position (one open request per position).
+            for k in range(max(6, n_requests * 2 // 5 // n_facilities + 2))
         )
         technicians = [p for p in positions if not p.item_number.endswith("-0")]
         today = timezone.localdate()
