@@ -113,7 +113,9 @@ def chart_data(user: Any, *, today: date) -> dict[str, Any]:
             "pk",
             filter=Q(status__in=DECIDED_STATUSES, closed_on__gte=start, closed_on__lt=end),
         )
-    monthly = visible.aggregate(**per_month)
+    # Only rows that can fall in a month shown (cheaper than counting every row twelve times).
+    recent = Q(submitted_on__gte=months[0]) | Q(closed_on__gte=months[0])
+    monthly = visible.filter(recent).aggregate(**per_month)
     by_month = bar_chart(
         slug="by-month",
         title=_("Submissions and decisions by month"),

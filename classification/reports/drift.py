@@ -112,7 +112,7 @@ def drift_report(user: Any, *, today: date | None = None, issue: str = "") -> li
         facility=OuterRef("pk"),
         fiscal_year=OuterRef("determination_year"),
         status=AnnualActivity.Status.ACCEPTED,
-    )
+    ).order_by()  # no Meta ordering: it would join the facility for its name
     # Only what the report shows: no latest-year join, no address.
     visible = (
         facilities_visible_to(user)
@@ -132,7 +132,9 @@ def drift_report(user: Any, *, today: date | None = None, issue: str = "") -> li
     qs = with_chief(visible).annotate(
         accepted_individuals=Subquery(accepted.values("individuals_served")[:1]),
         accepted_activities=Subquery(accepted.values("records_activities")[:1]),
-        has_year=Exists(AnnualActivity.objects.filter(facility=OuterRef("pk"), fiscal_year=year)),
+        has_year=Exists(
+            AnnualActivity.objects.filter(facility=OuterRef("pk"), fiscal_year=year).order_by()
+        ),
     )
     near_sql = Q(facility_type="ddsoo") & (
         _near("accepted_individuals", INDIVIDUALS_LOW)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db import connection
@@ -47,19 +47,25 @@ GROUPINGS = {
 }
 
 
-def _decided_for(user: Any, agency: str = "") -> QuerySet[ReclassificationRequest]:
+def _decided_for(
+    user: Any, agency: str = "", since: date | None = None
+) -> QuerySet[ReclassificationRequest]:
     qs = decided(reclassifications_visible_to(user).order_by()).annotate(
         quarter_year=ExtractYear("closed_on"), quarter_n=ExtractQuarter("closed_on")
     )
     if agency:
         qs = qs.filter(position__facility__agency__code=agency)
+    if since is not None:
+        qs = qs.filter(closed_on__gte=since)
     return qs
 
 
-def turnaround_by(user: Any, grouping: str, *, agency: str = "") -> list[TurnaroundRow]:
+def turnaround_by(
+    user: Any, grouping: str, *, agency: str = "", since: date | None = None
+) -> list[TurnaroundRow]:
     """Median and 90th-percentile days to decision per agency, proposed title or calendar
-    quarter of the decision (one query)."""
-    qs = _decided_for(user, agency)
+    quarter of the decision (one query); `since` keeps decisions made on or after that date."""
+    qs = _decided_for(user, agency, since)
     key_fields = (
         ("quarter_year", "quarter_n") if grouping == "quarter" else (GROUPINGS[grouping][0],)
     )
@@ -116,10 +122,13 @@ class StatusTime:
     total_days: float
 
 
-def time_in_status(user: Any, *, agency: str = "", now: Any = None) -> list[StatusTime]:
+def time_in_status(
+    user: Any, *, agency: str = "", since: date | None = None, now: Any = None
+) -> list[StatusTime]:
     """How long requests stay in each status: each event starts a spell that ends at the
     request's next event (LEAD over its events) or now if it is still there. Closed states
-    are not spells. One query, aggregated in the database. DCC staff only."""
+    are not spells; `since` keeps spells that started on or after that New York date. One
+    query, aggregated in the database. DCC staff only."""
     if not permissions.is_dcc_staff(user):
         return []
     now = now or timezone.now()
@@ -128,13 +137,18 @@ def time_in_status(user: Any, *, agency: str = "", now: Any = None) -> list[Stat
     positions = Position._meta.db_table
     facilities = Facility._meta.db_table
     agencies = Facility._meta.get_field("agency").related_model._meta.db_table
+
+    def moment(value: datetime) -> Any:
+        if _is_postgres():
+            return value
+        return timezone.make_naive(value, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
     if _is_postgres():
         seconds = "EXTRACT(EPOCH FROM (COALESCE(LEAD(e.at) OVER w, %s) - e.at))"
-        now_param: Any = now
     else:
         seconds = "(julianday(COALESCE(LEAD(e.at) OVER w, %s)) - julianday(e.at)) * 86400.0"
-        now_param = timezone.make_naive(now, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    agency_join, agency_where, params = "", "", [now_param]
+    agency_join, params = "", [moment(now)]
+    conditions = []
     if agency:
         agency_join = (
             f" JOIN {requests} r ON r.id = e.reclassification_id"
@@ -142,8 +156,12 @@ def time_in_status(user: Any, *, agency: str = "", now: Any = None) -> list[Stat
             f" JOIN {facilities} f ON f.id = p.facility_id"
             f" JOIN {agencies} a ON a.id = f.agency_id"
         )
-        agency_where = " WHERE a.code = %s"
+        conditions.append("a.code = %s")
         params.append(agency)
+    if since is not None:
+        conditions.append("e.at >= %s")
+        params.append(moment(timezone.make_aware(datetime.combine(since, time.min))))
+    agency_where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     closed = ", ".join(["%s"] * len(CLOSED_STATUSES))
     # Only table names from the models and fixed fragments are formatted in; values are params.
     sql = (

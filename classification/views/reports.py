@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from classification import reports, services, workflow
@@ -91,6 +94,16 @@ class DriftReportView(View):
         return export_response(fmt, "drift-report", headers, data)
 
 
+DEFAULT_MONTHS = 12
+PERIODS = {
+    "3": gettext_lazy("Last 3 months"),
+    "6": gettext_lazy("Last 6 months"),
+    "12": gettext_lazy("Last 12 months"),
+    "24": gettext_lazy("Last 24 months"),
+    "0": gettext_lazy("All time"),
+}
+
+
 def _dcc_only(user) -> None:
     if not permissions.is_dcc_staff(user):
         raise PermissionDenied
@@ -106,11 +119,17 @@ class TurnaroundReportView(View):
         agencies = list(Agency.objects.values_list("code", flat=True))
         if agency not in agencies:
             agency = ""
+        months = request.GET.get("months", str(DEFAULT_MONTHS))
+        if months not in PERIODS:
+            months = str(DEFAULT_MONTHS)
+        since = (
+            timezone.localdate() - timedelta(days=int(months) * 365 // 12) if int(months) else None
+        )
         groups = [
-            (key, heading, column, reports.turnaround_by(user, key, agency=agency))
+            (key, heading, column, reports.turnaround_by(user, key, agency=agency, since=since))
             for key, (_field, heading, column) in reports.GROUPINGS.items()
         ]
-        statuses = reports.time_in_status(user, agency=agency)
+        statuses = reports.time_in_status(user, agency=agency, since=since)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             headers = [_("Grouping"), _("Group"), _("Decided"), _("Median days"), _("90th pct.")]
@@ -131,7 +150,10 @@ class TurnaroundReportView(View):
                 "statuses": statuses,
                 "agencies": agencies,
                 "agency": agency,
-                "query": f"agency={agency}&" if agency else "",
+                "periods": PERIODS.items(),
+                "months": months,
+                "since": since,
+                "query": f"months={months}&" + (f"agency={agency}&" if agency else ""),
             },
         )
 

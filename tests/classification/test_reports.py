@@ -255,6 +255,14 @@ def test_turnaround_median_and_90th_percentile(cast):
     assert [r.label for r in only_omh] == ["OMH"]
     quarters = reports.turnaround_by(cast.analyst, "quarter")
     assert sum(r.decided for r in quarters) == 5
+    decided_in(
+        70, hr=cast.hr, analyst=cast.assigned, supervisor=cast.supervisor, closed_days_ago=400
+    )
+    everything = {r.label: r.decided for r in reports.turnaround_by(cast.analyst, "agency")}
+    assert everything == {"DOCCS": 1, "OMH": 5}
+    since = timezone.localdate() - timedelta(days=365)
+    last_year = reports.turnaround_by(cast.analyst, "agency", since=since)
+    assert {r.label: r.decided for r in last_year} == {"DOCCS": 1, "OMH": 4}
 
 
 def test_percentile_matches_percentile_cont():
@@ -285,6 +293,10 @@ def test_time_in_each_status(cast):
     assert found["recommended"].mean_days == pytest.approx(2.0, abs=0.01)
     assert "approved" not in found
     assert reports.time_in_status(cast.hr) == []
+    recent = reports.time_in_status(
+        cast.analyst, since=timezone.localdate(now) - timedelta(days=5), now=now
+    )
+    assert {s.status for s in recent} == {"recommended", "draft"}
     assert [s.status for s in reports.time_in_status(cast.analyst, agency="DOCCS", now=now)] == []
 
 
