@@ -24,6 +24,7 @@ from facilities import permissions
 from facilities.models import Agency
 
 DRIFT_PAGE_SIZE = 100
+REASSIGNMENT_PAGE_SIZE = 50
 
 
 class DriftReportView(View):
@@ -168,12 +169,14 @@ class ReassignmentView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        rows = list(reports.assigned_to_inactive(request.user))
+        page = Paginator(reports.assigned_to_inactive(request.user), REASSIGNMENT_PAGE_SIZE)
+        page = page.get_page(request.GET.get("page"))
         return render(
             request,
             "classification/reassignment.html",
             {
-                "rows": rows,
+                "rows": page.object_list,
+                "page_obj": page,
                 "workload": reports.workload(today=timezone.localdate()),
                 "target_days": _target_days(),
             },

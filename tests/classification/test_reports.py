@@ -337,4 +337,25 @@ def test_reassignment_lists_requests_of_inactive_users(client, cast):
     assert list(reports.assigned_to_inactive(cast.hr)) == []
     client.force_login(cast.supervisor)
     response = client.get(reverse("classification:reassignment"))
-    assert response.context["rows"] == [held]
+    assert list(response.context["rows"]) == [held]
+
+
+def test_reassignment_queries_do_not_grow(client, cast, django_assert_num_queries):
+    departed = analyst_user(username="departed-q")
+    reclassification_in("in_review", hr=cast.hr, assigned=departed)
+    departed.is_active = False
+    departed.save()
+    client.force_login(cast.supervisor)
+    url = reverse("classification:reassignment")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    departed.is_active = True
+    departed.save()
+    for _ in range(6):
+        reclassification_in("in_review", hr=cast.hr_other, assigned=departed)
+    departed.is_active = False
+    departed.save()
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 7
