@@ -359,3 +359,23 @@ def test_reassignment_queries_do_not_grow(client, cast, django_assert_num_querie
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert len(response.context["rows"]) == 7
+
+
+def test_hr_sees_its_agencys_expiring_credentials_only(cast):
+    from tests.candidates.factories import CredentialFactory
+
+    today = timezone.localdate()
+    CredentialFactory(person__agency=cast.hr.agency, valid_through=today + timedelta(days=30))
+    CredentialFactory(person__agency=cast.hr.agency, valid_through=today + timedelta(days=90))
+    CredentialFactory(person__agency=cast.hr.agency, valid_through=today - timedelta(days=1))
+    CredentialFactory(person__agency=cast.hr_other.agency, valid_through=today + timedelta(days=5))
+    assert reports.dashboard_for(cast.hr).expiring_credentials == 1
+    assert reports.dashboard_for(cast.hr_other).expiring_credentials == 1
+    assert reports.expiring_credentials(cast.analyst, today=today) == 0
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
