@@ -73,15 +73,21 @@ def _fallback_facilities(stdout) -> None:
         stdout.write(f"Demo facility {code} created (agency {agency.code} had none).")
 
 
+# Chiefs deliberately not at the warranted level, so the drift report has something to show:
+# Pilgrim warrants Administrator 3 (drift up), Wende's RMU Administrator 1 (drift down).
+DRIFTED_CHIEFS = {"OMH-PPC": ADMINISTRATOR_2, "DOCCS-WENDE": ADMINISTRATOR_2}
+
+
 def seed_positions(stdout) -> int:
-    """Per facility: a chief Administrator at the warranted level, a Technician 2 and two
-    Technicians 1 reporting to it (item numbers <facility code>-01..04)."""
+    """Per facility: a chief Administrator at the warranted level (except DRIFTED_CHIEFS), a
+    Technician 2 and Technicians 1 reporting to it (item numbers <facility code>-01..06)."""
     titles = {t.code: t for t in Title.objects.all()}
     start = date(2020, 4, 1)
     created = 0
     for facility in Facility.objects.filter(active=True).order_by("code"):
         warranted = determination_for_facility(facility).title
         chief_code = warranted.code if warranted else ADMINISTRATOR_1
+        chief_code = DRIFTED_CHIEFS.get(facility.code, chief_code)
         plan = [
             ("01", chief_code, None),
             ("02", TECHNICIAN_2, "01"),
@@ -287,10 +293,145 @@ def seed_incumbents(stdout) -> int:
     return seated
 
 
+# Decided requests over the last year, for the turnaround report and the dashboard charts:
+# (days before today it was submitted, days to decision, decision, info requested?).
+HISTORY = [
+    (360 - 15 * k, days, "deny" if k % 3 == 2 else "approve", k % 4 == 1)
+    for k, days in enumerate(
+        [12, 25, 31, 18, 44, 9, 27, 35, 22, 58, 15, 29, 40, 19, 33, 24, 65, 11, 28, 37, 21]
+    )
+]
+
+
+def _history_positions() -> list[Position]:
+    """Technicians 1 (items -05, -06) and Technicians 2 (-02) across agencies in turn."""
+    # By item number only (not title): approvals change titles, and the list must stay put
+    # for the seed to stay idempotent.
+    positions = (
+        Position.objects.filter(item_number__regex=r"-0[256]$")
+        .select_related("facility", "title")
+        .order_by("item_number")
+    )
+    by_agency: dict[int, list[Position]] = {}
+    for p in positions:
+        by_agency.setdefault(p.facility.agency_id, []).append(p)
+    mixed = []
+    while any(by_agency.values()):
+        for queue in by_agency.values():
+            if queue:
+                mixed.append(queue.pop(0))
+    return mixed
+
+
+def seed_history(stdout) -> int:
+    """Decided requests spread over twelve months, through the services with the clock set
+    back (idempotent: a position that already has a request is skipped)."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["analyst", "analyst2", "supervisor"])
+    }
+    hrs = {
+        u.agency_id: u for u in User.objects.filter(groups__name="Agency HR").exclude(agency=None)
+    }
+    if len(users) < 3:
+        return 0
+    today = timezone.localdate()
+    made = 0
+    positions = [p for p in _history_positions() if p.facility.agency_id in hrs]
+    for (ago, days, decision, ask), position in zip(HISTORY, positions, strict=False):
+        if position.reclassifications.exists():
+            continue
+        hr = hrs[position.facility.agency_id]
+        analyst = users["analyst" if made % 2 else "analyst2"]
+        if position.title.code not in (TECHNICIAN_1, TECHNICIAN_2) or not position.active:
+            continue
+        proposed = TECHNICIAN_2 if position.title.code == TECHNICIAN_1 else ADMINISTRATOR_1
+        start = today - timedelta(days=ago)
+        with clock(start):
+            r = _draft(hr, position, proposed)
+            _run(r, hr, "submit")
+        with clock(start + timedelta(days=1)):
+            _run(r, analyst, "take")
+        paused = 0
+        if ask:
+            paused = 6
+            with clock(start + timedelta(days=3)):
+                _run(r, analyst, "request_information", message="Please send the duties audit.")
+            with clock(start + timedelta(days=3 + paused)):
+                _run(r, hr, "respond", message="Attached to the file as requested.")
+        end = start + timedelta(days=days + paused)
+        with clock(end - timedelta(days=2)):
+            _run(
+                r,
+                analyst,
+                "recommend",
+                recommendation=decision,
+                rationale="Duties and supervision match the proposed title."
+                if decision == "approve"
+                else "The duties described are those of the current title.",
+            )
+        with clock(end):
+            if decision == "approve":
+                _run(r, users["supervisor"], "approve")
+            else:
+                _run(r, users["supervisor"], "deny", message="The duties fit the current title.")
+        made += 1
+    stdout.write(f"Demo decided requests over the year: {made} created.")
+    return made
+
+
+def seed_departed_analyst(stdout) -> int:
+    """An analyst who left with requests still assigned (for the reassignment list)."""
+    from django.contrib.auth.models import Group
+
+    from facilities import roles
+
+    departed, created = User.objects.get_or_create(
+        username="analyst-departed",
+        defaults={"first_name": "Riley", "last_name": "Departed", "email": ""},
+    )
+    if created:
+        departed.set_unusable_password()
+        departed.save()
+    if ReclassificationRequest.objects.filter(assigned_to=departed).exists():
+        return 0
+    departed.groups.add(Group.objects.get(name=roles.ANALYST))
+    departed.is_active = True
+    departed.save()
+    hrs = {
+        u.agency_id: u for u in User.objects.filter(groups__name="Agency HR").exclude(agency=None)
+    }
+    positions = [
+        p
+        for p in Position.objects.filter(item_number__endswith="-04", title__code=TECHNICIAN_1)
+        .select_related("facility")
+        .order_by("item_number")
+        if p.facility.agency_id in hrs and not p.reclassifications.exists()
+    ][:3]
+    today = timezone.localdate()
+    for i, position in enumerate(positions):
+        hr = hrs[position.facility.agency_id]
+        start = today - timedelta(days=20 + 9 * i)
+        with clock(start):
+            r = _draft(hr, position, TECHNICIAN_2)
+            _run(r, hr, "submit")
+        with clock(start + timedelta(days=2)):
+            _run(r, departed, "take")
+        if i == 2:
+            with clock(start + timedelta(days=4)):
+                _run(r, departed, "request_information", message="Please send the org chart.")
+    departed.is_active = False
+    departed.save(update_fields=["is_active"])
+    stdout.write(f"Demo departed analyst with {len(positions)} assigned requests.")
+    return len(positions)
+
+
 def seed(stdout) -> None:
     _fallback_facilities(stdout)
     seed_positions(stdout)
     seed_requests(stdout)
+    seed_history(stdout)
+    seed_departed_analyst(stdout)
     seed_incumbents(stdout)
 
 

@@ -254,3 +254,12 @@ def supervision_checks(position: Position, proposed_title: Title | None) -> list
                 )
             )
     return checks
+
+
+def saved_filters_for(user: Any) -> QuerySet:
+    """The user's own saved queue filters (nobody sees another user's)."""
+    from .models import SavedFilter
+
+    if not (user and user.is_authenticated):
+        return SavedFilter.objects.none()
+    return SavedFilter.objects.filter(user=user).order_by("name")

@@ -36,6 +36,7 @@ from .models import (
     PositionTitleChange,
     ReclassificationEvent,
     ReclassificationRequest,
+    SavedFilter,
     Title,
 )
 from .selectors import determination_for_facility
@@ -52,13 +53,16 @@ __all__ = [
     "assign_reclassification",
     "create_position",
     "create_reclassification",
+    "delete_saved_filter",
     "deny_reclassification",
     "missing_for_submission",
     "recommend_reclassification",
     "request_reclassification_information",
     "respond_to_reclassification",
+    "return_analyst_reclassifications_to_queue",
     "return_reclassification_to_analyst",
     "return_reclassification_to_queue",
+    "save_queue_filter",
     "submit_reclassification",
     "take_reclassification",
     "update_reclassification_draft",
@@ -746,6 +750,77 @@ def add_attachment(
     if not can_attach(actor, r):
         raise TransitionNotAllowed(_("You cannot add files to this request now."))
     return _store_attachment(r, actor=actor, kind=kind, upload=upload)
+
+
+# --- reassignment and saved filters -----------------------------------------------------------
+
+
+def return_analyst_reclassifications_to_queue(
+    *, actor: User, analyst: User, message: str = ""
+) -> list[ReclassificationRequest]:
+    """Every request `analyst` holds in review goes back to the queue, unassigned, in one
+    transaction: each through `return_reclassification_to_queue` (its lock, guard and event),
+    in id order so two supervisors doing this at once lock rows in the same order. If one
+    fails, none is returned. Requests waiting on the agency or recommended stay assigned (the
+    workflow has no return from there); the reassignment list shows them."""
+    if not (actor and actor.is_active and actor.is_supervisor):
+        raise TransitionNotAllowed(_("Only a supervisor may return an analyst's requests."))
+    note = (message or "").strip() or _("Returned to the queue: %(analyst)s is unavailable.") % {
+        "analyst": analyst
+    }
+    with transaction.atomic():
+        ids = list(
+            ReclassificationRequest.objects.filter(assigned_to=analyst, status=workflow.IN_REVIEW)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return [
+            return_reclassification_to_queue(
+                actor=actor, reclassification_id=pk, expected_version=None, message=note
+            )
+            for pk in ids
+        ]
+
+
+QUERY_DROPPED = ("page", "_export", "export")
+
+
+def _clean_query(query: str) -> str:
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=False)
+        if k not in QUERY_DROPPED
+    ]
+    return urlencode(pairs)
+
+
+@transaction.atomic
+def save_queue_filter(*, user: User, name: str, query: str) -> SavedFilter:
+    """Save (or, under the same name, replace) one of `user`'s own queue filters. The query
+    string loses its page and export parameters so applying it shows the first page."""
+    if not (user and user.is_authenticated and user.is_active):
+        raise TransitionNotAllowed(_("Sign in to save filters."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the filter a name.")})
+    cleaned = _clean_query(query or "")
+    saved = SavedFilter.objects.select_for_update().filter(user=user, name=name).first()
+    if saved is None:
+        saved = SavedFilter(user=user, name=name)
+    saved.query = cleaned
+    saved.full_clean()
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def delete_saved_filter(*, user: User, saved_filter_id: int) -> None:
+    """Delete one of `user`'s saved filters; another user's id is treated as missing."""
+    deleted, _rows = SavedFilter.objects.filter(user=user, pk=saved_filter_id).delete()
+    if not deleted:
+        raise SavedFilter.DoesNotExist
 
 
 SERVICES: dict[str, Callable[..., ReclassificationRequest]] = {

@@ -40,6 +40,24 @@ urlpatterns = [
         views.ReclassificationTransitionView.as_view(),
         name="reclassification_transition",
     ),
+    path(
+        "requests/saved-filters/",
+        views.SavedFilterCreateView.as_view(),
+        name="saved_filter_create",
+    ),
+    path(
+        "requests/saved-filters/<int:pk>/delete/",
+        views.SavedFilterDeleteView.as_view(),
+        name="saved_filter_delete",
+    ),
+    path("reports/drift/", views.DriftReportView.as_view(), name="drift_report"),
+    path("reports/turnaround/", views.TurnaroundReportView.as_view(), name="turnaround_report"),
+    path("reports/reassignment/", views.ReassignmentView.as_view(), name="reassignment"),
+    path(
+        "reports/reassignment/<int:user_pk>/return/",
+        views.ReturnAnalystRequestsView.as_view(),
+        name="return_analyst_requests",
+    ),
     path("positions/", views.PositionListView.as_view(), name="position_list"),
     path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position_detail"),
 ]

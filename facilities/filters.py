@@ -41,6 +41,16 @@ class FacilityFilter(django_filters.FilterSet):
     flag = django_filters.ChoiceFilter(
         label=_("Flag"), choices=FLAG_CHOICES, method="by_flag", empty_label=_("Any")
     )
+    drift = django_filters.ChoiceFilter(
+        label=_("Drift"),
+        choices=[
+            ("any", _("Chief's title differs")),
+            ("up", _("Warrants a higher title")),
+            ("down", _("Warrants a lower title")),
+        ],
+        method="by_drift",
+        empty_label=_("Any"),
+    )
     active = django_filters.ChoiceFilter(
         label=_("Active"),
         choices=[("yes", _("Active")), ("no", _("Inactive"))],
@@ -50,7 +60,7 @@ class FacilityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Facility
-        fields = ["q", "agency", "facility_type", "warranted", "flag", "active"]
+        fields = ["q", "agency", "facility_type", "warranted", "flag", "drift", "active"]
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +80,12 @@ class FacilityFilter(django_filters.FilterSet):
         if value == "none":
             return queryset.filter(warranted_title_code="")
         return queryset.filter(warranted_title_code=value)
+
+    def by_drift(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # `drift` is annotated by classification.reports.with_chief (the registry's queryset).
+        if value == "any":
+            return queryset.exclude(drift="")
+        return queryset.filter(drift=value)
 
     def by_active(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(active=value == "yes")

@@ -48,6 +48,13 @@ class FacilityTable(tables.Table):
         empty_values=(),  # render even when trend_state is blank: needs_review may be set
     )
 
+    drift = tables.Column(
+        accessor="drift",
+        verbose_name=_("Drift"),
+        empty_values=(),
+        order_by=("drift",),
+    )
+
     class Meta:
         model = Facility
         fields = ()
@@ -61,6 +68,7 @@ class FacilityTable(tables.Table):
             "activities",
             "warranted",
             "flags",
+            "drift",
         )
         order_by = ("name",)
         attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Facilities")}
@@ -101,8 +109,24 @@ class FacilityTable(tables.Table):
             )
         return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "—"
 
+    def render_drift(self, value: str, record: Facility) -> str:
+        return drift_text(record) or "—"
+
+    def value_drift(self, value: str, record: Facility) -> str:
+        return drift_text(record)
+
     def value_flags(self, value: str, record: Facility) -> str:
         return export_flags(record)
+
+
+def drift_text(record: Facility) -> str:
+    """'up'/'down' as words, from the `drift` annotation (classification.reports.with_chief)."""
+    drift = getattr(record, "drift", "")
+    if drift == "up":
+        return str(_("Warrants higher"))
+    if drift == "down":
+        return str(_("Warrants lower"))
+    return ""
 
 
 def export_flags(record: Facility) -> str:
@@ -129,6 +153,7 @@ EXPORT_HEADER = (
     _("Determination year"),
     _("Confirmation"),
     _("Flags"),
+    _("Drift"),
 )
 
 
@@ -150,4 +175,5 @@ def export_rows(facilities: Iterable[Facility]) -> Iterator[list[Any]]:
             f.determination_year or "",
             f.get_trend_state_display() if f.trend_state else "",
             export_flags(f),
+            drift_text(f),
         ]

@@ -51,7 +51,14 @@ class AdminLoginRedirectView(RedirectView):
 
 
 class DashboardView(TemplateView):
+    """The home page: each role's numbers and charts (classification.reports.dashboard_for)."""
+
     template_name = "facilities/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from classification.reports import dashboard_for
+
+        return super().get_context_data(board=dashboard_for(self.request.user), **kwargs)
 
 
 # --- Facilities and their annual counts ------------------------------------------------------
@@ -76,7 +83,10 @@ class FacilityListView(SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
-        return selectors.facilities_visible_to(self.request.user)
+        from classification.reports import with_chief
+
+        # The chief position and drift as subqueries: the count of queries stays constant.
+        return with_chief(selectors.facilities_visible_to(self.request.user))
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
@@ -113,8 +123,11 @@ class FacilityDetailView(View):
     template_name = "facilities/facility_detail.html"
 
     def get(self, request, pk: int):
+        from classification.selectors import chief_position, positions_for_facility
+
         facility = selectors.facility_for_user(request.user, pk)
         activities = selectors.activities_for_facility(facility)
+        chief = chief_position(facility)
         oldest_first = list(reversed(activities))
         individuals, activities_panel = count_panels(
             [
@@ -144,6 +157,9 @@ class FacilityDetailView(View):
                 "panels": (individuals, activities_panel) if activities else (),
                 "revisions": selectors.revisions_for_facility(facility)[:200],
                 "can_report": services.can_report_counts(request.user, facility),
+                "positions": positions_for_facility(request.user, facility),
+                "chief": chief,
+                "drift": selectors.facility_drift(facility, chief.title.code if chief else None),
             },
         )
 

@@ -23,6 +23,11 @@ PAGES = [
     Page(CEILING, "/bench/ping", "analyst"),
     Page("dashboard (analyst)", "/", "analyst"),
     Page("dashboard (Agency HR)", "/", "hr"),
+    Page("dashboard (supervisor)", "/", "supervisor"),
+    Page("drift report (analyst)", "/reports/drift/", "analyst"),
+    Page("drift report (Agency HR)", "/reports/drift/", "hr"),
+    Page("turnaround report (analyst)", "/reports/turnaround/", "analyst"),
+    Page("reassignment (supervisor)", "/reports/reassignment/", "supervisor"),
     Page("sign-in page (anonymous)", "/accounts/login/", "anonymous"),
     Page("health check (anonymous)", "/healthz", "anonymous"),
     # Once the feature pages land, for example:

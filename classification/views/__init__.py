@@ -13,20 +13,34 @@ from classification.views.reclassifications import (
     ReclassificationUpdateView,
     WarrantedFragmentView,
 )
+from classification.views.reports import (
+    DriftReportView,
+    ReassignmentView,
+    ReturnAnalystRequestsView,
+    SavedFilterCreateView,
+    SavedFilterDeleteView,
+    TurnaroundReportView,
+)
 from classification.views.standard import SimulatorView, StandardView
 
 __all__ = [
     "AttachmentCreateView",
     "AttachmentDownloadView",
     "DecisionLetterView",
+    "DriftReportView",
     "PositionDetailView",
     "PositionListView",
+    "ReassignmentView",
     "ReclassificationCreateView",
     "ReclassificationDetailView",
     "ReclassificationListView",
     "ReclassificationTransitionView",
     "ReclassificationUpdateView",
+    "ReturnAnalystRequestsView",
+    "SavedFilterCreateView",
+    "SavedFilterDeleteView",
     "SimulatorView",
     "StandardView",
+    "TurnaroundReportView",
     "WarrantedFragmentView",
 ]

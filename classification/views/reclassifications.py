@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +24,12 @@ from classification.forms import (
     TransitionForm,
     positions_open_for_request,
 )
-from classification.models import Attachment, PositionTitleChange, ReclassificationEvent
+from classification.models import (
+    Attachment,
+    PositionTitleChange,
+    ReclassificationEvent,
+    Title,
+)
 from classification.tables import PositionTable, ReclassificationTable
 from facilities import permissions
 
@@ -67,6 +72,9 @@ class ReclassificationListView(View):
                 "tab_counts": selectors.tab_counts(user),
                 "can_create": permissions.is_agency_hr(user),
                 "target_days": _target_days(),
+                "saved_filters": selectors.saved_filters_for(user),
+                "current_query": _current_query(request),
+                "can_reassign": permissions.is_supervisor(user),
             },
         )
 
@@ -101,6 +109,13 @@ class ReclassificationListView(View):
         return export_response(fmt, "reclassification-requests", headers, data)
 
 
+def _current_query(request) -> str:
+    query = request.GET.copy()
+    for key in ("page", "_export"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
 def _target_days() -> int:
     from django.conf import settings
 
@@ -123,6 +138,12 @@ class ReclassificationCreateView(View):
         initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
         if request.GET.get("position"):
             initial["position"] = request.GET["position"]
+        # The drift report links here with the warranted title's occ. code.
+        proposed = request.GET.get("proposed_title", "")
+        if proposed:
+            title = Title.objects.filter(Q(code=proposed) | Q(pk=_int_or_none(proposed))).first()
+            if title is not None:
+                initial["proposed_title"] = title.pk
         form = ReclassificationDraftForm(initial=initial, positions=self.positions())
         return self.show(form)
 
@@ -171,6 +192,10 @@ class ReclassificationCreateView(View):
             .filter(creation_token=token_uuid, created_by=self.request.user)
             .first()
         )
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 7 else None
 
 
 def _warranted(position):

@@ -82,10 +82,13 @@ def database_from_url(url: str) -> dict:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "db.sqlite3"}
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # One stuck lock or runaway query must not hang a worker for ever.
+        # One stuck lock or runaway query must not hang a worker for ever. JIT off: the
+        # reports' per-facility subqueries look costly to the planner, which then spent ~2 s
+        # compiling a query that runs in 0.2 s (docs/benchmarks.md, "Reports").
         config.setdefault("OPTIONS", {})["options"] = (
             f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 15000)} "
-            f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 5000)}"
+            f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 5000)} "
+            "-c jit=off"
         )
     return config
 

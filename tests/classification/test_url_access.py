@@ -43,6 +43,24 @@ URL_ACCESS = {
     ),
     "standard": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
     "simulator": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "saved_filter_create": (
+        "none",
+        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+    ),
+    "saved_filter_delete": (
+        "saved",
+        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+    ),
+    "drift_report": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "turnaround_report": (
+        "none",
+        {"hr": 403, "hr_other": 403, "analyst": 200, "supervisor": 200},
+    ),
+    "reassignment": ("none", {"hr": 403, "hr_other": 403, "analyst": 403, "supervisor": 200}),
+    "return_analyst_requests": (
+        "analyst",
+        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+    ),
     "position_list": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
     "position_detail": (
         "position",
@@ -74,6 +92,8 @@ def scene(cast, fast_letter):
         "attachment": [decided.pk, decided.attachments.get().pk],
         "transition": [decided.pk, "withdraw"],
         "position": [decided.position_id],
+        "saved": [services.save_queue_filter(user=cast.hr, name="x", query="").pk],
+        "analyst": [cast.assigned.pk],
     }
 
 

@@ -61,8 +61,11 @@ def cluster():
 
 def _load(port: int, password: str, stop: threading.Event, outcomes: list, index: int) -> None:
     """One simulated user: pages of its role in turn; now and then a fresh sign-in (writes)."""
-    pages = [page for page in PAGES if page.path.count("{") == 0]
     role = ["analyst", "hr", "supervisor"][index % 3]
+    # Its own role's pages only: another role's page may rightly answer 403.
+    pages = [
+        page for page in PAGES if page.path.count("{") == 0 and page.role in (role, "anonymous")
+    ]
     client = Client(port, timeout=15)
     step = 0
     while not stop.is_set() and len(outcomes) < MAX_REQUESTS:

@@ -1,0 +1,230 @@
+"""Each role's dashboard numbers and the three charts, scoped like every selector."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from classification.models import ReclassificationRequest
+from classification.reports.sql import decided
+from classification.selectors import reclassifications_visible_to, with_turnaround
+from classification.workflow import (
+    DECIDED_STATUSES,
+    DRAFT,
+    IN_REVIEW,
+    INFO_REQUESTED,
+    OPEN_STATUSES,
+    RECOMMENDED,
+    STATUS_LABELS,
+    SUBMITTED,
+)
+from facilities import permissions
+
+DAY_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 10),
+    (11, 20),
+    (21, 30),
+    (31, 45),
+    (46, 60),
+    (61, 90),
+    (91, None),
+)
+MONTHS_SHOWN = 12
+
+
+@dataclass
+class Dashboard:
+    counts: dict[str, int] = field(default_factory=dict)
+    workload: list[dict[str, Any]] = field(default_factory=list)
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)
+    waiting_on_us: list[ReclassificationRequest] = field(default_factory=list)
+    expiring_credentials: int | None = None
+    charts: list[Any] = field(default_factory=list)
+
+
+def _month_starts(today: date, n: int = MONTHS_SHOWN) -> list[date]:
+    first = today.replace(day=1)
+    months = []
+    for _i in range(n):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _bucket_label(low: int, high: int | None) -> str:
+    return f"{low}–{high}" if high is not None else f"{low}+"
+
+
+def chart_data(user: Any, *, today: date) -> dict[str, Any]:
+    """The three charts' numbers for `user` (three queries, scoped like everything else)."""
+    from classification.charts import bar_chart
+
+    visible = reclassifications_visible_to(user).exclude(status=DRAFT).order_by()
+    # 1. requests by status and agency
+    statuses = [s for s in STATUS_LABELS if s != DRAFT]
+    grid: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in visible.values("position__facility__agency__code", "status").annotate(n=Count("pk")):
+        grid[row["position__facility__agency__code"]][row["status"]] = row["n"]
+    agencies = sorted(grid)
+    by_agency = bar_chart(
+        slug="by-status",
+        title=_("Requests by status and agency"),
+        description=_("Submitted requests of each agency, split by their current status."),
+        series=[str(STATUS_LABELS[s]) for s in statuses],
+        rows=[(code, [grid[code].get(s, 0) for s in statuses]) for code in agencies],
+    )
+    # 2. distribution of days to decision
+    buckets = {}
+    for i, (low, high) in enumerate(DAY_BUCKETS):
+        condition = Q(days__gte=low) if high is None else Q(days__gte=low, days__lte=high)
+        buckets[f"b{i}"] = Count("pk", filter=condition)
+    counts = decided(visible).aggregate(**buckets)
+    days = bar_chart(
+        slug="days",
+        title=_("Days to decision"),
+        description=_(
+            "How many decided requests took each number of days from submission to decision, "
+            "not counting days waiting on the agency."
+        ),
+        series=[str(_("Decided requests"))],
+        rows=[
+            (_bucket_label(low, high), [counts[f"b{i}"]])
+            for i, (low, high) in enumerate(DAY_BUCKETS)
+        ],
+    )
+    # 3. submissions against decisions by month (New York dates)
+    months = _month_starts(today)
+    per_month = {}
+    for i, start in enumerate(months):
+        end = _next_month(start)
+        per_month[f"s{i}"] = Count("pk", filter=Q(submitted_on__gte=start, submitted_on__lt=end))
+        per_month[f"d{i}"] = Count(
+            "pk",
+            filter=Q(status__in=DECIDED_STATUSES, closed_on__gte=start, closed_on__lt=end),
+        )
+    # Only rows that can fall in a month shown (cheaper than counting every row twelve times).
+    recent = Q(submitted_on__gte=months[0]) | Q(closed_on__gte=months[0])
+    monthly = visible.filter(recent).aggregate(**per_month)
+    by_month = bar_chart(
+        slug="by-month",
+        title=_("Submissions and decisions by month"),
+        description=_("Requests submitted and requests decided in each of the last 12 months."),
+        series=[str(_("Submitted")), str(_("Decided"))],
+        rows=[
+            (date_format(start, "M Y"), [monthly[f"s{i}"], monthly[f"d{i}"]])
+            for i, start in enumerate(months)
+        ],
+        stacked=False,
+    )
+    return {"by_status": by_agency, "days": days, "by_month": by_month}
+
+
+def dashboard_for(user: Any, *, today: date | None = None) -> Dashboard:
+    """The numbers on `user`'s dashboard, by role; a constant number of queries."""
+    today = today or timezone.localdate()
+    board = Dashboard()
+    if not (permissions.is_dcc_staff(user) or permissions.is_agency_hr(user)):
+        return board
+    visible = with_turnaround(reclassifications_visible_to(user).order_by(), today=today)
+    if permissions.is_dcc_staff(user):
+        board.counts = visible.exclude(status=DRAFT).aggregate(
+            mine=Count("pk", filter=Q(assigned_to=user, status__in=OPEN_STATUSES)),
+            unassigned=Count("pk", filter=Q(status=SUBMITTED)),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+            my_overdue=Count("pk", filter=Q(is_overdue=True, assigned_to=user)),
+            waiting=Count("pk", filter=Q(status=INFO_REQUESTED)),
+            my_waiting=Count("pk", filter=Q(status=INFO_REQUESTED, assigned_to=user)),
+            awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
+        )
+        if permissions.is_supervisor(user):
+            board.workload = workload(today=today)
+    else:
+        grouped = dict(
+            visible.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        board.by_status = [
+            (status, str(label), grouped.get(status, 0)) for status, label in STATUS_LABELS.items()
+        ]
+        board.counts = {
+            "open": sum(grouped.get(s, 0) for s in OPEN_STATUSES),
+            "waiting_on_us": grouped.get(INFO_REQUESTED, 0),
+        }
+        board.waiting_on_us = list(
+            visible.filter(status=INFO_REQUESTED).order_by("paused_since", "pk")[:10]
+        )
+        board.expiring_credentials = expiring_credentials(user, today=today)
+    board.charts = list(chart_data(user, today=today).values())
+    return board
+
+
+def workload(*, today: date) -> list[dict[str, Any]]:
+    """Open requests per assigned analyst (active or not), with overdue ones (one query)."""
+    rows = (
+        with_turnaround(
+            ReclassificationRequest.objects.filter(
+                assigned_to__isnull=False, status__in=(IN_REVIEW, INFO_REQUESTED, RECOMMENDED)
+            ).order_by(),
+            today=today,
+        )
+        .values(
+            "assigned_to",
+            "assigned_to__username",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__is_active",
+        )
+        .annotate(
+            in_review=Count("pk", filter=Q(status=IN_REVIEW)),
+            info_requested=Count("pk", filter=Q(status=INFO_REQUESTED)),
+            recommended=Count("pk", filter=Q(status=RECOMMENDED)),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+            total=Count("pk"),
+        )
+        .order_by("-total", "assigned_to__username")
+    )
+    return [
+        {
+            "id": r["assigned_to"],
+            "name": f"{r['assigned_to__first_name']} {r['assigned_to__last_name']}".strip()
+            or r["assigned_to__username"],
+            "active": r["assigned_to__is_active"],
+            **{k: r[k] for k in ("in_review", "info_requested", "recommended", "overdue", "total")},
+        }
+        for r in rows
+    ]
+
+
+def expiring_credentials(user: Any, *, today: date) -> int:
+    """How many credentials of the user's agency's people expire within 60 days (HR)."""
+    from candidates.models import Credential
+    from candidates.selectors import EXPIRING_WITHIN_DAYS
+
+    if not permissions.is_agency_hr(user):
+        return 0
+    return Credential.objects.filter(
+        person__agency_id=user.agency_id,
+        valid_through__gte=today,
+        valid_through__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS),
+    ).count()
+
+
+def assigned_to_inactive(user: Any) -> QuerySet[ReclassificationRequest]:
+    """Open requests whose assigned analyst can no longer sign in (DCC staff only)."""
+    if not permissions.is_dcc_staff(user):
+        return ReclassificationRequest.objects.none()
+    return with_turnaround(
+        reclassifications_visible_to(user).filter(
+            assigned_to__is_active=False, status__in=OPEN_STATUSES
+        )
+    ).order_by("assigned_to__username", "pk")

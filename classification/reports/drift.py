@@ -1,0 +1,182 @@
+"""The drift report: facilities whose chief title or counts need a look."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.translation import gettext_lazy
+
+from classification.allocation import (
+    ACTIVITIES,
+    INDIVIDUALS_HIGH,
+    INDIVIDUALS_LOW,
+    ThresholdDistance,
+    threshold_distances,
+)
+from classification.models import Position, Title
+from classification.selectors import ADMINISTRATOR_CODES
+from facilities import permissions
+from facilities.models import AnnualActivity, Facility, current_fiscal_year
+from facilities.selectors import drift_direction, facilities_visible_to
+
+NEAR_THRESHOLD = 0.05  # "within 5% of a threshold", relative to the threshold
+
+
+def with_chief(qs: QuerySet[Facility]) -> QuerySet[Facility]:
+    """Annotate each facility with its chief HIM position (id, title code, rank) and the rank
+    of its warranted title, as subqueries (the same rule as `selectors.chief_position`)."""
+    chief = Position.objects.filter(
+        facility=OuterRef("pk"), active=True, title__code__in=ADMINISTRATOR_CODES
+    ).order_by("-title__rank", "item_number")
+    return qs.annotate(
+        chief_id=Subquery(chief.values("pk")[:1]),
+        chief_item=Subquery(chief.values("item_number")[:1]),
+        chief_title_code=Subquery(chief.values("title__code")[:1]),
+        chief_rank=Subquery(chief.values("title__rank")[:1]),
+        warranted_rank=Subquery(
+            Title.objects.filter(code=OuterRef("warranted_title_code")).values("rank")[:1]
+        ),
+    ).annotate(
+        drift=Case(
+            When(warranted_rank__gt=F("chief_rank"), then=Value("up")),
+            When(warranted_rank__lt=F("chief_rank"), then=Value("down")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def last_completed_fiscal_year(today: date | None = None) -> int:
+    """The state fiscal year that ended most recently (SFY 2025-26 during SFY 2026-27)."""
+    return current_fiscal_year(today) - 1
+
+
+def _near(measure: str, threshold: int) -> Q:
+    margin = int(threshold * NEAR_THRESHOLD)
+    return Q(**{f"{measure}__range": (threshold - margin, threshold + margin)})
+
+
+@dataclass(frozen=True)
+class DriftRow:
+    facility: Facility
+    drift: str | None  # "up", "down" or None
+    on_watch: bool
+    near: tuple[ThresholdDistance, ...]
+    missing_year: bool
+    can_request: bool
+
+    @property
+    def warranted_title(self) -> str:
+        return _title_name(self.facility.warranted_title_code)
+
+    @property
+    def chief_title(self) -> str:
+        return _title_name(self.facility.chief_title_code)
+
+
+def _title_name(code: str | None) -> str:
+    from classification.standard import title_for
+
+    return title_for(code).short_name if code else ""
+
+
+ISSUES = {
+    "drift": gettext_lazy("Chief's title differs from the warranted title"),
+    "watch": gettext_lazy("On watch"),
+    "near": gettext_lazy("Within 5% of a threshold"),
+    "missing": gettext_lazy("No counts for the last fiscal year"),
+}
+
+
+def drift_report(user: Any, *, today: date | None = None, issue: str = "") -> list[DriftRow]:
+    """Active facilities the user may see that need a look: chief's title differs from the
+    warranted one (up or down), on watch, a DDSOO within 5% of a threshold (latest accepted
+    counts), or no counts for the last completed fiscal year. One query; `issue` narrows it."""
+    year = last_completed_fiscal_year(today)
+    accepted = AnnualActivity.objects.filter(
+        facility=OuterRef("pk"),
+        fiscal_year=OuterRef("determination_year"),
+        status=AnnualActivity.Status.ACCEPTED,
+    ).order_by()  # no Meta ordering: it would join the facility for its name
+    # Only what the report shows: no latest-year join, no address.
+    visible = (
+        facilities_visible_to(user)
+        .filter(active=True)
+        .select_related(None)
+        .select_related("agency")
+        .only(
+            "name",
+            "code",
+            "facility_type",
+            "agency__code",
+            "warranted_title_code",
+            "determination_year",
+            "trend_state",
+        )
+    )
+    qs = with_chief(visible).annotate(
+        accepted_individuals=Subquery(accepted.values("individuals_served")[:1]),
+        accepted_activities=Subquery(accepted.values("records_activities")[:1]),
+        has_year=Exists(
+            AnnualActivity.objects.filter(facility=OuterRef("pk"), fiscal_year=year).order_by()
+        ),
+    )
+    near_sql = Q(facility_type="ddsoo") & (
+        _near("accepted_individuals", INDIVIDUALS_LOW)
+        | _near("accepted_individuals", INDIVIDUALS_HIGH)
+        | _near("accepted_activities", ACTIVITIES)
+    )
+    qs = qs.annotate(
+        near_sql=Case(When(near_sql, then=Value(True)), default=False, output_field=BooleanField())
+    )
+    conditions = {
+        "drift": ~Q(drift=""),
+        "watch": Q(trend_state="watch"),
+        "near": Q(near_sql=True),
+        "missing": Q(has_year=False),
+    }
+    if issue in conditions:
+        qs = qs.filter(conditions[issue])
+    else:
+        any_issue = Q()
+        for condition in conditions.values():
+            any_issue |= condition
+        qs = qs.filter(any_issue)
+    hr_agency = user.agency_id if permissions.is_agency_hr(user) else None
+    rows = []
+    for f in qs.order_by("agency__code", "name"):
+        near: tuple[ThresholdDistance, ...] = ()
+        if f.near_sql:
+            near = tuple(
+                d
+                for d in threshold_distances(f.accepted_individuals, f.accepted_activities)
+                if d.distance <= d.crossed_value * NEAR_THRESHOLD
+            )
+        drift = drift_direction(f.warranted_title_code or None, f.chief_title_code)
+        row = DriftRow(
+            facility=f,
+            drift=drift,
+            on_watch=f.trend_state == "watch",
+            near=near,
+            missing_year=not f.has_year,
+            can_request=bool(drift and f.chief_id and hr_agency == f.agency_id),
+        )
+        # The SQL band is a superset: keep a row it alone chose only if a threshold is near.
+        if row.drift or row.on_watch or row.near or row.missing_year:
+            rows.append(row)
+    return rows

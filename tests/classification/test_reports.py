@@ -1,0 +1,381 @@
+"""The dashboard's numbers and the reports: scoping, hand-computed figures, query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from classification import reports
+from classification.models import ReclassificationEvent, ReclassificationRequest
+from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3
+from facilities.models import AnnualActivity, Facility
+from tests.factories import FacilityFactory, analyst_user
+
+from .factories import PositionFactory, reclassification_in, title
+
+pytestmark = pytest.mark.django_db
+
+
+def decided_in(days: int, *, hr, analyst, supervisor, status="approved", closed_days_ago=0):
+    """A decided request that took `days` days (closed `closed_days_ago` days ago)."""
+    r = reclassification_in(status, hr=hr, assigned=analyst, decider=supervisor)
+    closed = timezone.localdate() - timedelta(days=closed_days_ago)
+    ReclassificationRequest.objects.filter(pk=r.pk).update(
+        closed_on=closed, submitted_on=closed - timedelta(days=days + 2), paused_total=timedelta(2)
+    )
+    return r
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queue(cast):
+    """OMH: 2 submitted (one overdue), 1 in review for `analyst`, 1 waiting on the agency for
+    `analyst`, 1 recommended; DOCCS: 1 submitted, 1 in review (assigned), 1 decided."""
+    overdue = reclassification_in("submitted", hr=cast.hr)
+    ReclassificationRequest.objects.filter(pk=overdue.pk).update(
+        submitted_on=timezone.localdate() - timedelta(days=45)
+    )
+    reclassification_in("submitted", hr=cast.hr)
+    reclassification_in("in_review", hr=cast.hr, assigned=cast.analyst)
+    reclassification_in("info_requested", hr=cast.hr, assigned=cast.analyst)
+    reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
+    reclassification_in("draft", hr=cast.hr)
+    reclassification_in("submitted", hr=cast.hr_other)
+    reclassification_in("in_review", hr=cast.hr_other, assigned=cast.assigned)
+    decided_in(20, hr=cast.hr_other, analyst=cast.assigned, supervisor=cast.supervisor)
+    return cast
+
+
+def test_analyst_dashboard_counts(queue):
+    board = reports.dashboard_for(queue.analyst)
+    assert board.counts == {
+        "mine": 2,
+        "unassigned": 3,
+        "overdue": 1,
+        "my_overdue": 0,
+        "waiting": 1,
+        "my_waiting": 1,
+        "awaiting": 1,
+    }
+    assert board.workload == []  # analysts see no workload table
+
+
+def test_supervisor_sees_workload_per_analyst(queue):
+    board = reports.dashboard_for(queue.supervisor)
+    rows = {
+        w["name"]: (w["in_review"], w["info_requested"], w["recommended"]) for w in board.workload
+    }
+    assert rows == {str(queue.analyst): (1, 1, 0), str(queue.assigned): (1, 0, 1)}
+
+
+def test_hr_dashboard_counts_only_its_agency(queue):
+    board = reports.dashboard_for(queue.hr)
+    by_status = {status: n for status, _label, n in board.by_status}
+    assert by_status == {
+        "draft": 1,
+        "submitted": 2,
+        "in_review": 1,
+        "info_requested": 1,
+        "recommended": 1,
+        "approved": 0,
+        "denied": 0,
+        "withdrawn": 0,
+    }
+    assert board.counts["waiting_on_us"] == 1
+    by_status_chart, days_chart, months_chart = board.charts
+    # Even the chart totals hold OMH alone: no DOCCS row, and no DOCCS decision.
+    assert [row.label for row in by_status_chart.rows] == ["OMH"]
+    assert sum(row.total for row in days_chart.rows) == 0
+    assert sum(sum(row.values) for row in months_chart.rows) == 5  # OMH's 5 submissions
+
+
+def test_hr_dashboard_page_never_shows_another_agency(client, queue):
+    client.force_login(queue.hr)
+    response = client.get("/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "DOCCS" not in text
+    assert 'data-testid="status-submitted">2<' in text
+
+
+def test_dcc_charts_count_every_agency(queue):
+    by_status, days, _months = reports.dashboard_for(queue.analyst).charts
+    assert {row.label: row.total for row in by_status.rows} == {"DOCCS": 3, "OMH": 5}
+    assert {row.label: row.values[0] for row in days.rows if row.total} == {"11–20": 1}
+
+
+@pytest.mark.parametrize("role", ["analyst", "supervisor", "hr"])
+def test_dashboard_queries_do_not_grow_with_requests(
+    client, cast, role, django_assert_max_num_queries, django_assert_num_queries
+):
+    client.force_login(getattr(cast, role))
+    reclassification_in("in_review", hr=cast.hr, assigned=cast.analyst)
+    with django_assert_max_num_queries(20) as small:
+        client.get("/")
+    for _ in range(8):
+        reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+        decided_in(12, hr=cast.hr, analyst=cast.assigned, supervisor=cast.supervisor)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get("/")
+
+
+# --- drift -----------------------------------------------------------------------------------
+
+
+def _facility(agency: str, code: str, warranted: str, chief: str | None, **kw) -> Facility:
+    facility = FacilityFactory(agency__code=agency, code=code, **kw)
+    Facility.objects.filter(pk=facility.pk).update(warranted_title_code=warranted)
+    if chief:
+        PositionFactory(facility=facility, title=title(chief), item_number=f"{code}-01")
+    # Counts for the last completed year unless the test says otherwise.
+    return facility
+
+
+def _counts(facility, year, i, a, status="accepted"):
+    AnnualActivity.objects.create(
+        facility=facility,
+        fiscal_year=year,
+        individuals_served=i,
+        records_activities=a,
+        status=status,
+    )
+
+
+@pytest.fixture
+def drift_world(cast):
+    year = reports.last_completed_fiscal_year()
+    up = _facility("OMH", "UP", ADMINISTRATOR_3, ADMINISTRATOR_1)
+    down = _facility("OMH", "DOWN", ADMINISTRATOR_2, ADMINISTRATOR_3)
+    fine = _facility("OMH", "FINE", ADMINISTRATOR_3, ADMINISTRATOR_3)
+    near = _facility("OMH", "NEAR", ADMINISTRATOR_1, ADMINISTRATOR_1, facility_type="ddsoo")
+    Facility.objects.filter(pk=near.pk).update(determination_year=year)
+    watch = _facility("OMH", "WATCH", ADMINISTRATOR_3, ADMINISTRATOR_3)
+    Facility.objects.filter(pk=watch.pk).update(trend_state="watch")
+    other_agency = _facility("DOCCS", "OTHER", ADMINISTRATOR_2, ADMINISTRATOR_1)
+    for f in (up, down, fine, watch, other_agency):
+        _counts(f, year, 100, 100)
+    _counts(near, year, 2_900, 100_000)  # 100 below 3,000: within 5% (150)
+    missing = _facility("OMH", "MISSING", ADMINISTRATOR_3, ADMINISTRATOR_3)
+    _counts(missing, year - 1, 100, 100)
+    return cast
+
+
+def _by_code(rows):
+    return {r.facility.code: r for r in rows}
+
+
+def test_drift_report_finds_each_issue(drift_world):
+    rows = _by_code(reports.drift_report(drift_world.analyst))
+    assert set(rows) == {"UP", "DOWN", "NEAR", "WATCH", "OTHER", "MISSING"}
+    assert rows["UP"].drift == "up" and rows["DOWN"].drift == "down"
+    assert rows["OTHER"].drift == "up"
+    assert rows["WATCH"].on_watch and not rows["WATCH"].drift
+    assert [d.crossed_value for d in rows["NEAR"].near] == [3_000]
+    assert rows["MISSING"].missing_year and not rows["UP"].missing_year
+    assert not any(r.can_request for r in rows.values())  # DCC staff do not file requests
+
+
+def test_drift_report_issue_filter(drift_world):
+    rows = reports.drift_report(drift_world.analyst, issue="drift")
+    assert {r.facility.code for r in rows} == {"UP", "DOWN", "OTHER"}
+
+
+def test_hr_drift_report_holds_its_agency_and_offers_a_request(client, drift_world):
+    rows = _by_code(reports.drift_report(drift_world.hr))
+    assert "OTHER" not in rows
+    assert rows["UP"].can_request and rows["DOWN"].can_request
+    assert not rows["WATCH"].can_request
+    client.force_login(drift_world.hr)
+    response = client.get(reverse("classification:drift_report"))
+    text = response.content.decode()
+    chief = rows["UP"].facility.chief_id
+    assert f"?position={chief}&amp;proposed_title={ADMINISTRATOR_3}" in text
+    assert "OTHER" not in text
+    csv_text = client.get(reverse("classification:drift_report") + "?export=csv").content.decode()
+    assert "UP" in csv_text and "OTHER" not in csv_text
+
+
+def test_create_form_honours_the_drift_links_parameters(client, drift_world):
+    chief = _by_code(reports.drift_report(drift_world.hr))["UP"].facility.chief_id
+    client.force_login(drift_world.hr)
+    response = client.get(
+        reverse("classification:reclassification_create")
+        + f"?position={chief}&proposed_title={ADMINISTRATOR_3}"
+    )
+    form = response.context["form"]
+    assert str(form["position"].value()) == str(chief)
+    assert form["proposed_title"].value() == title(ADMINISTRATOR_3).pk
+
+
+def test_drift_report_queries_do_not_grow(client, drift_world, django_assert_num_queries):
+    client.force_login(drift_world.analyst)
+    url = reverse("classification:drift_report")
+    response = client.get(url)
+    small = len(response.context["rows"])
+    with django_assert_num_queries(7):
+        client.get(url)
+    for n in range(10):
+        _facility("OMH", f"MORE{n}", ADMINISTRATOR_3, ADMINISTRATOR_1)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["rows"]) == small + 10
+
+
+def test_registry_drift_filter_and_facility_positions(client, drift_world):
+    client.force_login(drift_world.hr)
+    response = client.get(reverse("facilities:facility_list") + "?drift=up")
+    names = [row.record.code for row in response.context["table"].page.object_list]
+    assert names == ["UP"]
+    facility = Facility.objects.get(code="UP")
+    detail = client.get(facility.get_absolute_url())
+    assert "UP-01" in detail.content.decode()
+    assert detail.context["drift"] == "up"
+
+
+# --- turnaround ------------------------------------------------------------------------------
+
+
+def test_turnaround_median_and_90th_percentile(cast):
+    for days in (10, 20, 30, 40):
+        decided_in(days, hr=cast.hr, analyst=cast.assigned, supervisor=cast.supervisor)
+    decided_in(
+        5, hr=cast.hr_other, analyst=cast.assigned, supervisor=cast.supervisor, status="denied"
+    )
+    rows = {r.label: r for r in reports.turnaround_by(cast.analyst, "agency")}
+    assert rows["OMH"].decided == 4
+    assert rows["OMH"].median == pytest.approx(25.0)
+    assert rows["OMH"].p90 == pytest.approx(37.0)  # 30 + 0.7 × (40 − 30)
+    assert rows["DOCCS"].median == pytest.approx(5.0)
+    only_omh = reports.turnaround_by(cast.analyst, "agency", agency="OMH")
+    assert [r.label for r in only_omh] == ["OMH"]
+    quarters = reports.turnaround_by(cast.analyst, "quarter")
+    assert sum(r.decided for r in quarters) == 5
+    decided_in(
+        70, hr=cast.hr, analyst=cast.assigned, supervisor=cast.supervisor, closed_days_ago=400
+    )
+    everything = {r.label: r.decided for r in reports.turnaround_by(cast.analyst, "agency")}
+    assert everything == {"DOCCS": 1, "OMH": 5}
+    since = timezone.localdate() - timedelta(days=365)
+    last_year = reports.turnaround_by(cast.analyst, "agency", since=since)
+    assert {r.label: r.decided for r in last_year} == {"DOCCS": 1, "OMH": 4}
+
+
+def test_percentile_matches_percentile_cont():
+    assert reports.percentile([1, 2, 3, 4], 0.5) == 2.5
+    assert reports.percentile([7], 0.9) == 7
+    assert reports.percentile([], 0.5) is None
+
+
+def test_time_in_each_status(cast):
+    now = timezone.now()
+    r = reclassification_in("approved", hr=cast.hr, assigned=cast.assigned, decider=cast.supervisor)
+    for days_ago, action, status in (
+        (10, "submit", "submitted"),
+        (7, "take", "in_review"),
+        (3, "recommend", "recommended"),
+        (1, "approve", "approved"),
+    ):
+        ReclassificationEvent.objects.create(
+            reclassification=r,
+            action=action,
+            to_status=status,
+            actor=cast.hr,
+            at=now - timedelta(days=days_ago),
+        )
+    found = {s.status: s for s in reports.time_in_status(cast.analyst, now=now)}
+    assert found["submitted"].mean_days == pytest.approx(3.0, abs=0.01)
+    assert found["in_review"].mean_days == pytest.approx(4.0, abs=0.01)
+    assert found["recommended"].mean_days == pytest.approx(2.0, abs=0.01)
+    assert "approved" not in found
+    assert reports.time_in_status(cast.hr) == []
+    recent = reports.time_in_status(
+        cast.analyst, since=timezone.localdate(now) - timedelta(days=5), now=now
+    )
+    assert {s.status for s in recent} == {"recommended", "draft"}
+    assert [s.status for s in reports.time_in_status(cast.analyst, agency="DOCCS", now=now)] == []
+
+
+def test_turnaround_page_and_export(client, cast):
+    decided_in(10, hr=cast.hr, analyst=cast.assigned, supervisor=cast.supervisor)
+    client.force_login(cast.supervisor)
+    url = reverse("classification:turnaround_report")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="turnaround-agency"' in response.content.decode()
+    text = client.get(url + "?export=csv").content.decode()
+    assert "OMH" in text and "10.0" in text
+
+
+def test_turnaround_queries_do_not_grow(client, cast, django_assert_num_queries):
+    client.force_login(cast.analyst)
+    url = reverse("classification:turnaround_report")
+    decided_in(10, hr=cast.hr, analyst=cast.assigned, supervisor=cast.supervisor)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for days in range(1, 9):
+        decided_in(days, hr=cast.hr_other, analyst=cast.assigned, supervisor=cast.supervisor)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+# --- reassignment ----------------------------------------------------------------------------
+
+
+def test_reassignment_lists_requests_of_inactive_users(client, cast):
+    departed = analyst_user(username="departed-t")
+    held = reclassification_in("in_review", hr=cast.hr, assigned=departed)
+    reclassification_in("in_review", hr=cast.hr, assigned=cast.analyst)
+    departed.is_active = False
+    departed.save()
+    assert list(reports.assigned_to_inactive(cast.supervisor)) == [held]
+    assert list(reports.assigned_to_inactive(cast.hr)) == []
+    client.force_login(cast.supervisor)
+    response = client.get(reverse("classification:reassignment"))
+    assert list(response.context["rows"]) == [held]
+
+
+def test_reassignment_queries_do_not_grow(client, cast, django_assert_num_queries):
+    departed = analyst_user(username="departed-q")
+    reclassification_in("in_review", hr=cast.hr, assigned=departed)
+    departed.is_active = False
+    departed.save()
+    client.force_login(cast.supervisor)
+    url = reverse("classification:reassignment")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    departed.is_active = True
+    departed.save()
+    for _ in range(6):
+        reclassification_in("in_review", hr=cast.hr_other, assigned=departed)
+    departed.is_active = False
+    departed.save()
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 7
+
+
+def test_hr_sees_its_agencys_expiring_credentials_only(cast):
+    from tests.candidates.factories import CredentialFactory
+
+    today = timezone.localdate()
+    CredentialFactory(person__agency=cast.hr.agency, valid_through=today + timedelta(days=30))
+    CredentialFactory(person__agency=cast.hr.agency, valid_through=today + timedelta(days=90))
+    CredentialFactory(person__agency=cast.hr.agency, valid_through=today - timedelta(days=1))
+    CredentialFactory(person__agency=cast.hr_other.agency, valid_through=today + timedelta(days=5))
+    assert reports.dashboard_for(cast.hr).expiring_credentials == 1
+    assert reports.dashboard_for(cast.hr_other).expiring_credentials == 1
+    assert reports.expiring_credentials(cast.analyst, today=today) == 0
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
