@@ -22,7 +22,7 @@ from classification import services as classification_services
 
 from .test_access_matrix import _fingerprint
 
-EXAMPLES = 40
+EXAMPLES = 30
 hostile_settings = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -92,11 +92,7 @@ def post_strategy(form, *, skip: tuple[str, ...] = ()) -> st.SearchStrategy[dict
     """Per field: left out, a hostile value, or one of the form's own values."""
     fields = {}
     for name, field in form.fields.items():
-        if (
-            name in skip or field.widget.input_type == "file"
-            if hasattr(field.widget, "input_type")
-            else False
-        ):
+        if name in skip or getattr(field.widget, "input_type", None) == "file":
             continue
         key = form.add_prefix(name)
         plausible = _plausible(field, form[name])
@@ -150,6 +146,21 @@ def reviewing(scene):
     )
 
 
+@pytest.fixture
+def asked(scene, reviewing):
+    """DOCCS's submitted request, taken and sent back to the agency with a question."""
+    r = scene.agencies["DOCCS"].submitted
+    r = classification_services.take_reclassification(
+        actor=scene.analyst, reclassification_id=r.pk, expected_version=r.version
+    )
+    return classification_services.request_reclassification_information(
+        actor=scene.analyst,
+        reclassification_id=r.pk,
+        expected_version=r.version,
+        message="Send the chart.",
+    )
+
+
 # URL builders and who posts: (role, url(scene, reviewing)).
 FORMS = {
     "draft create": ("hr", lambda s, r: reverse("classification:reclassification_create")),
@@ -180,6 +191,13 @@ FORMS = {
         lambda s, r: reverse(
             "classification:reclassification_transition",
             args=[s.agencies["OMH"].draft.pk, "withdraw"],
+        ),
+    ),
+    "respond": (
+        "hr_doccs",
+        lambda s, r: reverse(
+            "classification:reclassification_transition",
+            args=[s.agencies["DOCCS"].submitted.pk, "respond"],
         ),
     ),
     "counts new": (
@@ -229,6 +247,7 @@ FORMS = {
 def _user(scene, role):
     return {
         "hr": scene.agencies["OMH"].hr,
+        "hr_doccs": scene.agencies["DOCCS"].hr,
         "analyst": scene.analyst,
         "supervisor": scene.supervisor,
         "anonymous": None,
@@ -236,7 +255,7 @@ def _user(scene, role):
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
-def test_hostile_posts_to_each_form(client, scene, reviewing, name):
+def test_hostile_posts_to_each_form(client, scene, reviewing, asked, name):
     role, url_for = FORMS[name]
     user = _user(scene, role)
     if user is not None:
@@ -273,6 +292,11 @@ POST_ONLY = {
         "analyst",
         lambda s: reverse("candidates:reverification"),
         {"selected": [str(s_pk) for s_pk in (1, 2, 3)]},
+    ),
+    "attachment (kind)": (
+        "hr",
+        lambda s: reverse("classification:attachment_create", args=[s.agencies["OMH"].draft.pk]),
+        {"kind": ["org_chart", "other"]},
     ),
     "spell delete": (
         "hr",
