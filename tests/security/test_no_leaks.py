@@ -134,3 +134,25 @@ def test_hr_sees_no_queue_counts(client, scene, name):
     response = client.get(reverse(name))
     assert not response.context["tab_counts"]
     assert not response.context["tabs"]
+
+
+ONE_OBJECT = {
+    "facilities:facility_detail": lambda o: o.facility.pk,
+    "classification:position_detail": lambda o: o.position.pk,
+    "classification:reclassification_detail": lambda o: o.decided.pk,
+    "classification:decision_letter": lambda o: o.decided.pk,
+    "candidates:person_detail": lambda o: o.person.pk,
+    "candidates:credential_update": lambda o: o.credential.pk,
+    "candidates:spell_update": lambda o: o.spell.pk,
+    "candidates:verification_evidence": lambda o: o.verification.pk,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_OBJECT))
+def test_another_agencys_object_looks_like_no_object(client, scene, name):
+    """The 404 for DOCCS's object is word for word the 404 for an id that does not exist."""
+    client.force_login(scene.agencies["OMH"].hr)
+    theirs = client.get(reverse(name, args=[ONE_OBJECT[name](scene.agencies["DOCCS"])]))
+    nobodys = client.get(reverse(name, args=[987654]))
+    assert theirs.status_code == nobodys.status_code == 404
+    assert theirs.content == nobodys.content
