@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from facilities.tables import BoundedPaginator
+
 from . import permissions, selectors, services
 from .dates import today_in_new_york
 from .exports import csv_response, xlsx_response
@@ -41,7 +43,9 @@ class PersonListView(View):
         if export in {"csv", "xlsx"}:
             return self.export(export, rows.order_by("family_name", "given_name", "pk"), today)
         table = PersonTable(rows, today=today)
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        RequestConfig(
+            request, paginate={"per_page": 25, "paginator_class": BoundedPaginator}
+        ).configure(table)
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
@@ -444,6 +448,10 @@ class VerificationEvidenceView(View):
         return response
 
 
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 class ReverificationView(View):
     """Credentials due for verification, most urgent first; bulk "verification requested"."""
 
@@ -456,7 +464,9 @@ class ReverificationView(View):
         today = today_in_new_york()
         due = selectors.credentials_due_for_reverification(request.user, today=today)
         table = ReverificationTable(due)
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        RequestConfig(
+            request, paginate={"per_page": 50, "paginator_class": BoundedPaginator}
+        ).configure(table)
         return render(
             request,
             "candidates/reverification.html",
@@ -464,7 +474,8 @@ class ReverificationView(View):
         )
 
     def post(self, request):
-        ids = [pk for pk in request.POST.getlist("selected") if pk.isdigit()]
+        # Ids as the page sends them; anything else (or too long for a key) is ignored.
+        ids = [pk for pk in request.POST.getlist("selected") if _is_id(pk)]
         if not ids:
             messages.error(request, _("Select at least one credential first."))
         else:

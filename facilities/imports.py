@@ -7,10 +7,13 @@ changed, unchanged or error against the database as it is now, with a reason a p
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +28,10 @@ from .models import AnnualActivity, Facility, current_fiscal_year
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
+# What an XLSX may inflate to. A 50,000-row counts sheet is about 8 MB of XML; a larger one
+# is a zip bomb or not a counts file. (openpyxl parses a whole sheet that lacks a <dimension>
+# before reading a row, so this also bounds the CPU one upload can take.)
+MAX_XLSX_EXPANDED_BYTES = 25 * 1024 * 1024
 MAX_COUNT = 2_147_483_647  # PositiveIntegerField's ceiling on every database Django supports
 COLUMNS = ("facility_code", "fiscal_year", "individuals_served", "records_activities")
 OPTIONAL_COLUMNS = ("methodology",)
@@ -112,7 +119,9 @@ def parse_upload(file_name: str, data: bytes) -> ParsedFile:
         return parsed
     if table is None:
         return parsed
-    rows = [row for row in table if any(_cell(v) != "" for v in row)]
+    rows = _rows_within_limit(table, parsed)
+    if rows is None:
+        return parsed
     if not rows:
         parsed.errors.append(_("The file is empty: it needs a heading row and rows of counts."))
         return parsed
@@ -128,12 +137,6 @@ def parse_upload(file_name: str, data: bytes) -> ParsedFile:
             }
         )
         return parsed
-    if len(rows) - 1 > MAX_ROWS:
-        parsed.errors.append(
-            _("The file has %(n)s rows; the limit is %(max)s.")
-            % {"n": len(rows) - 1, "max": MAX_ROWS}
-        )
-        return parsed
     wanted = {
         h: i for i, h in reversed(list(enumerate(headings))) if h in COLUMNS + OPTIONAL_COLUMNS
     }
@@ -144,15 +147,51 @@ def parse_upload(file_name: str, data: bytes) -> ParsedFile:
     return parsed
 
 
-def _read_csv(data: bytes, parsed: ParsedFile) -> list[list[Any]] | None:
+def _rows_within_limit(table: Iterable[list[Any]], parsed: ParsedFile) -> list[list[Any]] | None:
+    """The non-blank rows (heading first), read one at a time and no further than the limit:
+    a file of a million short rows is refused after MAX_ROWS + 1, never held whole in memory."""
+    rows: list[list[Any]] = []
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        for row in table:
+            if not any(_cell(v) != "" for v in row):
+                continue
+            if len(rows) > MAX_ROWS:
+                parsed.errors.append(
+                    _(
+                        "The file has more than %(max)s rows of counts; the limit is %(max)s. "
+                        "Split it into smaller files."
+                    )
+                    % {"max": f"{MAX_ROWS:,}"}
+                )
+                return None
+            rows.append(row)
+    except csv.Error:
+        parsed.errors.append(
+            _("The CSV file could not be read (a cell is too long or a quote is unbalanced).")
+        )
+        return None
+    return rows
+
+
+def _decode(data: bytes) -> str | None:
+    """The text of a CSV: UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode
+    text"), else Windows-1252, the superset of Latin-1 that Excel on Windows writes."""
+    encodings = ["utf-8-sig", "cp1252"]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    for encoding in encodings:
         try:
-            text = data.decode("cp1252")
+            return data.decode(encoding)
         except UnicodeDecodeError:
-            parsed.errors.append(_("The CSV file is not text. Save it as CSV (UTF-8)."))
-            return None
+            continue
+    return None
+
+
+def _read_csv(data: bytes, parsed: ParsedFile) -> Iterator[list[Any]] | None:
+    text = _decode(data)
+    if text is None:
+        parsed.errors.append(_("The CSV file is not text. Save it as CSV (UTF-8)."))
+        return None
     if "\x00" in text:
         parsed.errors.append(_("The CSV file is not text. Save it as CSV (UTF-8)."))
         return None
@@ -160,22 +199,39 @@ def _read_csv(data: bytes, parsed: ParsedFile) -> list[list[Any]] | None:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    return csv.reader(io.StringIO(text), dialect)
 
 
-def _read_xlsx(data: bytes, parsed: ParsedFile) -> list[list[Any]] | None:
+def _read_xlsx(data: bytes, parsed: ParsedFile) -> Iterator[list[Any]] | None:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        expanded = 0  # openpyxl says below that it cannot read it
+    if expanded > MAX_XLSX_EXPANDED_BYTES:
+        # A zip bomb posing as a workbook (or a workbook far beyond any counts file).
+        parsed.errors.append(
+            _("The XLSX file would expand to more than %(mb)s MB; it cannot be read.")
+            % {"mb": MAX_XLSX_EXPANDED_BYTES // (1024 * 1024)}
+        )
+        return None
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
         parsed.errors.append(_("The XLSX file could not be read. Save it again from Excel."))
         return None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+
+    def rows() -> Iterator[list[Any]]:
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                yield list(row)
+        finally:
+            workbook.close()
+
+    return rows()
 
 
 def _whole(value: Any, label: str, errors: list[str]) -> int | None:

@@ -4,12 +4,27 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from classification.standard import FACILITY_TYPES, title_for
 
 from .models import Facility
+
+
+class BoundedPaginator(Paginator):
+    """A paginator for the lists: ?per_page= is the user's to choose, but only from 1 to 200.
+
+    django-tables2 passes whatever number the query string holds; 0 or -1 would make it fail
+    (a 500) and a million would render every row on one page.
+    """
+
+    MAX_PER_PAGE = 200
+
+    def __init__(self, object_list, per_page, *args: Any, **kwargs: Any) -> None:
+        per_page = min(max(int(per_page), 1), self.MAX_PER_PAGE)
+        super().__init__(object_list, per_page, *args, **kwargs)
 
 
 def _title_name(code: str) -> str:

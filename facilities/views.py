@@ -23,7 +23,7 @@ from .filters import FacilityFilter
 from .forms import CountsForm, ImportConfirmForm, ImportUploadForm, ReviewForm
 from .imports import validate_rows
 from .models import AnnualActivity
-from .tables import EXPORT_HEADER, FacilityTable, export_rows
+from .tables import EXPORT_HEADER, BoundedPaginator, FacilityTable, export_rows
 
 
 @login_not_required
@@ -80,7 +80,7 @@ class FacilityListView(SingleTableMixin, FilterView):
     filterset_class = FacilityFilter
     template_name = "facilities/facility_list.html"
     # The table paginates (and reads ?per_page=); the view must not paginate a second time.
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": BoundedPaginator}
 
     def get_queryset(self):
         from classification.reports import with_chief
@@ -102,9 +102,6 @@ class FacilityListView(SingleTableMixin, FilterView):
             write = csv_response if export == "csv" else xlsx_response
             return write("facilities", [str(h) for h in EXPORT_HEADER], export_rows(facilities))
         return super().get(request, *args, **kwargs)
-
-    def get_table_kwargs(self):
-        return {"request": self.request}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

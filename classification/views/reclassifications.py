@@ -32,8 +32,10 @@ from classification.models import (
 )
 from classification.tables import PositionTable, ReclassificationTable
 from facilities import permissions
+from facilities.tables import BoundedPaginator
 
 PAGE_SIZE = 25
+PAGINATE = {"per_page": PAGE_SIZE, "paginator_class": BoundedPaginator}
 # The exchange between DCC and the agency (the timeline shows every event).
 AGENCY_MESSAGES = ("request_information", "respond", "withdraw", "deny", "approve")
 
@@ -60,7 +62,7 @@ class ReclassificationListView(View):
         if export in ("csv", "xlsx"):
             return self.export(export, rows)
         table = ReclassificationTable(rows)
-        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        RequestConfig(request, paginate=PAGINATE).configure(table)
         return render(
             request,
             "classification/reclassification_list.html",
@@ -149,8 +151,8 @@ class ReclassificationCreateView(View):
 
     def show(self, form, status=200):
         position = None
-        value = form["position"].value()
-        if value:
+        value = str(form["position"].value() or "").strip()
+        if value.isascii() and value.isdigit():  # what was posted may be anything
             position = self.positions().filter(pk=value).first()
         return render(
             self.request,
@@ -213,7 +215,7 @@ class WarrantedFragmentView(View):
     def get(self, request):
         position = None
         pk = request.GET.get("position")
-        if pk and pk.isdigit():
+        if pk and pk.isascii() and pk.isdigit():
             position = selectors.positions_visible_to(request.user).filter(pk=pk).first()
         return render(
             request, "classification/_warranted.html", {"warranted": _warranted(position)}
@@ -474,7 +476,7 @@ class PositionListView(View):
             )
             return export_response(export, "positions", headers, data)
         table = PositionTable(rows)
-        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        RequestConfig(request, paginate=PAGINATE).configure(table)
         return render(
             request, "classification/position_list.html", {"table": table, "filter": filterset}
         )

@@ -125,6 +125,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind the reverse proxy the address Django sees is the proxy's: django-ipware reads the client
+# from X-Forwarded-For instead, but only when AXES_IPWARE_PROXY_COUNT says how many proxies
+# after the client that header lists (0: nginx alone faces clients). Unset, X-Forwarded-For is
+# ignored (a client could write anything there) and REMOTE_ADDR is used. docs/operations.md.
+_proxy_count = env("AXES_IPWARE_PROXY_COUNT", "").strip()
+AXES_IPWARE_PROXY_COUNT = int(_proxy_count) if _proxy_count else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
+    env_list(
+        "AXES_IPWARE_META_PRECEDENCE_ORDER",
+        "HTTP_X_FORWARDED_FOR,REMOTE_ADDR" if _proxy_count else "REMOTE_ADDR",
+    )
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"

@@ -17,6 +17,44 @@ INVARIANTS: dict[str, str] = {
         JOIN auth_group g ON g.id = ug.group_id
         WHERE g.name = 'Agency HR' AND u.agency_id IS NULL
     """,
+    # --- reclassification requests (tests/security/test_races.py runs these after each race) ---
+    "a request's latest event leads to its status": """
+        SELECT r.id FROM classification_reclassificationrequest r
+        WHERE r.status <> COALESCE((
+            SELECT e.to_status FROM classification_reclassificationevent e
+            WHERE e.reclassification_id = r.id ORDER BY e.id DESC LIMIT 1
+        ), '')
+    """,
+    "a position has at most one open request": """
+        SELECT position_id FROM classification_reclassificationrequest
+        WHERE status IN ('draft', 'submitted', 'in_review', 'info_requested', 'recommended')
+        GROUP BY position_id HAVING COUNT(*) > 1
+    """,
+    "a decided request has its decider, date and recommendation": """
+        SELECT id FROM classification_reclassificationrequest
+        WHERE status IN ('approved', 'denied')
+          AND (decided_by_id IS NULL OR decided_at IS NULL OR recommended_by_id IS NULL)
+    """,
+    "nobody decides a request they recommended": """
+        SELECT id FROM classification_reclassificationrequest
+        WHERE decided_by_id IS NOT NULL AND decided_by_id = recommended_by_id
+    """,
+    "a request under review has an assignee": """
+        SELECT id FROM classification_reclassificationrequest
+        WHERE status IN ('in_review', 'info_requested', 'recommended') AND assigned_to_id IS NULL
+    """,
+    "a closed request has its closing date": """
+        SELECT id FROM classification_reclassificationrequest
+        WHERE status IN ('approved', 'denied', 'withdrawn') AND closed_on IS NULL
+    """,
+    "an event follows on from the one before it": """
+        SELECT e.id FROM classification_reclassificationevent e
+        WHERE e.from_status <> '' AND e.from_status <> (
+            SELECT p.to_status FROM classification_reclassificationevent p
+            WHERE p.reclassification_id = e.reclassification_id AND p.id < e.id
+            ORDER BY p.id DESC LIMIT 1
+        )
+    """,
 }
 
 

@@ -38,3 +38,22 @@ def test_the_database_itself_refuses_negative_counts():
 def test_every_invariant_has_a_name_and_a_select():
     for name, query in INVARIANTS.items():
         assert name and query.strip().upper().startswith("SELECT")
+
+
+@pytest.mark.django_db
+def test_a_status_changed_behind_the_workflow_is_found():
+    """A request whose status was set with SQL no longer matches its last event."""
+    from classification import services
+    from tests.classification.factories import reclassification_in
+
+    hr = hr_user("OMH")
+    r = reclassification_in("draft", hr=hr)
+    services.submit_reclassification(actor=hr, reclassification_id=r.pk, expected_version=r.version)
+    with connection.cursor() as cursor:
+        assert violations(cursor) == {}
+        cursor.execute(
+            "UPDATE classification_reclassificationrequest SET status = 'withdrawn' WHERE id = %s",
+            [r.pk],
+        )
+        found = violations(cursor)
+    assert found["a request's latest event leads to its status"] == [(r.pk,)]

@@ -1,0 +1,18 @@
+"""Fixtures for the security tests: the two-agency scene, with a fast stand-in letter."""
+
+import pytest
+
+from .scene import build_scene
+
+
+@pytest.fixture
+def fast_letter(monkeypatch):
+    """A stand-in PDF where the letter's content is not the point (WeasyPrint is slow)."""
+    monkeypatch.setattr(
+        "classification.services.render_decision_letter", lambda r: b"%PDF-1.7 test letter"
+    )
+
+
+@pytest.fixture
+def scene(db, fast_letter):
+    return build_scene()

@@ -1,0 +1,280 @@
+"""The access table: every named URL → what each role gets from it, GET and (for actions) POST.
+
+Keyed by URL name (`app:name`, or the bare name at the root). `test_access_matrix.py` compares
+the keys with the URL configuration, so a URL added without an entry fails the build with its
+name. To add one, write a `Case`: how to build its arguments from one agency's objects
+(`tests/security/scene.py`), and the answer each role gets on GET and, for URLs that change
+something, on POST.
+
+Roles are relative to the object: `hr` is HR of the object's agency, `hr_other` HR of another
+agency; `admin` is a superuser with no group (the Django admin is theirs, the site is not).
+Answers: a status code, LOGIN (a redirect to the sign-in page), or `wrote(302)` for a POST that
+must change the data; every other POST must leave every table exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.classification.factories import PDF
+from tests.facilities.helpers import csv_bytes
+
+LOGIN = "login"
+ROLES = ("anonymous", "hr", "hr_other", "analyst", "supervisor", "admin")
+
+
+def wrote(status: int) -> str:
+    """The answer of a POST that changes data (the matrix checks that it did)."""
+    return f"{status} wrote"
+
+
+def by(
+    *,
+    hr: Any,
+    hr_other: Any = None,
+    dcc: Any = None,
+    analyst: Any = None,
+    supervisor: Any = None,
+    admin: Any,
+    anonymous: Any = LOGIN,
+) -> dict[str, Any]:
+    """Answers per role; `dcc` sets analyst and supervisor at once, `hr_other` defaults to 404
+    (another agency's object must look like no object at all)."""
+    return {
+        "anonymous": anonymous,
+        "hr": hr,
+        "hr_other": 404 if hr_other is None else hr_other,
+        "analyst": dcc if analyst is None else analyst,
+        "supervisor": dcc if supervisor is None else supervisor,
+        "admin": admin,
+    }
+
+
+def every(status: Any) -> dict[str, Any]:
+    """The same answer for every signed-in role; anonymous users are sent to sign in."""
+    return by(hr=status, hr_other=status, dcc=status, admin=status)
+
+
+def no_args(objects) -> list:
+    """The arguments of a URL that takes none."""
+    return []
+
+
+OWN = by(hr=200, dcc=200, admin=404)  # an object page: own agency and DCC see it
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way of calling a URL: its arguments, and what each role gets."""
+
+    get: dict[str, Any]
+    args: Callable[[Any], list] = no_args  # given one agency's objects (scene.AgencyObjects)
+    post: dict[str, Any] | None = None
+    data: Callable[[Any], dict] = lambda o: {}
+    label: str = ""
+
+
+def _csv_upload(o) -> dict:
+    return {
+        "file": SimpleUploadedFile(
+            "counts.csv", csv_bytes([[o.facility.code, 2022, 2300, 180_000, "estimate"]])
+        )
+    }
+
+
+def _transition(action: str, state: str) -> Callable[[Any], list]:
+    return lambda o: [getattr(o, state).pk, action]
+
+
+ACCESS: dict[str, list[Case]] = {
+    # --- the root ------------------------------------------------------------------------
+    "dashboard": [Case(get=every(200))],
+    "healthz": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=200, anonymous=200))],
+    "ping": [Case(get=every(200))],
+    "login": [
+        Case(
+            get=by(hr=302, hr_other=302, dcc=302, admin=302, anonymous=200),
+            # A wrong password: the form again, nobody signed in, nothing else written.
+            post=by(hr=302, hr_other=302, dcc=302, admin=302, anonymous=200),
+            data=lambda o: {"username": o.hr.username, "password": "wrong"},
+        )
+    ],
+    "logout": [
+        Case(
+            get=by(hr=405, hr_other=405, dcc=405, admin=405),
+            post=by(hr=302, hr_other=302, dcc=302, admin=302),
+        )
+    ],
+    # --- facilities ----------------------------------------------------------------------
+    "facilities:facility_list": [Case(get=every(200))],
+    "facilities:facility_detail": [Case(args=lambda o: [o.facility.pk], get=OWN)],
+    "facilities:counts_new": [
+        Case(
+            args=lambda o: [o.facility.pk],
+            get=OWN,
+            post=by(hr=wrote(302), dcc=wrote(302), admin=404),
+            data=lambda o: {
+                "fiscal_year": 2023,
+                "individuals_served": 10,
+                "records_activities": 10,
+                "methodology": "count",
+            },
+        )
+    ],
+    "facilities:counts_edit": [
+        Case(
+            args=lambda o: [o.facility.pk, o.counts.fiscal_year],
+            get=OWN,
+            post=by(hr=wrote(302), dcc=wrote(302), admin=404),
+            data=lambda o: {
+                "fiscal_year": o.counts.fiscal_year,
+                "individuals_served": 11,
+                "records_activities": 11,
+                "methodology": "recount",
+                "note": "recounted",
+                "version": o.counts.version,
+            },
+        )
+    ],
+    "facilities:counts_review": [
+        Case(
+            args=lambda o: [o.facility.pk, o.counts.fiscal_year],
+            get=every(405),
+            post=by(hr=403, dcc=wrote(302), admin=404),
+            data=lambda o: {"action": "accept", "version": o.counts.version, "note": ""},
+        )
+    ],
+    "facilities:import": [
+        Case(
+            get=by(hr=200, hr_other=200, dcc=200, admin=403),
+            post=by(hr=wrote(302), hr_other=wrote(302), dcc=wrote(302), admin=403),
+            data=_csv_upload,
+        )
+    ],
+    "facilities:import_preview": [
+        Case(
+            args=lambda o: [o.count_import.token],
+            get=by(hr=200, dcc=404, admin=403),
+            post=by(hr=wrote(302), dcc=404, admin=403),
+            data=lambda o: {"file_sha256": o.count_import.file_sha256},
+        )
+    ],
+    # --- classification ------------------------------------------------------------------
+    "classification:standard": [Case(get=every(200))],
+    "classification:simulator": [Case(get=every(200))],
+    "classification:reclassification_list": [Case(get=every(200))],
+    "classification:reclassification_create": [
+        Case(
+            get=by(hr=200, hr_other=200, dcc=403, admin=403),
+            post=by(hr=400, hr_other=400, dcc=403, admin=403),
+        )
+    ],
+    "classification:warranted_fragment": [Case(get=every(200))],
+    "classification:reclassification_detail": [
+        Case(args=lambda o: [o.decided.pk], get=OWN, label="decided"),
+        # A draft is the agency's own business until it is submitted.
+        Case(args=lambda o: [o.draft.pk], get=by(hr=200, dcc=404, admin=404), label="draft"),
+    ],
+    "classification:reclassification_update": [
+        Case(
+            args=lambda o: [o.draft.pk],
+            get=by(hr=200, dcc=403, admin=404),
+            post=by(hr=400, dcc=403, admin=404),
+        )
+    ],
+    "classification:attachment_create": [
+        Case(
+            args=lambda o: [o.submitted.pk],
+            get=every(405),
+            post=by(hr=wrote(302), dcc=302, admin=404),
+            data=lambda o: {"kind": "other", "file": SimpleUploadedFile("more.pdf", PDF)},
+        )
+    ],
+    "classification:attachment_download": [
+        Case(args=lambda o: [o.decided.pk, o.decided.attachments.first().pk], get=OWN)
+    ],
+    "classification:decision_letter": [Case(args=lambda o: [o.decided.pk], get=OWN)],
+    "classification:reclassification_transition": [
+        Case(
+            label="take",
+            args=_transition("take", "submitted"),
+            get=by(hr=302, dcc=200, admin=404),
+            post=by(hr=302, dcc=wrote(302), admin=404),
+            data=lambda o: {"version": o.submitted.version},
+        ),
+        Case(
+            label="withdraw",
+            args=_transition("withdraw", "submitted"),
+            get=by(hr=200, dcc=302, admin=404),
+            post=by(hr=wrote(302), dcc=302, admin=404),
+            data=lambda o: {"version": o.submitted.version, "message": "No longer needed."},
+        ),
+        Case(
+            label="approve a decided request",
+            args=_transition("approve", "decided"),
+            get=by(hr=302, dcc=302, admin=404),
+            post=by(hr=302, dcc=302, admin=404),
+            data=lambda o: {"version": o.decided.version, "effective_date": "2026-01-01"},
+        ),
+        Case(
+            label="no such action",
+            args=_transition("obliterate", "submitted"),
+            get=by(hr=404, dcc=404, admin=404),
+            post=by(hr=404, dcc=404, admin=404),
+        ),
+    ],
+    "classification:position_list": [Case(get=every(200))],
+    "classification:position_detail": [Case(args=lambda o: [o.position.pk], get=OWN)],
+    # --- candidates ----------------------------------------------------------------------
+    "candidates:person_list": [Case(get=every(200))],
+    "candidates:person_create": [
+        Case(
+            get=by(hr=200, hr_other=200, dcc=200, admin=403),
+            post=by(hr=200, hr_other=200, dcc=200, admin=403),
+        )
+    ],
+    "candidates:reverification": [
+        Case(
+            get=by(hr=403, hr_other=403, dcc=200, admin=403),
+            post=by(hr=403, hr_other=403, dcc=wrote(302), admin=403),
+            data=lambda o: {"selected": [o.credential.pk]},
+        )
+    ],
+    "candidates:person_detail": [Case(args=lambda o: [o.person.pk], get=OWN)],
+    "candidates:person_print": [Case(args=lambda o: [o.person.pk], get=OWN)],
+    "candidates:person_update": [
+        Case(args=lambda o: [o.person.pk], get=OWN, post=by(hr=200, dcc=200, admin=404))
+    ],
+    "candidates:credential_create": [
+        Case(args=lambda o: [o.person.pk], get=OWN, post=by(hr=200, dcc=200, admin=404))
+    ],
+    "candidates:credential_update": [
+        Case(args=lambda o: [o.credential.pk], get=OWN, post=by(hr=200, dcc=200, admin=404))
+    ],
+    "candidates:spell_create": [
+        Case(args=lambda o: [o.person.pk], get=OWN, post=by(hr=200, dcc=200, admin=404))
+    ],
+    "candidates:spell_update": [
+        Case(args=lambda o: [o.spell.pk], get=OWN, post=by(hr=200, dcc=200, admin=404))
+    ],
+    "candidates:spell_delete": [
+        Case(
+            args=lambda o: [o.spell.pk],
+            get=OWN,
+            post=by(hr=wrote(302), dcc=wrote(302), admin=404),
+            data=lambda o: {"version": o.spell.version},
+        )
+    ],
+    "candidates:verification_create": [
+        Case(
+            args=lambda o: [o.credential.pk],
+            get=by(hr=403, dcc=200, admin=404),
+            post=by(hr=403, dcc=200, admin=404),
+        )
+    ],
+    "candidates:verification_evidence": [Case(args=lambda o: [o.verification.pk], get=OWN)],
+}

@@ -1,0 +1,258 @@
+"""Races on PostgreSQL: several threads at once on each transition, lined up on a barrier.
+
+Each thread has its own database connection (closed at the thread's end). Exactly one thread
+wins; every other gets a clear refusal (a conflict, or "not possible now"), the request gains
+exactly one event, and afterwards the invariant queries (tests/ops/invariants.py) and the audit
+chain find nothing wrong.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from classification import services
+from classification.models import (
+    PositionTitleChange,
+    ReclassificationEvent,
+    ReclassificationRequest,
+    Title,
+)
+from classification.standard import TECHNICIAN_2
+from facilities.audit import chained_models, first_broken_row
+from tests.classification.factories import PositionFactory, reclassification_in
+from tests.factories import analyst_user, hr_user, supervisor_user
+from tests.ops.invariants import violations
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 4
+REFUSALS = (services.ConflictError, services.TransitionNotAllowed, ValidationError)
+
+
+@dataclass
+class Racer:
+    actor: object
+    action: str
+    kwargs: dict
+
+
+def race(calls: list[Callable[[], object]]) -> list[str]:
+    """Run the calls at the same moment, each in its own thread: "ok" or the refusal's name."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[str] = [""] * len(calls)
+
+    def run(i: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            call()
+            outcomes[i] = "ok"
+        except REFUSALS as exc:
+            outcomes[i] = type(exc).__name__
+        except Exception as exc:  # anything else is a bug: show it in the assertion
+            outcomes[i] = f"ERROR {type(exc).__name__}: {exc}"
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def transition(racer: Racer, r: ReclassificationRequest) -> Callable[[], object]:
+    return lambda: services.SERVICES[racer.action](
+        actor=racer.actor, reclassification_id=r.pk, **racer.kwargs
+    )
+
+
+def assert_consistent() -> None:
+    with connections["default"].cursor() as cursor:
+        assert violations(cursor) == {}
+    for model in chained_models():
+        assert first_broken_row(model) is None, model.__name__
+
+
+@pytest.fixture
+def people(db, fast_letter):
+    return {
+        "hr": hr_user("OMH", username="hr-race"),
+        "analysts": [analyst_user(username=f"analyst-race-{i}") for i in range(THREADS)],
+        "supervisors": [supervisor_user(username=f"sup-race-{i}") for i in range(THREADS)],
+    }
+
+
+def request_in(status: str, *, hr, analyst) -> ReclassificationRequest:
+    """A request brought to `status` through the services, so its events tell its history."""
+    r = reclassification_in("draft", hr=hr)
+    steps = {
+        "submitted": [(hr, "submit", {})],
+        "in_review": [(hr, "submit", {}), (analyst, "take", {})],
+        "recommended": [
+            (hr, "submit", {}),
+            (analyst, "take", {}),
+            (
+                analyst,
+                "recommend",
+                {
+                    "recommendation": "approve",
+                    "recommended_title": r.proposed_title,
+                    "rationale": "Fits the standard.",
+                },
+            ),
+        ],
+    }[status]
+    for actor, action, kwargs in steps:
+        r = services.SERVICES[action](
+            actor=actor, reclassification_id=r.pk, expected_version=r.version, **kwargs
+        )
+    return r
+
+
+def _events(r, before: int) -> int:
+    """Events the race added."""
+    return ReclassificationEvent.objects.filter(reclassification=r).count() - before
+
+
+@pytest.mark.parametrize("stale_form", [True, False], ids=["same-version", "no-version"])
+def test_analysts_taking_the_same_request(people, stale_form):
+    """Four analysts press "Take" together: one gets it, the others are told it moved on."""
+    r = request_in("submitted", hr=people["hr"], analyst=people["analysts"][0])
+    before = r.events.count()
+    version = r.version if stale_form else None
+    outcomes = race(
+        [transition(Racer(a, "take", {"expected_version": version}), r) for a in people["analysts"]]
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    assert all(o in {"ok", "ConflictError", "TransitionNotAllowed"} for o in outcomes), outcomes
+    r.refresh_from_db()
+    winner = people["analysts"][outcomes.index("ok")]
+    assert r.status == "in_review" and r.assigned_to == winner
+    assert _events(r, before) == 1
+    assert_consistent()
+
+
+def test_a_double_submitted_recommendation(people):
+    """The assigned analyst's recommendation posted four times at once is recorded once."""
+    analyst = people["analysts"][0]
+    r = request_in("in_review", hr=people["hr"], analyst=analyst)
+    before = r.events.count()
+    kwargs = {
+        "expected_version": r.version,
+        "recommendation": "approve",
+        "recommended_title": r.proposed_title,
+        "rationale": "Supervises two Technicians 1.",
+    }
+    outcomes = race([transition(Racer(analyst, "recommend", kwargs), r) for _ in range(THREADS)])
+    assert outcomes.count("ok") == 1, outcomes
+    r.refresh_from_db()
+    assert r.status == "recommended" and r.recommended_by == analyst
+    assert _events(r, before) == 1
+    assert_consistent()
+
+
+def test_supervisors_approving_together(people):
+    r = request_in("recommended", hr=people["hr"], analyst=people["analysts"][0])
+    before = r.events.count()
+    outcomes = race(
+        [
+            transition(Racer(s, "approve", {"expected_version": None}), r)
+            for s in people["supervisors"]
+        ]
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    r.refresh_from_db()
+    assert r.status == "approved"
+    assert _events(r, before) == 1
+    assert PositionTitleChange.objects.filter(reclassification=r).count() == 1
+    assert_consistent()
+
+
+def test_deny_against_approve(people):
+    """Two supervisors approve while two deny: one decision stands, with its own letter."""
+    r = request_in("recommended", hr=people["hr"], analyst=people["analysts"][0])
+    before = r.events.count()
+    sups = people["supervisors"]
+    racers = [
+        Racer(sups[0], "approve", {"expected_version": None}),
+        Racer(sups[1], "deny", {"expected_version": None, "message": "Does not fit."}),
+        Racer(sups[2], "approve", {"expected_version": None}),
+        Racer(sups[3], "deny", {"expected_version": None, "message": "Does not fit."}),
+    ]
+    outcomes = race([transition(racer, r) for racer in racers])
+    assert outcomes.count("ok") == 1, outcomes
+    winner = racers[outcomes.index("ok")]
+    r.refresh_from_db()
+    assert r.status == {"approve": "approved", "deny": "denied"}[winner.action]
+    assert r.decided_by == winner.actor
+    assert _events(r, before) == 1
+    assert PositionTitleChange.objects.filter(reclassification=r).count() == (
+        1 if winner.action == "approve" else 0
+    )
+    assert_consistent()
+
+
+@pytest.mark.parametrize(
+    ("status", "against"),
+    [("submitted", "take"), ("in_review", "recommend"), ("recommended", "approve")],
+)
+def test_withdraw_against_dcc(people, status, against):
+    """The agency withdraws while DCC acts, both from the page they see (its version):
+    exactly one of them wins, never both."""
+    analyst = people["analysts"][0]
+    r = request_in(status, hr=people["hr"], analyst=analyst)
+    before = r.events.count()
+    dcc = {
+        "take": Racer(analyst, "take", {"expected_version": r.version}),
+        "recommend": Racer(
+            analyst,
+            "recommend",
+            {
+                "expected_version": r.version,
+                "recommendation": "deny",
+                "recommended_title": None,
+                "rationale": "Not warranted.",
+            },
+        ),
+        "approve": Racer(people["supervisors"][0], "approve", {"expected_version": r.version}),
+    }[against]
+    withdraw = Racer(people["hr"], "withdraw", {"expected_version": r.version, "message": "Moved."})
+    racers = [withdraw, dcc, withdraw, dcc]
+    outcomes = race([transition(racer, r) for racer in racers])
+    assert outcomes.count("ok") == 1, outcomes
+    r.refresh_from_db()
+    winner = racers[outcomes.index("ok")]
+    assert r.status == ("withdrawn" if winner is withdraw else dcc_target(against))
+    if status == "recommended":
+        assert r.status == "approved"  # a recommended request can no longer be withdrawn
+    assert _events(r, before) == 1
+    assert_consistent()
+
+
+def dcc_target(action: str) -> str:
+    return {"take": "in_review", "recommend": "recommended", "approve": "approved"}[action]
+
+
+def test_two_drafts_for_one_position(people):
+    """Two HR tabs start a request for the same position at once: one draft, one refusal."""
+    hr = people["hr"]
+    position = PositionFactory(facility__agency=hr.agency)
+    proposed = Title.objects.get(code=TECHNICIAN_2)
+    outcomes = race(
+        [
+            lambda: services.create_reclassification(
+                actor=hr, position=position, proposed_title=proposed, justification="x"
+            )
+            for _ in range(THREADS)
+        ]
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    assert ReclassificationRequest.objects.filter(position=position).count() == 1
+    assert_consistent()
