@@ -17,6 +17,22 @@ INVARIANTS: dict[str, str] = {
         JOIN auth_group g ON g.id = ug.group_id
         WHERE g.name = 'Agency HR' AND u.agency_id IS NULL
     """,
+    "a request's status is the status its last event moved it to": """
+        SELECT r.id FROM classification_reclassificationrequest r
+        WHERE r.status <> COALESCE((
+            SELECT e.to_status FROM classification_reclassificationevent e
+            WHERE e.reclassification_id = r.id ORDER BY e.at DESC, e.id DESC LIMIT 1
+        ), 'draft')
+    """,
+    "an event starts where the request's previous event left it": """
+        SELECT e.id FROM classification_reclassificationevent e
+        WHERE e.from_status <> COALESCE((
+            SELECT p.to_status FROM classification_reclassificationevent p
+            WHERE p.reclassification_id = e.reclassification_id
+              AND (p.at < e.at OR (p.at = e.at AND p.id < e.id))
+            ORDER BY p.at DESC, p.id DESC LIMIT 1
+        ), '')
+    """,
 }
 
 
