@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from candidates.selectors import evaluation_for
 from classification import selectors, services, workflow
 from classification.exports import export_response
 from classification.filters import PositionFilter, ReclassificationFilter
@@ -261,6 +261,9 @@ class ReclassificationDetailView(View):
             )
             .prefetch_related(
                 "duties",
+                # The incumbent's evaluation against the proposed title reads these.
+                "position__incumbent__credentials",
+                "position__incumbent__spells",
                 Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
                 Prefetch("events", queryset=ReclassificationEvent.objects.select_related("actor")),
                 "emails",
@@ -274,12 +277,12 @@ class ReclassificationDetailView(View):
     def context(self, r):
         user = self.request.user
         current_determination = selectors.determination_for_facility(r.position.facility)
-        incumbent_template = None
-        try:
-            select_template(["candidates/_incumbent_evaluation.html"])
-            incumbent_template = "candidates/_incumbent_evaluation.html"
-        except TemplateDoesNotExist:  # the candidates app provides it
-            incumbent_template = None
+        incumbent = r.position.incumbent
+        incumbent_evaluation = (
+            evaluation_for(incumbent, r.proposed_title.code, timezone.localdate())
+            if incumbent is not None
+            else None
+        )
         return {
             "r": r,
             "actions": workflow.allowed_transitions(user, r),
@@ -296,7 +299,7 @@ class ReclassificationDetailView(View):
             .values("open_for", "is_overdue")
             .first(),
             "target_days": _target_days(),
-            "incumbent_template": incumbent_template,
+            "incumbent_evaluation": incumbent_evaluation,
             "waiting_on_agency": next(
                 (e for e in reversed(r.events.all()) if e.action == "request_information"), None
             )

@@ -306,3 +306,16 @@ def test_waiting_on_the_agency_is_spelled_out(client, cast):
     html = client.get(r.get_absolute_url()).content.decode()
     assert 'data-testid="waiting-on-agency"' in html and "Send the signed chart." in html
     assert 'data-testid="action-respond"' in html
+
+
+def test_request_page_evaluates_the_incumbent_against_the_proposed_title(client, cast):
+    from tests.candidates.factories import PersonFactory
+
+    person = PersonFactory(agency=cast.hr.agency)
+    position = PositionFactory(facility__agency=cast.hr.agency, incumbent=person)
+    r = reclassification_in("submitted", hr=cast.hr, position=position)
+    login(client, cast.analyst)
+    page = client.get(r.get_absolute_url())
+    assert page.status_code == 200
+    assert page.context["incumbent_evaluation"].title_code == r.proposed_title.code
+    assert 'data-testid="incumbent-evaluation"' in page.content.decode()
