@@ -251,7 +251,9 @@ class ReclassificationDetailView(View):
 
     def get(self, request, pk):
         qs = (
-            selectors.reclassifications_visible_to(request.user)
+            selectors.with_request_page_facts(
+                selectors.with_turnaround(selectors.reclassifications_visible_to(request.user))
+            )
             .select_related(
                 "created_by",
                 "recommended_by",
@@ -276,7 +278,9 @@ class ReclassificationDetailView(View):
 
     def context(self, r):
         user = self.request.user
-        current_determination = selectors.determination_for_facility(r.position.facility)
+        current_determination = selectors.determination_for_facility(
+            r.position.facility, selectors.latest_counts_of(r)
+        )
         incumbent = r.position.incumbent
         incumbent_evaluation = (
             evaluation_for(incumbent, r.proposed_title.code, timezone.localdate())
@@ -290,14 +294,15 @@ class ReclassificationDetailView(View):
             "duties_total": sum(d.percent for d in r.duties.all()),
             "determination": current_determination,
             "checks": selectors.supervision_checks(
-                r.position, r.recommended_title or r.proposed_title
+                r.position,
+                r.recommended_title or r.proposed_title,
+                determination=current_determination,
+                chief=selectors.chief_of(r),
             ),
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
             "can_edit": r.status == workflow.DRAFT and permissions.is_agency_hr(user),
-            "turnaround": selectors.with_turnaround(type(r).objects.filter(pk=r.pk))
-            .values("open_for", "is_overdue")
-            .first(),
+            "turnaround": {"open_for": r.open_for, "is_overdue": r.is_overdue},
             "target_days": _target_days(),
             "incumbent_evaluation": incumbent_evaluation,
             "waiting_on_agency": next(
