@@ -13,11 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Case,
-    Count,
     DateField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -141,15 +141,30 @@ def queue_tabs(user: Any) -> list[tuple[str, Any]]:
 
 
 def tab_counts(user: Any) -> dict[str, int]:
-    """How many requests each queue tab holds, in one query."""
+    """How many requests each queue tab holds, in one query.
+
+    One scalar subquery per tab rather than one pass with FILTERed counts: each tab's
+    condition then uses the (status, assigned_to) index instead of reading every request.
+    """
     if not permissions.is_dcc_staff(user):
         return {}
-    return ReclassificationRequest.objects.exclude(status="draft").aggregate(
-        unassigned=Count("pk", filter=Q(status=SUBMITTED)),
-        mine=Count("pk", filter=Q(assigned_to=user, status__in=OPEN_STATUSES)),
-        awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
-        all=Count("pk"),
-    )
+    requests = ReclassificationRequest.objects.order_by()
+    conditions = {
+        "unassigned": Q(status=SUBMITTED),
+        "mine": Q(assigned_to=user, status__in=OPEN_STATUSES),
+        "awaiting": Q(status=RECOMMENDED),
+        "all": ~Q(status="draft"),
+    }
+    counts = {
+        name: Subquery(
+            requests.filter(condition).annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        )
+        for name, condition in conditions.items()
+    }
+    # Any one row of a small reference table carries the four subqueries (a SELECT without
+    # FROM is not expressible in the ORM); the titles always exist.
+    row = Title.objects.order_by().annotate(**counts).values(*conditions).first()
+    return row or dict.fromkeys(conditions, 0)
 
 
 @dataclass(frozen=True)

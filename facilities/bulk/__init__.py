@@ -105,6 +105,10 @@ class Writer:
         self._next[model] = start + count
         return count
 
+    @property
+    def touched(self) -> list[type[models.Model]]:
+        return list(self._touched)
+
     def finish(self) -> None:
         """Point each touched table's id sequence past the ids written (PostgreSQL)."""
         statements = connection.ops.sequence_reset_sql(no_style(), self._touched)
@@ -112,7 +116,3 @@ class Writer:
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
-        if self.postgres:
-            with connection.cursor() as cursor:
-                for model in self._touched:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
