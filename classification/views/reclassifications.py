@@ -99,7 +99,7 @@ class ReclassificationListView(View):
                 r.open_for.days if r.open_for is not None else "",
                 _("yes") if r.is_overdue else "",
             ]
-            for r in rows.order_by("pk")
+            for r in rows.order_by("pk").iterator(chunk_size=2000)
         )
         return export_response(fmt, "reclassification-requests", headers, data)
 
@@ -453,7 +453,7 @@ class PositionListView(View):
                     p.reports_to.item_number if p.reports_to else "",
                     _("yes") if p.active else _("no"),
                 ]
-                for p in rows
+                for p in rows.iterator(chunk_size=2000)
             )
             return export_response(export, "positions", headers, data)
         table = PositionTable(rows)
