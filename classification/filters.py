@@ -26,7 +26,7 @@ class ReclassificationFilter(django_filters.FilterSet):
         label=_("Facility"),
         field_name="position__facility",
         queryset=Facility.objects.none(),
-        widget=FastSelect,
+        widget=FastSelect(label_field="name"),
     )
     proposed_title = django_filters.ModelChoiceFilter(
         label=_("Proposed title"), queryset=Title.objects.all()
@@ -41,7 +41,7 @@ class ReclassificationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        facilities = Facility.objects.select_related("agency")
+        facilities = Facility.objects.only("pk", "name", "agency_id")
         if user is not None and not user.is_dcc_staff:
             del self.filters["agency"]
             facilities = facilities.filter(agency_id=user.agency_id)
@@ -75,7 +75,7 @@ class PositionFilter(django_filters.FilterSet):
         label=_("Agency"), field_name="facility__agency", queryset=Agency.objects.all()
     )
     facility = django_filters.ModelChoiceFilter(
-        label=_("Facility"), queryset=Facility.objects.none(), widget=FastSelect
+        label=_("Facility"), queryset=Facility.objects.none(), widget=FastSelect(label_field="name")
     )
     title = django_filters.ModelChoiceFilter(label=_("Title"), queryset=Title.objects.all())
     active = django_filters.BooleanFilter(
@@ -88,7 +88,7 @@ class PositionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        facilities = Facility.objects.all()
+        facilities = Facility.objects.only("pk", "name", "agency_id")
         if user is not None and not user.is_dcc_staff:
             del self.filters["agency"]
             facilities = facilities.filter(agency_id=user.agency_id)

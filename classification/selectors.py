@@ -18,6 +18,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -45,6 +46,9 @@ from .workflow import OPEN_STATUSES, RECOMMENDED, SUBMITTED
 
 ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
 _UNSET: Any = object()  # "not given" where None is a meaningful value
+# COUNT(*) in a subquery (no GROUP BY): unlike COUNT(id) it reads no column, so PostgreSQL
+# answers from the index alone.
+COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
 
 
 def positions_visible_to(user: Any) -> QuerySet[Position]:
@@ -156,9 +160,7 @@ def tab_counts(user: Any) -> dict[str, int]:
         "all": ~Q(status="draft"),
     }
     counts = {
-        name: Subquery(
-            requests.filter(condition).annotate(n=Func(F("pk"), function="COUNT")).values("n")
-        )
+        name: Subquery(requests.filter(condition).annotate(n=COUNT_ROWS).values("n"))
         for name, condition in conditions.items()
     }
     # Any one row of a small reference table carries the four subqueries (a SELECT without

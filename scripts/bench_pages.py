@@ -48,6 +48,11 @@ PAGES = [
     Page("health check (anonymous)", "/healthz", "anonymous"),
 ]
 
+# Downloads timed once each (first byte, last byte, the workers' memory): name, path, role.
+DOWNLOADS = [
+    Page("CSV export of every request (analyst)", "/requests/?tab=all&_export=csv", "analyst"),
+]
+
 # Placeholder → SQL returning one value (run against the benchmark database). The bench's
 # Agency HR user belongs to OMH (scripts/harness.py), so the detail pages are OMH's richest.
 PARAMS: dict[str, str] = {

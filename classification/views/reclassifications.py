@@ -29,6 +29,15 @@ from classification.tables import PositionTable, ReclassificationTable
 from facilities import permissions
 
 PAGE_SIZE = 25
+LIST_DEFERRED = (
+    "justification",
+    "purpose",
+    "reporting_relationships",
+    "recommendation_rationale",
+    "decision_note",
+    "determination_reasons",
+    "determination_clauses",
+)
 # The exchange between DCC and the agency (the timeline shows every event).
 AGENCY_MESSAGES = ("request_information", "respond", "withdraw", "deny", "approve")
 
@@ -48,7 +57,8 @@ class ReclassificationListView(View):
         tab = request.GET.get("tab") or (tabs[0][0] if tabs else "all")
         if tabs and tab not in dict(tabs):
             tab = "all"
-        qs = selectors.reclassification_queue(user, tab)
+        # The long texts and JSON stay on disk: the queue shows none of them.
+        qs = selectors.reclassification_queue(user, tab).defer(*LIST_DEFERRED)
         filterset = ReclassificationFilter(request.GET, queryset=qs, user=user)
         rows = filterset.qs
         export = request.GET.get("_export")

@@ -341,3 +341,13 @@ def test_csv_export_streams_every_row_in_constant_queries(client, cast, django_a
         reclassification_in("submitted", hr=cast.hr)
     with django_assert_num_queries(len(three)):
         assert len(export()) == 1 + 43
+
+
+def test_facility_filter_lists_the_visible_facilities_escaped_and_keeps_the_choice(client, cast):
+    own = PositionFactory(facility__agency=cast.hr.agency, facility__name="<Own> & Co").facility
+    other = PositionFactory(facility__agency=cast.hr_other.agency).facility
+    login(client, cast.hr)
+    url = reverse("classification:reclassification_list")
+    html = client.get(url, {"facility": own.pk}).content.decode()
+    assert f'<option value="{own.pk}" selected>&lt;Own&gt; &amp; Co</option>' in html
+    assert f'<option value="{other.pk}"' not in html
