@@ -58,7 +58,16 @@ class ReclassificationListView(View):
         if tabs and tab not in dict(tabs):
             tab = "all"
         # The long texts and JSON stay on disk: the queue shows none of them.
-        qs = selectors.reclassification_queue(user, tab).defer(*LIST_DEFERRED)
+        qs = (
+            selectors.reclassification_queue(user, tab)
+            .defer(*LIST_DEFERRED)
+            # Only the joins the table shows: fewer tables, a quicker plan (planning a join
+            # of eight tables took longer than running it).
+            .select_related(None)
+            .select_related(
+                "position__facility__agency", "current_title", "proposed_title", "assigned_to"
+            )
+        )
         filterset = ReclassificationFilter(request.GET, queryset=qs, user=user)
         rows = filterset.qs
         export = request.GET.get("_export")
