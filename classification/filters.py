@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Agency, Facility
+from facilities.widgets import FastSelect
 
 from .models import Position, ReclassificationRequest, Title
-from .workflow import STATUS_LABELS
+from .workflow import OPEN_STATUSES, STATUS_LABELS
 
 YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -22,13 +23,16 @@ class ReclassificationFilter(django_filters.FilterSet):
         label=_("Agency"), field_name="position__facility__agency", queryset=Agency.objects.all()
     )
     facility = django_filters.ModelChoiceFilter(
-        label=_("Facility"), field_name="position__facility", queryset=Facility.objects.none()
+        label=_("Facility"),
+        field_name="position__facility",
+        queryset=Facility.objects.none(),
+        widget=FastSelect(label_field="name"),
     )
     proposed_title = django_filters.ModelChoiceFilter(
         label=_("Proposed title"), queryset=Title.objects.all()
     )
     overdue = django_filters.BooleanFilter(
-        label=_("Overdue"), field_name="is_overdue", widget=forms.Select(choices=YES_NO_ANY)
+        label=_("Overdue"), method="filter_overdue", widget=forms.Select(choices=YES_NO_ANY)
     )
 
     class Meta:
@@ -37,11 +41,18 @@ class ReclassificationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        facilities = Facility.objects.select_related("agency")
+        facilities = Facility.objects.only("pk", "name", "agency_id")
         if user is not None and not user.is_dcc_staff:
             del self.filters["agency"]
             facilities = facilities.filter(agency_id=user.agency_id)
         self.filters["facility"].queryset = facilities
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            # Only open requests can be overdue: saying so lets the status index narrow the
+            # rows before the computed turnaround is compared.
+            return queryset.filter(status__in=OPEN_STATUSES, is_overdue=True)
+        return queryset.filter(is_overdue=False)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -64,7 +75,7 @@ class PositionFilter(django_filters.FilterSet):
         label=_("Agency"), field_name="facility__agency", queryset=Agency.objects.all()
     )
     facility = django_filters.ModelChoiceFilter(
-        label=_("Facility"), queryset=Facility.objects.none()
+        label=_("Facility"), queryset=Facility.objects.none(), widget=FastSelect(label_field="name")
     )
     title = django_filters.ModelChoiceFilter(label=_("Title"), queryset=Title.objects.all())
     active = django_filters.BooleanFilter(
@@ -77,7 +88,7 @@ class PositionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        facilities = Facility.objects.all()
+        facilities = Facility.objects.only("pk", "name", "agency_id")
         if user is not None and not user.is_dcc_staff:
             del self.filters["agency"]
             facilities = facilities.filter(agency_id=user.agency_id)

@@ -13,13 +13,16 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Case,
-    Count,
     DateField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -33,6 +36,7 @@ from classification.standard import (
     ADMINISTRATOR_3,
     TECHNICIAN_1,
     TECHNICIAN_2,
+    TITLES_BY_CODE,
 )
 from facilities import permissions
 from facilities.models import AnnualActivity, Facility
@@ -41,6 +45,10 @@ from .models import Position, ReclassificationRequest, Title
 from .workflow import OPEN_STATUSES, RECOMMENDED, SUBMITTED
 
 ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
+_UNSET: Any = object()  # "not given" where None is a meaningful value
+# COUNT(*) in a subquery (no GROUP BY): unlike COUNT(id) it reads no column, so PostgreSQL
+# answers from the index alone.
+COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
 
 
 def positions_visible_to(user: Any) -> QuerySet[Position]:
@@ -137,15 +145,28 @@ def queue_tabs(user: Any) -> list[tuple[str, Any]]:
 
 
 def tab_counts(user: Any) -> dict[str, int]:
-    """How many requests each queue tab holds, in one query."""
+    """How many requests each queue tab holds, in one query.
+
+    One scalar subquery per tab rather than one pass with FILTERed counts: each tab's
+    condition then uses the (status, assigned_to) index instead of reading every request.
+    """
     if not permissions.is_dcc_staff(user):
         return {}
-    return ReclassificationRequest.objects.exclude(status="draft").aggregate(
-        unassigned=Count("pk", filter=Q(status=SUBMITTED)),
-        mine=Count("pk", filter=Q(assigned_to=user, status__in=OPEN_STATUSES)),
-        awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
-        all=Count("pk"),
-    )
+    requests = ReclassificationRequest.objects.order_by()
+    conditions = {
+        "unassigned": Q(status=SUBMITTED),
+        "mine": Q(assigned_to=user, status__in=OPEN_STATUSES),
+        "awaiting": Q(status=RECOMMENDED),
+        "all": ~Q(status="draft"),
+    }
+    counts = {
+        name: Subquery(requests.filter(condition).annotate(n=COUNT_ROWS).values("n"))
+        for name, condition in conditions.items()
+    }
+    # Any one row of a small reference table carries the four subqueries (a SELECT without
+    # FROM is not expressible in the ORM); the titles always exist.
+    row = Title.objects.order_by().annotate(**counts).values(*conditions).first()
+    return row or dict.fromkeys(conditions, 0)
 
 
 @dataclass(frozen=True)
@@ -165,9 +186,16 @@ def latest_accepted_counts(facility: Facility) -> AnnualActivity | None:
     )
 
 
-def determination_for_facility(facility: Facility) -> Determination:
-    """allocate() on the facility's latest accepted counts (counts decide only DDSOOs)."""
-    counts = latest_accepted_counts(facility)
+def determination_for_facility(
+    facility: Facility, counts: AnnualActivity | Any | None = _UNSET
+) -> Determination:
+    """allocate() on the facility's latest accepted counts (counts decide only DDSOOs).
+
+    Pass `counts` (an object with fiscal_year, individuals_served and records_activities, or
+    None) when already loaded, e.g. by `with_latest_accepted_counts`.
+    """
+    if counts is _UNSET:
+        counts = latest_accepted_counts(facility)
     allocation = allocate(
         facility.facility_type,
         individuals_served=counts.individuals_served if counts else None,
@@ -180,13 +208,68 @@ def determination_for_facility(facility: Facility) -> Determination:
 
 
 @dataclass(frozen=True)
+class LatestCounts:
+    fiscal_year: int
+    individuals_served: int
+    records_activities: int
+
+
+def with_request_page_facts(qs: QuerySet[ReclassificationRequest]) -> QuerySet:
+    """Annotate what a request's page needs about its facility, in the request's own query:
+    the latest accepted counts (`latest_*`) and the chief HIM position (`chief_*`).
+    Read them back with `latest_counts_of` and `chief_of`."""
+    facility = OuterRef("position__facility")
+    accepted = AnnualActivity.objects.filter(
+        facility=facility, status=AnnualActivity.Status.ACCEPTED
+    ).order_by("-fiscal_year")
+    chief = Position.objects.filter(
+        facility=facility, active=True, title__code__in=ADMINISTRATOR_CODES
+    ).order_by("-title__rank", "item_number")
+    return qs.annotate(
+        latest_year=Subquery(accepted.values("fiscal_year")[:1]),
+        latest_individuals=Subquery(accepted.values("individuals_served")[:1]),
+        latest_activities=Subquery(accepted.values("records_activities")[:1]),
+        chief_id=Subquery(chief.values("pk")[:1]),
+        chief_item=Subquery(chief.values("item_number")[:1]),
+        chief_title_code=Subquery(chief.values("title__code")[:1]),
+    )
+
+
+def latest_counts_of(r: ReclassificationRequest) -> LatestCounts | None:
+    if r.latest_year is None:
+        return None
+    return LatestCounts(r.latest_year, r.latest_individuals, r.latest_activities)
+
+
+def chief_of(r: ReclassificationRequest) -> Position | None:
+    """The chief position annotated by `with_request_page_facts`, for display only: an
+    unsaved stand-in holding its id, item number and title (from the standard's table)."""
+    if r.chief_id is None:
+        return None
+    t = TITLES_BY_CODE[r.chief_title_code]
+    return Position(
+        pk=r.chief_id,
+        item_number=r.chief_item,
+        title=Title(code=t.code, name=t.name, grade=t.grade),
+    )
+
+
+@dataclass(frozen=True)
 class SupervisionCheck:
     ok: bool
     message: str
 
 
-def supervision_checks(position: Position, proposed_title: Title | None) -> list[SupervisionCheck]:
-    """DOMAIN.md's position-level checks for a request's position and proposed title."""
+def supervision_checks(
+    position: Position,
+    proposed_title: Title | None,
+    *,
+    determination: Determination | None = None,
+    chief: Position | Any | None = _UNSET,
+) -> list[SupervisionCheck]:
+    """DOMAIN.md's position-level checks for a request's position and proposed title.
+
+    Pass the facility's `determination` and `chief` position when already loaded."""
     from django.utils.translation import gettext as _
 
     checks: list[SupervisionCheck] = []
@@ -212,8 +295,10 @@ def supervision_checks(position: Position, proposed_title: Title | None) -> list
                 )
             )
     if code in ADMINISTRATOR_CODES:
-        determination = determination_for_facility(position.facility)
-        chief = chief_position(position.facility)
+        if determination is None:
+            determination = determination_for_facility(position.facility)
+        if chief is _UNSET:
+            chief = chief_position(position.facility)
         warranted = determination.title
         if warranted is None:
             checks.append(

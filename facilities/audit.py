@@ -97,8 +97,26 @@ class AuditChained(models.Model):
         }
 
     def compute_hash(self, prev_hash: str) -> str:
-        payload = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+        return hash_content(prev_hash, self.content())
+
+    @classmethod
+    def content_fields(cls) -> list[str]:
+        """The attnames `content()` covers, in model order."""
+        return [
+            field.attname
+            for field in cls._meta.concrete_fields
+            if field.attname not in {"id", "prev_hash", "row_hash"}
+        ]
+
+
+def hash_content(prev_hash: str, content: dict[str, object]) -> str:
+    """The row hash of `content` (attname → value, made canonical here) after `prev_hash`.
+
+    The one definition of the hash: model instances, bulk seeding and `verify_audit` all use it.
+    """
+    canonical = {name: _canonical(value) for name, value in content.items()}
+    payload = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
 
 
 def _lock_table(model: type[models.Model]) -> None:
@@ -118,14 +136,21 @@ def chained_models() -> list[type[AuditChained]]:
 
 def first_broken_row(model: type[AuditChained]) -> tuple[int, str] | None:
     """The first row whose stored hashes no longer match its content or its predecessor."""
+    # Plain tuples, not model instances: about three times faster at a million rows, and the
+    # same hash (FieldFile and str both serialise to the file name).
+    names = model.content_fields()
     expected_prev = GENESIS
-    rows: Iterator[AuditChained] = model._default_manager.order_by("pk").iterator(chunk_size=2000)
-    for row in rows:
-        if row.prev_hash != expected_prev:
-            return row.pk, "its predecessor was changed, removed or inserted out of turn"
-        if row.compute_hash(row.prev_hash) != row.row_hash:
-            return row.pk, "its content no longer matches its hash"
-        expected_prev = row.row_hash
+    rows: Iterator[tuple] = (
+        model._default_manager.order_by("pk")
+        .values_list("pk", "prev_hash", "row_hash", *names)
+        .iterator(chunk_size=10_000)
+    )
+    for pk, prev_hash, row_hash, *values in rows:
+        if prev_hash != expected_prev:
+            return pk, "its predecessor was changed, removed or inserted out of turn"
+        if hash_content(prev_hash, dict(zip(names, values, strict=True))) != row_hash:
+            return pk, "its content no longer matches its hash"
+        expected_prev = row_hash
     return None
 
 

@@ -6,7 +6,9 @@ page: queries per request (X-Query-Count, HIM_COUNT_QUERIES=1), p50 and p95 late
 per second, and throughput as a ratio of the trivial signed-in view's.
 
 Environment: DATABASE_URL (PostgreSQL; the benchmark migrates it and adds its own users),
-BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 8), BENCH_OUTPUT.
+BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 8), BENCH_OUTPUT, BENCH_ONLY
+(measure only the pages whose name contains it, plus the ceiling; the report is then printed,
+not written).
 """
 
 import os
@@ -24,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
 
-from scripts.bench_pages import CEILING, PAGES, PARAMS, Page
+from scripts.bench_pages import CEILING, DOWNLOADS, PAGES, PARAMS, Page
 from scripts.harness import BASE_DIR, Gunicorn, prepare_site, production_environment
 from scripts.pgbackup import BackupError, libpq_environment
 
@@ -83,6 +85,60 @@ def run_wrk(
     return {key: int(value) for key, value in (pair.split("=") for pair in match.group(1).split())}
 
 
+@dataclass
+class Download:
+    page: Page
+    path: str
+    first_byte_s: float
+    total_s: float
+    megabytes: float
+    rss_before_mb: float
+    rss_peak_mb: float
+    status: int
+
+
+def _worker_rss_mb(master_pid: int) -> float:
+    """The largest resident size among gunicorn's workers (children of the master), in MB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    largest = 0.0
+    for pid in children:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    largest = max(largest, int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return largest
+
+
+def measure_download(*, port: int, path: str, cookie: str, master_pid: int) -> dict:
+    """Time one download to its first and last byte, sampling the workers' memory meanwhile."""
+    import http.client
+    import time
+
+    before = _worker_rss_mb(master_pid)
+    peak = before
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Cookie": cookie})
+    answer = connection.getresponse()
+    size = len(answer.read(1))
+    first = time.perf_counter() - started
+    while chunk := answer.read(256 * 1024):
+        size += len(chunk)
+        peak = max(peak, _worker_rss_mb(master_pid))
+    total = time.perf_counter() - started
+    connection.close()
+    return {
+        "first_byte_s": first,
+        "total_s": total,
+        "megabytes": size / 1e6,
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
+        "status": answer.status,
+    }
+
+
 def machine(load: tuple[float, float, float]) -> list[str]:
     cpu = "unknown"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -112,6 +168,7 @@ def report(
     connections: int,
     server: str,
     load: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    downloads: list[Download] | None = None,
 ) -> str:
     lines = [
         "## Pages",
@@ -134,6 +191,21 @@ def report(
             f"| {r.page.name} | {r.page.role} | `{r.path}` | {queries} | {r.p50_ms:.1f} | "
             f"{r.p95_ms:.1f} | {r.rps:.0f} | {ratio} | {r.bad} |"
         )
+    if downloads:
+        lines += [
+            "",
+            "Downloads, one at a time on the idle server (the workers' largest resident memory "
+            "before and at its peak during the download):",
+            "",
+            "| download | role | path | first byte s | total s | MB | worker RSS MB before → peak |",
+            "|---|---|---|---:|---:|---:|---|",
+        ]
+        for d in downloads:
+            lines.append(
+                f"| {d.page.name} | {d.page.role} | `{d.path}` | {d.first_byte_s:.2f} | "
+                f"{d.total_s:.1f} | {d.megabytes:.1f} | {d.rss_before_mb:.0f} → "
+                f"{d.rss_peak_mb:.0f} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -178,9 +250,12 @@ def main() -> int:
         with Gunicorn(env) as gunicorn:
             from scripts.harness import signed_in_clients
 
-            roles = sorted({page.role for page in PAGES})
+            roles = sorted({page.role for page in [*PAGES, *DOWNLOADS]})
             with signed_in_clients(gunicorn.port, password, roles) as clients:
+                only = os.environ.get("BENCH_ONLY", "")
                 for page in PAGES:
+                    if only and only not in page.name and page.name != CEILING:
+                        continue
                     client = clients[page.role]
                     path = page.path.format(**values)
                     for _ in range(20):  # warm-up: code paths, connections, caches
@@ -213,17 +288,40 @@ def main() -> int:
                         f"{page.name:32} {result.queries!s:>3} q  p50 {result.p50_ms:6.1f} ms  "
                         f"p95 {result.p95_ms:6.1f} ms  {result.rps:7.0f} req/s  bad {result.bad}"
                     )
+                downloads = []
+                for page in DOWNLOADS if not only or only in "download" else []:
+                    path = page.path.format(**values)
+                    figures = measure_download(
+                        port=gunicorn.port,
+                        path=path,
+                        cookie=clients[page.role].cookie_header,
+                        master_pid=gunicorn.process.pid,
+                    )
+                    downloads.append(Download(page=page, path=path, **figures))
+                    print(
+                        f"{page.name:32} first byte {figures['first_byte_s']:.2f} s, total "
+                        f"{figures['total_s']:.1f} s, {figures['megabytes']:.1f} MB, worker RSS "
+                        f"{figures['rss_before_mb']:.0f} → {figures['rss_peak_mb']:.0f} MB"
+                    )
         ceiling = next((r.rps for r in results if r.page.name == CEILING), None)
         for r in results:
             r.ratio = r.rps / ceiling if ceiling else None
+        if os.environ.get("BENCH_ONLY"):
+            print("bench: BENCH_ONLY set, report not written.")
+            return 1 if any(r.bad for r in results) else 0
         write_section(
             output,
             report(
-                results, seconds=seconds, connections=connections, server=server, load=load_before
+                results,
+                seconds=seconds,
+                connections=connections,
+                server=server,
+                load=load_before,
+                downloads=downloads,
             ),
         )
         print(f"bench: written to {output}")
-    return 1 if any(r.bad for r in results) else 0
+    return 1 if any(r.bad for r in results) or any(d.status != 200 for d in downloads) else 0
 
 
 if __name__ == "__main__":

@@ -187,13 +187,13 @@ def test_exports_escape_formulas(client, cast):
     login(client, cast.analyst)
     url = reverse("classification:reclassification_list")
     response = client.get(url, {"tab": "all", "_export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][2] == "'=HYPERLINK(1)"
     response = client.get(url, {"tab": "all", "_export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=3).value == "'=HYPERLINK(1)"
     positions = client.get(reverse("classification:position_list"), {"_export": "csv"})
-    assert "'=HYPERLINK(1)" in positions.content.decode()
+    assert "'=HYPERLINK(1)" in b"".join(positions.streaming_content).decode()
 
 
 def test_position_pages(client, cast, decided):
@@ -306,3 +306,49 @@ def test_waiting_on_the_agency_is_spelled_out(client, cast):
     html = client.get(r.get_absolute_url()).content.decode()
     assert 'data-testid="waiting-on-agency"' in html and "Send the signed chart." in html
     assert 'data-testid="action-respond"' in html
+
+
+def test_request_page_evaluates_the_incumbent_against_the_proposed_title(client, cast):
+    from tests.candidates.factories import PersonFactory
+
+    person = PersonFactory(agency=cast.hr.agency)
+    position = PositionFactory(facility__agency=cast.hr.agency, incumbent=person)
+    r = reclassification_in("submitted", hr=cast.hr, position=position)
+    login(client, cast.analyst)
+    page = client.get(r.get_absolute_url())
+    assert page.status_code == 200
+    assert page.context["incumbent_evaluation"].title_code == r.proposed_title.code
+    assert 'data-testid="incumbent-evaluation"' in page.content.decode()
+
+
+def test_csv_export_streams_every_row_in_constant_queries(client, cast, django_assert_num_queries):
+    from django.http import StreamingHttpResponse
+
+    for _i in range(3):
+        reclassification_in("submitted", hr=cast.hr)
+    login(client, cast.analyst)
+    url = reverse("classification:reclassification_list")
+    client.get(url)
+
+    def export() -> list[list[str]]:
+        response = client.get(url, {"tab": "all", "_export": "csv"})
+        assert isinstance(response, StreamingHttpResponse)
+        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    with django_assert_num_queries(3) as three:  # session, user, the rows
+        assert len(export()) == 1 + 3
+    for _i in range(40):
+        reclassification_in("submitted", hr=cast.hr)
+    with django_assert_num_queries(len(three)):
+        assert len(export()) == 1 + 43
+
+
+def test_facility_filter_lists_the_visible_facilities_escaped_and_keeps_the_choice(client, cast):
+    own = PositionFactory(facility__agency=cast.hr.agency, facility__name="<Own> & Co").facility
+    other = PositionFactory(facility__agency=cast.hr_other.agency).facility
+    login(client, cast.hr)
+    url = reverse("classification:reclassification_list")
+    html = client.get(url, {"facility": own.pk}).content.decode()
+    select = html[html.index('name="facility"') :].split("</select>")[0]
+    assert f'<option value="{own.pk}" selected>&lt;Own&gt; &amp; Co</option>' in select
+    assert f'<option value="{other.pk}"' not in select

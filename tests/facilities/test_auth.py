@@ -57,7 +57,7 @@ def test_session_key_changes_at_sign_in(client):
 
 @pytest.mark.django_db
 def test_idle_session_expires(client, settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.HIM_SESSION_TOUCH_SECONDS <= 60
     analyst_user(username="alex")
     sign_in(client, "alex", "pw")
     assert client.get("/").status_code == 200
@@ -74,10 +74,51 @@ def test_activity_pushes_expiry_forward(client):
     analyst_user(username="alex")
     sign_in(client, "alex", "pw")
     key = client.cookies["sessionid"].value
-    soon = timezone.now() + timedelta(minutes=5)
-    Session.objects.filter(session_key=key).update(expire_date=soon)
+    idle_for(key, minutes=25)
     client.get("/")
-    assert Session.objects.get(session_key=key).expire_date > soon + timedelta(minutes=20)
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def idle_for(key: str, *, minutes: int) -> None:
+    """Make the stored session look last saved `minutes` ago (expiry and touch stamp)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from config.middleware import TOUCHED
+
+    store = SessionStore(session_key=key)
+    store[TOUCHED] = int(timezone.now().timestamp()) - minutes * 60
+    store.save()
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + timedelta(minutes=30 - minutes)
+    )
+
+
+@pytest.mark.django_db
+def test_a_busy_session_is_saved_at_most_once_a_minute(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    analyst_user(username="alex")
+    sign_in(client, "alex", "pw")
+    key = client.cookies["sessionid"].value
+    client.get("/")
+    stored = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert not any(
+        "django_session" in q["sql"] and "UPDATE" in q["sql"] for q in ctx.captured_queries
+    )
+    assert Session.objects.get(session_key=key).expire_date == stored
+    idle_for(key, minutes=2)
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > stored
+
+
+@pytest.mark.django_db
+def test_anonymous_requests_create_no_session(client):
+    client.get("/accounts/login/")
+    client.get("/healthz")
+    assert not Session.objects.exists()
 
 
 @pytest.mark.django_db

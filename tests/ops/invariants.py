@@ -18,13 +18,6 @@ INVARIANTS: dict[str, str] = {
         WHERE g.name = 'Agency HR' AND u.agency_id IS NULL
     """,
     # --- reclassification requests (tests/security/test_races.py runs these after each race) ---
-    "a request's latest event leads to its status": """
-        SELECT r.id FROM classification_reclassificationrequest r
-        WHERE r.status <> COALESCE((
-            SELECT e.to_status FROM classification_reclassificationevent e
-            WHERE e.reclassification_id = r.id ORDER BY e.id DESC LIMIT 1
-        ), '')
-    """,
     "a position has at most one open request": """
         SELECT position_id FROM classification_reclassificationrequest
         WHERE status IN ('draft', 'submitted', 'in_review', 'info_requested', 'recommended')
@@ -47,13 +40,21 @@ INVARIANTS: dict[str, str] = {
         SELECT id FROM classification_reclassificationrequest
         WHERE status IN ('approved', 'denied', 'withdrawn') AND closed_on IS NULL
     """,
-    "an event follows on from the one before it": """
+    "a request's status is the status its last event moved it to": """
+        SELECT r.id FROM classification_reclassificationrequest r
+        WHERE r.status <> COALESCE((
+            SELECT e.to_status FROM classification_reclassificationevent e
+            WHERE e.reclassification_id = r.id ORDER BY e.at DESC, e.id DESC LIMIT 1
+        ), 'draft')
+    """,
+    "an event starts where the request's previous event left it": """
         SELECT e.id FROM classification_reclassificationevent e
-        WHERE e.from_status <> '' AND e.from_status <> (
+        WHERE e.from_status <> COALESCE((
             SELECT p.to_status FROM classification_reclassificationevent p
-            WHERE p.reclassification_id = e.reclassification_id AND p.id < e.id
-            ORDER BY p.id DESC LIMIT 1
-        )
+            WHERE p.reclassification_id = e.reclassification_id
+              AND (p.at < e.at OR (p.at = e.at AND p.id < e.id))
+            ORDER BY p.at DESC, p.id DESC LIMIT 1
+        ), '')
     """,
 }
 
