@@ -225,5 +225,6 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -6,7 +6,7 @@ from django.urls import include, path
 from config.urls import urlpatterns as site
 
 extra = (
-    [path("reports/drift/", lambda request: HttpResponse(), name="drift_report")],
+    [path("reports/unlisted/", lambda request: HttpResponse(), name="unlisted_report")],
     "classification",
 )
 urlpatterns = [path("x/", include(extra)), *site]

@@ -229,6 +229,24 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "classification:position_list": [Case(get=every(200))],
     "classification:position_detail": [Case(args=lambda o: [o.position.pk], get=OWN)],
+    # --- reports and saved filters (their POSTs are tested in tests/classification) -------
+    "classification:drift_report": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=403))],
+    "classification:turnaround_report": [Case(get=by(hr=403, hr_other=403, dcc=200, admin=403))],
+    "classification:reassignment": [
+        Case(get=by(hr=403, hr_other=403, analyst=403, supervisor=200, admin=403))
+    ],
+    "classification:return_analyst_requests": [
+        Case(
+            args=lambda o: [o.hr.pk],
+            get=by(hr=405, hr_other=405, dcc=405, admin=405),
+            # A supervisor naming someone with nothing assigned: told so, nothing written.
+            post=by(hr=403, hr_other=403, analyst=403, supervisor=302, admin=403),
+        )
+    ],
+    "classification:saved_filter_create": [Case(get=by(hr=405, hr_other=405, dcc=405, admin=405))],
+    "classification:saved_filter_delete": [
+        Case(args=lambda o: [o.draft.pk], get=by(hr=405, hr_other=405, dcc=405, admin=405))
+    ],
     # --- candidates ----------------------------------------------------------------------
     "candidates:person_list": [Case(get=every(200))],
     "candidates:person_create": [

@@ -26,6 +26,7 @@ LISTS: dict[str, tuple[str, str | None, str | None]] = {
     "classification:reclassification_list": ("tab=all", "_export", "table"),
     "classification:position_list": ("", "_export", "table"),
     "candidates:person_list": ("", "export", "table"),
+    "classification:drift_report": ("", "export", None),
     "dashboard": ("", None, None),
     "facilities:import": ("", None, None),
     "classification:reclassification_create": ("", None, None),
@@ -47,6 +48,8 @@ HR_OWN_COUNTS = {
     "classification:reclassification_list": 3,
     "classification:position_list": 3,
     "candidates:person_list": 1,
+    # The scene's facility has no counts for the last completed fiscal year.
+    "classification:drift_report": 1,
 }
 
 
