@@ -81,17 +81,28 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
-    """Transactional tests flush the database, data migrations' rows included: put them back."""
+    """Transactional tests flush the database, data migrations' rows included, and tests that
+    run after them would find no titles, agencies or groups: put them back where missing."""
     marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
-    if transactional:
-        from django.apps import apps
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+    from django.contrib.auth.models import Group
 
-        from classification.titles import ensure_titles
-        from facilities.roles import ensure_reference_data
+    from classification.models import Title
+    from classification.standard import TITLES
+    from classification.titles import ensure_titles
+    from facilities import roles
+    from facilities.models import Agency
+    from facilities.roles import ensure_reference_data
 
-        request.getfixturevalue("transactional_db")
+    if Agency.objects.count() < len(roles.AGENCIES) or Group.objects.count() < len(
+        roles.ROLE_PERMISSIONS
+    ):
         ensure_reference_data(apps)
+    if Title.objects.count() < len(TITLES):
         ensure_titles(apps)
