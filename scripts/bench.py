@@ -194,8 +194,8 @@ def report(
     if downloads:
         lines += [
             "",
-            "Downloads, one at a time on the idle server (the workers' largest resident memory "
-            "before and at its peak during the download):",
+            "Downloads, one at a time after the pages (no other load from the benchmark; the "
+            "workers' largest resident memory before and at its peak during the download):",
             "",
             "| download | role | path | first byte s | total s | MB | worker RSS MB before → peak |",
             "|---|---|---|---:|---:|---:|---|",

@@ -352,3 +352,30 @@ def test_facility_filter_lists_the_visible_facilities_escaped_and_keeps_the_choi
     select = html[html.index('name="facility"') :].split("</select>")[0]
     assert f'<option value="{own.pk}" selected>&lt;Own&gt; &amp; Co</option>' in select
     assert f'<option value="{other.pk}"' not in select
+
+
+def test_csv_export_row_shows_what_the_page_shows(client, cast):
+    from django.contrib.auth import get_user_model
+
+    r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    unassigned = reclassification_in("submitted", hr=cast.hr)
+    get_user_model().objects.filter(pk=cast.assigned.pk).update(first_name="Ana", last_name="Lee")
+    login(client, cast.analyst)
+    url = reverse("classification:reclassification_list")
+    response = client.get(url, {"tab": "all", "_export": "csv"})
+    rows = {
+        row[0]: row
+        for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
+    }
+    row = rows[str(r.pk)]
+    assert row[1:8] == [
+        r.position.item_number,
+        r.position.facility.name,
+        r.position.facility.agency.code,
+        r.current_title.name,
+        r.proposed_title.name,
+        "In review",
+        "Ana Lee",
+    ]
+    assert rows[str(unassigned.pk)][7] == ""
+    assert rows[str(r.pk)][8] == "10"  # days open since submission ten days ago
