@@ -68,11 +68,11 @@ def busiest_person() -> int:
 QUEUE = "classification:reclassification_list"
 # page → (URL, {role: queries}), for every role that may see the page.
 PAGES = {
-    "dashboard": (lambda: reverse("dashboard"), {"hr": 2, "analyst": 2, "supervisor": 2}),
-    "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 6, "analyst": 8, "supervisor": 8}),
+    "dashboard": (lambda: reverse("dashboard"), {"hr": 8, "analyst": 6, "supervisor": 7}),
+    "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 7, "analyst": 9, "supervisor": 9}),
     "queue, filtered": (
         lambda: reverse(QUEUE) + "?tab=all&status=approved&sort=-created_at",
-        {"hr": 6, "analyst": 8, "supervisor": 8},
+        {"hr": 7, "analyst": 9, "supervisor": 9},
     ),
     "request": (
         lambda: reverse("classification:reclassification_detail", args=[busiest_request().pk]),
@@ -82,7 +82,7 @@ PAGES = {
     "facilities": (lambda: reverse("facilities:facility_list"), {"hr": 4, "analyst": 5}),
     "facility": (
         lambda: reverse("facilities:facility_detail", args=[busiest_facility()]),
-        {"hr": 5, "analyst": 5},
+        {"hr": 7, "analyst": 7},
     ),
     "people": (lambda: reverse("candidates:person_list"), {"hr": 7, "analyst": 7}),
     "person": (
