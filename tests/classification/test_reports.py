@@ -19,6 +19,13 @@ from .factories import PositionFactory, reclassification_in, title
 pytestmark = pytest.mark.django_db
 
 
+def body(response) -> str:
+    """The text of a response, streamed (exports) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
 def decided_in(days: int, *, hr, analyst, supervisor, status="approved", closed_days_ago=0):
     """A decided request that took `days` days (closed `closed_days_ago` days ago)."""
     r = reclassification_in(status, hr=hr, assigned=analyst, decider=supervisor)
@@ -97,7 +104,7 @@ def test_hr_dashboard_counts_only_its_agency(queue):
 def test_hr_dashboard_page_never_shows_another_agency(client, queue):
     client.force_login(queue.hr)
     response = client.get("/")
-    text = response.content.decode()
+    text = body(response)
     assert response.status_code == 200
     assert "DOCCS" not in text
     assert 'data-testid="status-submitted">2<' in text
@@ -115,6 +122,7 @@ def test_dashboard_queries_do_not_grow_with_requests(
 ):
     client.force_login(getattr(cast, role))
     reclassification_in("in_review", hr=cast.hr, assigned=cast.analyst)
+    client.get("/")  # the first request after sign-in also saves the session
     with django_assert_max_num_queries(20) as small:
         client.get("/")
     for _ in range(8):
@@ -192,11 +200,11 @@ def test_hr_drift_report_holds_its_agency_and_offers_a_request(client, drift_wor
     assert not rows["WATCH"].can_request
     client.force_login(drift_world.hr)
     response = client.get(reverse("classification:drift_report"))
-    text = response.content.decode()
+    text = body(response)
     chief = rows["UP"].facility.chief_id
     assert f"?position={chief}&amp;proposed_title={ADMINISTRATOR_3}" in text
     assert "OTHER" not in text
-    csv_text = client.get(reverse("classification:drift_report") + "?export=csv").content.decode()
+    csv_text = body(client.get(reverse("classification:drift_report") + "?export=csv"))
     assert "UP" in csv_text and "OTHER" not in csv_text
 
 
@@ -217,11 +225,11 @@ def test_drift_report_queries_do_not_grow(client, drift_world, django_assert_num
     url = reverse("classification:drift_report")
     response = client.get(url)
     small = len(response.context["rows"])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(3):
         client.get(url)
     for n in range(10):
         _facility("OMH", f"MORE{n}", ADMINISTRATOR_3, ADMINISTRATOR_1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert len(response.context["rows"]) == small + 10
 
@@ -307,7 +315,7 @@ def test_turnaround_page_and_export(client, cast):
     response = client.get(url)
     assert response.status_code == 200
     assert 'data-testid="turnaround-agency"' in response.content.decode()
-    text = client.get(url + "?export=csv").content.decode()
+    text = body(client.get(url + "?export=csv"))
     assert "OMH" in text and "10.0" in text
 
 

@@ -56,4 +56,4 @@ def test_a_status_changed_behind_the_workflow_is_found():
             [r.pk],
         )
         found = violations(cursor)
-    assert found["a request's latest event leads to its status"] == [(r.pk,)]
+    assert found["a request's status is the status its last event moved it to"] == [(r.pk,)]
