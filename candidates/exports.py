@@ -10,14 +10,7 @@ from datetime import date
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from facilities.exports import escape_cell
 
 
 def _clean(row: Iterable[object]) -> list[object]:

@@ -9,14 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from facilities.exports import escape_cell
 
 
 def export_response(

@@ -10,6 +10,15 @@ from django.http import HttpResponse
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def escape_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading quote.
+
+    The one formula guard every export uses (facilities, requests, people, reports)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading quote; numbers pass."""
     if value is None:
@@ -18,8 +27,7 @@ def spreadsheet_safe(value: Any) -> Any:
         return str(value)
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return escape_cell(str(value))
 
 
 def csv_response(
