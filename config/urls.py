@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.views import ping
+from facilities.forms import SignInForm
 from facilities.views import AdminLoginRedirectView, DashboardView, healthz
 
 urlpatterns = [
@@ -11,7 +12,9 @@ urlpatterns = [
     path("bench/ping", ping, name="ping"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,9 +1,29 @@
 """Forms for count entry, review and import. They check shape; the services decide."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .imports import MAX_UPLOAD_BYTES
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the user name's length actually enforced.
+
+    AuthenticationForm only copies the model's max_length onto the field after the field is
+    built, so no validator checks it and any length reaches authenticate(). There django-axes
+    records the failed name in a 255-character column, which PostgreSQL refuses with an error.
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        limit = self.fields["username"].max_length
+        if limit and len(username) > limit:
+            raise forms.ValidationError(
+                _("A user name has at most %(limit)d characters."), code="max_length",
+                params={"limit": limit},
+            )
+        return username
 
 
 class CountsForm(forms.Form):

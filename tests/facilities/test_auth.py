@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError
 from django.utils import timezone
@@ -30,6 +31,17 @@ def test_wrong_password_says_so(client):
     response = sign_in(client, "alex", "nope")
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", [151, 256, 70_000])
+def test_an_overlong_user_name_is_refused_before_anything_is_recorded(client, length):
+    """Axes keeps failed names in a 255-character column; PostgreSQL would refuse a longer one
+    with a 500. The form turns the name away first, and says why."""
+    response = sign_in(client, "x" * length, "pw")
+    assert response.status_code == 200
+    assert "A user name has at most 150 characters." in response.text
+    assert not AccessAttempt.objects.exists()
 
 
 @pytest.mark.django_db
