@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.audit import AppendOnlyError, AuditChained  # noqa: F401 (AppendOnlyError re-exported)
 
+from .expressions import DecisionDays
 from .workflow import (
     ACTIONS,
     DECIDED_STATUSES,
@@ -195,6 +196,13 @@ class ReclassificationRequest(models.Model):
     paused_since = models.DateField(null=True, blank=True, editable=False)
     paused_total = models.DurationField(default=timedelta(0), editable=False)
     closed_on = models.DateField(null=True, blank=True, editable=False)
+    # Kept by the database from the three dates above: what the turnaround reports aggregate.
+    days_to_close = models.GeneratedField(
+        expression=DecisionDays(),
+        output_field=models.IntegerField(null=True, blank=True),
+        db_persist=True,
+        verbose_name=_("days to close"),
+    )
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -279,7 +287,25 @@ class ReclassificationRequest(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="reclass_version_positive"),
         ]
-        indexes = [models.Index(fields=["status", "assigned_to"])]
+        indexes = [
+            # Queue tabs, dashboard counts and the turnaround charts read only these columns:
+            # on PostgreSQL an index-only scan of this index (about 9 MB at 100,000 requests)
+            # instead of the whole table (about 110 MB). SQLite keeps the two key columns.
+            models.Index(
+                fields=["status", "assigned_to"],
+                include=[
+                    "id",
+                    "position",
+                    "proposed_title",
+                    "submitted_on",
+                    "closed_on",
+                    "paused_since",
+                    "paused_total",
+                    "days_to_close",
+                ],
+                name="reclass_status_covering",
+            )
+        ]
 
     def __str__(self) -> str:
         return _("Request %(id)s for item %(item)s") % {
@@ -383,6 +409,14 @@ class ReclassificationEvent(AuditChained):
             models.CheckConstraint(
                 condition=Q(action__in=list(ACTIONS)), name="reclass_event_action_known"
             ),
+        ]
+        indexes = [
+            # Time in each status over a window of dates, without reading the event rows.
+            models.Index(
+                fields=["at"],
+                include=["reclassification", "id", "to_status"],
+                name="reclass_event_at_covering",
+            )
         ]
 
     def __str__(self) -> str:

@@ -46,7 +46,9 @@ class Writer:
         count = 0
         # COPY fills no Django defaults: give every column the caller left out its default.
         missing = [
-            f for f in model._meta.concrete_fields if f.attname not in columns and f.attname != "id"
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in columns and f.attname != "id" and not f.generated
         ]
         if missing:
             defaults = tuple(f.get_default() for f in missing)
