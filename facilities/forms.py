@@ -20,7 +20,8 @@ class SignInForm(AuthenticationForm):
         limit = self.fields["username"].max_length
         if limit and len(username) > limit:
             raise forms.ValidationError(
-                _("A user name has at most %(limit)d characters."), code="max_length",
+                _("A user name has at most %(limit)d characters."),
+                code="max_length",
                 params={"limit": limit},
             )
         return username
