@@ -410,14 +410,6 @@ class ReclassificationEvent(AuditChained):
                 condition=Q(action__in=list(ACTIONS)), name="reclass_event_action_known"
             ),
         ]
-        indexes = [
-            # Time in each status over a window of dates, without reading the event rows.
-            models.Index(
-                fields=["at"],
-                include=["reclassification", "id", "to_status"],
-                name="reclass_event_at_covering",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
@@ -434,6 +426,44 @@ class ReclassificationEvent(AuditChained):
     @property
     def to_label(self) -> str:
         return str(STATUS_LABELS.get(self.to_status, self.to_status))
+
+
+class StatusSpell(models.Model):
+    """One stay of a request in one status: from the event that entered it to the next event.
+
+    Derived from the events by the database (a trigger on each event insert, in migration
+    0007; any insert order), never written by the application, so "time in each status" is a
+    sum over spells instead of a window over every event. Closed statuses have no spell.
+    """
+
+    event = models.OneToOneField(
+        ReclassificationEvent, on_delete=models.CASCADE, primary_key=True, related_name="spell"
+    )
+    reclassification = models.ForeignKey(
+        ReclassificationRequest, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=20)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reclassification", "started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="spell_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["started_at"],
+                include=["status", "ended_at", "reclassification"],
+                name="spell_started_covering",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} from {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class EmailLog(models.Model):

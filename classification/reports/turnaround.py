@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from classification.models import Position, ReclassificationEvent, ReclassificationRequest
+from classification.models import ReclassificationRequest, StatusSpell
 from classification.reports.sql import PercentileCont, _is_postgres, decided, percentile
 from classification.selectors import reclassifications_visible_to
-from classification.workflow import CLOSED_STATUSES, STATUS_LABELS
+from classification.workflow import STATUS_LABELS
 from facilities import permissions
-from facilities.models import Facility
 
 SQLITE_PERCENTILE_LIMIT = 200_000
 
@@ -125,62 +132,40 @@ class StatusTime:
 def time_in_status(
     user: Any, *, agency: str = "", since: date | None = None, now: Any = None
 ) -> list[StatusTime]:
-    """How long requests stay in each status: each event starts a spell that ends at the
-    request's next event (LEAD over its events) or now if it is still there. Closed states
-    are not spells; `since` keeps spells that started on or after that New York date. One
-    query, aggregated in the database. DCC staff only."""
+    """How long requests stay in each status: the sum of their spells (`StatusSpell`, one per
+    event that entered a status, ending at the request's next event or, while it is still
+    there, now). Closed states are not spells; `since` keeps spells that started on or after
+    that New York date. One query, aggregated in the database. DCC staff only."""
     if not permissions.is_dcc_staff(user):
         return []
     now = now or timezone.now()
-    events = ReclassificationEvent._meta.db_table
-    requests = ReclassificationRequest._meta.db_table
-    positions = Position._meta.db_table
-    facilities = Facility._meta.db_table
-    agencies = Facility._meta.get_field("agency").related_model._meta.db_table
-
-    def moment(value: datetime) -> Any:
-        if _is_postgres():
-            return value
-        return timezone.make_naive(value, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-    if _is_postgres():
-        seconds = "EXTRACT(EPOCH FROM (COALESCE(LEAD(e.at) OVER w, %s) - e.at))"
-    else:
-        seconds = "(julianday(COALESCE(LEAD(e.at) OVER w, %s)) - julianday(e.at)) * 86400.0"
-    agency_join, params = "", [moment(now)]
-    conditions = []
+    spells = StatusSpell.objects.order_by()
     if agency:
-        agency_join = (
-            f" JOIN {requests} r ON r.id = e.reclassification_id"
-            f" JOIN {positions} p ON p.id = r.position_id"
-            f" JOIN {facilities} f ON f.id = p.facility_id"
-            f" JOIN {agencies} a ON a.id = f.agency_id"
+        spells = spells.filter(
+            reclassification__in=ReclassificationRequest.objects.filter(
+                position__facility__agency__code=agency
+            ).values("pk")
         )
-        conditions.append("a.code = %s")
-        params.append(agency)
     if since is not None:
-        conditions.append("e.at >= %s")
-        params.append(moment(timezone.make_aware(datetime.combine(since, time.min))))
-    agency_where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-    closed = ", ".join(["%s"] * len(CLOSED_STATUSES))
-    # Only table names from the models and fixed fragments are formatted in; values are params.
-    sql = (
-        f"SELECT to_status, COUNT(*), AVG(seconds), SUM(seconds) FROM ("  # noqa: S608
-        f" SELECT e.to_status AS to_status, {seconds} AS seconds"
-        f" FROM {events} e{agency_join}{agency_where}"
-        f" WINDOW w AS (PARTITION BY e.reclassification_id ORDER BY e.at, e.id)"
-        f") spells WHERE to_status NOT IN ({closed}) GROUP BY to_status"
+        spells = spells.filter(
+            started_at__gte=timezone.make_aware(datetime.combine(since, time.min))
+        )
+    length = ExpressionWrapper(
+        Coalesce("ended_at", Value(now, output_field=DateTimeField())) - F("started_at"),
+        output_field=DurationField(),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *CLOSED_STATUSES])
-        found = {row[0]: row[1:] for row in cursor.fetchall()}
+    found = {
+        row["status"]: (row["n"], row["total"])
+        for row in spells.values("status").annotate(n=Count("pk"), total=Sum(length))
+    }
+    days = 86400
     return [
         StatusTime(
             status=status,
             label=str(label),
             spells=found[status][0],
-            mean_days=round(float(found[status][1]) / 86400, 1),
-            total_days=round(float(found[status][2]) / 86400, 1),
+            mean_days=round(found[status][1].total_seconds() / found[status][0] / days, 1),
+            total_days=round(found[status][1].total_seconds() / days, 1),
         )
         for status, label in STATUS_LABELS.items()
         if status in found

@@ -56,6 +56,30 @@ INVARIANTS: dict[str, str] = {
             ORDER BY p.at DESC, p.id DESC LIMIT 1
         ), '')
     """,
+    # Spells are the database's own summary of the events (trigger of migration 0007).
+    "each event into an open status has its spell, ending at the next event": """
+        SELECT e.id FROM classification_reclassificationevent e
+        LEFT JOIN classification_statusspell s ON s.event_id = e.id
+        WHERE e.to_status NOT IN ('approved', 'denied', 'withdrawn') AND (
+            s.event_id IS NULL OR s.status <> e.to_status OR s.started_at <> e.at
+            OR s.reclassification_id <> e.reclassification_id
+            OR COALESCE(s.ended_at, e.at) <> COALESCE((
+                SELECT MIN(n.at) FROM classification_reclassificationevent n
+                WHERE n.reclassification_id = e.reclassification_id
+                  AND (n.at > e.at OR (n.at = e.at AND n.id > e.id))
+            ), e.at)
+            OR (s.ended_at IS NULL) <> NOT EXISTS (
+                SELECT 1 FROM classification_reclassificationevent n
+                WHERE n.reclassification_id = e.reclassification_id
+                  AND (n.at > e.at OR (n.at = e.at AND n.id > e.id))
+            )
+        )
+    """,
+    "events into a closed status have no spell": """
+        SELECT s.event_id FROM classification_statusspell s
+        JOIN classification_reclassificationevent e ON e.id = s.event_id
+        WHERE e.to_status IN ('approved', 'denied', 'withdrawn')
+    """,
 }
 
 

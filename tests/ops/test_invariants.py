@@ -57,3 +57,46 @@ def test_a_status_changed_behind_the_workflow_is_found():
         )
         found = violations(cursor)
     assert found["a request's status is the status its last event moved it to"] == [(r.pk,)]
+
+
+@pytest.mark.django_db
+def test_spells_follow_the_events_whatever_order_they_are_written_in():
+    """The trigger of migration 0007 keeps one spell per event into an open status, ending at
+    the request's next event, when events arrive late (an earlier `at` than the last one)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from classification.models import ReclassificationEvent, StatusSpell
+    from tests.classification.factories import reclassification_in
+
+    hr = hr_user("OMH")
+    r = reclassification_in("draft", hr=hr)  # its create event, now
+    now = timezone.now()
+    for days_ago, status in (
+        (10, "submitted"),
+        (3, "recommended"),
+        (7, "in_review"),
+        (1, "denied"),
+    ):
+        ReclassificationEvent.objects.create(
+            reclassification=r,
+            action="submit",
+            to_status=status,
+            actor=hr,
+            at=now - timedelta(days=days_ago),
+        )
+    spells = {s.status: s for s in StatusSpell.objects.filter(reclassification=r)}
+    assert set(spells) == {"draft", "submitted", "in_review", "recommended"}  # "denied" closes
+    assert spells["submitted"].ended_at == now - timedelta(days=7)  # ended by a later insert
+    assert spells["in_review"].ended_at == now - timedelta(days=3)
+    assert spells["recommended"].ended_at == now - timedelta(days=1)
+    assert spells["draft"].ended_at is None  # the create event is the latest: still running
+    # (These events skip the workflow, so only the spell invariants apply to them.)
+    name = "each event into an open status has its spell, ending at the next event"
+    with connection.cursor() as cursor:
+        found = violations(cursor)
+        assert name not in found and "events into a closed status have no spell" not in found
+        cursor.execute("DELETE FROM classification_statusspell WHERE status = 'in_review'")
+        found = violations(cursor)
+    assert len(found[name]) == 1
