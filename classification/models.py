@@ -148,6 +148,18 @@ class ReclassificationRequest(models.Model):
     position = models.ForeignKey(
         Position, on_delete=models.PROTECT, related_name="reclassifications"
     )
+    # The agency of the position's facility, copied so that scoping and per-agency counts read
+    # the request alone. Set on save; triggers (migration 0008) follow a position moved to
+    # another facility, or a facility to another agency.
+    agency = models.ForeignKey(
+        "facilities.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        blank=True,
+        db_index=False,  # the (agency, status) index serves it
+        verbose_name=_("agency"),
+    )
     current_title = models.ForeignKey(
         Title, on_delete=models.PROTECT, related_name="+", verbose_name=_("current title")
     )
@@ -291,10 +303,13 @@ class ReclassificationRequest(models.Model):
             # Queue tabs, dashboard counts and the turnaround charts read only these columns:
             # on PostgreSQL an index-only scan of this index (about 9 MB at 100,000 requests)
             # instead of the whole table (about 110 MB). SQLite keeps the two key columns.
+            # Agency HR's queue, counts and scoping.
+            models.Index(fields=["agency", "status"], name="reclass_agency_status"),
             models.Index(
                 fields=["status", "assigned_to"],
                 include=[
                     "id",
+                    "agency",
                     "position",
                     "proposed_title",
                     "submitted_on",
@@ -304,7 +319,7 @@ class ReclassificationRequest(models.Model):
                     "days_to_close",
                 ],
                 name="reclass_status_covering",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -312,6 +327,15 @@ class ReclassificationRequest(models.Model):
             "id": self.pk,
             "item": self.position.item_number,
         }
+
+    def save(self, *args, **kwargs) -> None:
+        if self.agency_id is None and self.position_id is not None:
+            self.agency_id = (
+                Position.objects.filter(pk=self.position_id)
+                .values_list("facility__agency_id", flat=True)
+                .get()
+            )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("classification:reclassification_detail", args=[self.pk])
@@ -436,8 +460,14 @@ class StatusSpell(models.Model):
     sum over spells instead of a window over every event. Closed statuses have no spell.
     """
 
+    # No constraint to the event: events are never deleted, and one deleted behind the
+    # application's back must reach verify_audit, not be held by the row derived from it.
     event = models.OneToOneField(
-        ReclassificationEvent, on_delete=models.CASCADE, primary_key=True, related_name="spell"
+        ReclassificationEvent,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="spell",
     )
     reclassification = models.ForeignKey(
         ReclassificationRequest, on_delete=models.CASCADE, related_name="+"

@@ -91,7 +91,7 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
     if permissions.is_dcc_staff(user):
         return qs
     if permissions.is_agency_hr(user):
-        return qs.filter(position__facility__agency_id=user.agency_id)
+        return qs.filter(agency_id=user.agency_id)
     return qs.none()
 
 

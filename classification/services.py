@@ -173,6 +173,7 @@ def create_reclassification(
     now = timezone.now()
     reclassification = ReclassificationRequest(
         position=position,
+        agency_id=position.facility.agency_id,
         current_title_id=position.title_id,
         proposed_title=proposed_title,
         created_by=actor,

@@ -74,8 +74,8 @@ def chart_data(user: Any, *, today: date) -> dict[str, Any]:
     # 1. requests by status and agency
     statuses = [s for s in STATUS_LABELS if s != DRAFT]
     grid: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in visible.values("position__facility__agency__code", "status").annotate(n=Count("pk")):
-        grid[row["position__facility__agency__code"]][row["status"]] = row["n"]
+    for row in visible.values("agency__code", "status").annotate(n=Count("pk")):
+        grid[row["agency__code"]][row["status"]] = row["n"]
     agencies = sorted(grid)
     by_agency = bar_chart(
         slug="by-status",

@@ -41,7 +41,7 @@ class TurnaroundRow:
 
 GROUPINGS = {
     "agency": (
-        "position__facility__agency__code",
+        "agency__code",
         gettext_lazy("By agency"),
         gettext_lazy("Agency"),
     ),
@@ -61,7 +61,7 @@ def _decided_for(
         quarter_year=ExtractYear("closed_on"), quarter_n=ExtractQuarter("closed_on")
     )
     if agency:
-        qs = qs.filter(position__facility__agency__code=agency)
+        qs = qs.filter(agency__code=agency)
     if since is not None:
         qs = qs.filter(closed_on__gte=since)
     return qs
@@ -141,11 +141,7 @@ def time_in_status(
     now = now or timezone.now()
     spells = StatusSpell.objects.order_by()
     if agency:
-        spells = spells.filter(
-            reclassification__in=ReclassificationRequest.objects.filter(
-                position__facility__agency__code=agency
-            ).values("pk")
-        )
+        spells = spells.filter(reclassification__agency__code=agency)
     if since is not None:
         spells = spells.filter(
             started_at__gte=timezone.make_aware(datetime.combine(since, time.min))

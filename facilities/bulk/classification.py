@@ -358,6 +358,7 @@ def _write(
                 [],
                 "",
                 "",
+                agency_id,
             )
         )
         duties.append((next(duty_ids), plan.pk, 0, "Supervises the health records unit.", 60))
@@ -433,6 +434,7 @@ def _write(
             "determination_clauses",
             "letter",
             "letter_sha256",
+            "agency_id",
         ],
         requests,
     )

@@ -56,6 +56,12 @@ INVARIANTS: dict[str, str] = {
             ORDER BY p.at DESC, p.id DESC LIMIT 1
         ), '')
     """,
+    "a request's agency is its position's facility's agency": """
+        SELECT r.id FROM classification_reclassificationrequest r
+        JOIN classification_position p ON p.id = r.position_id
+        JOIN facilities_facility f ON f.id = p.facility_id
+        WHERE r.agency_id <> f.agency_id
+    """,
     # Spells are the database's own summary of the events (trigger of migration 0007).
     "each event into an open status has its spell, ending at the next event": """
         SELECT e.id FROM classification_reclassificationevent e

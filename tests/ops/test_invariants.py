@@ -100,3 +100,42 @@ def test_spells_follow_the_events_whatever_order_they_are_written_in():
         cursor.execute("DELETE FROM classification_statusspell WHERE status = 'in_review'")
         found = violations(cursor)
     assert len(found[name]) == 1
+
+
+@pytest.mark.django_db
+def test_a_request_follows_its_position_to_another_agency():
+    """The request's stored agency (scoping and counts read it) is kept by the database when a
+    position moves to another agency's facility, or a facility to another agency."""
+    from classification.models import ReclassificationRequest
+    from classification.selectors import reclassifications_visible_to
+    from facilities.models import Agency
+    from tests.classification.factories import reclassification_in
+    from tests.factories import FacilityFactory
+
+    omh, doccs = hr_user("OMH"), hr_user("DOCCS")
+    r = reclassification_in("submitted", hr=omh)
+    assert r.agency.code == "OMH"
+
+    def agency_of() -> str:
+        return ReclassificationRequest.objects.get(pk=r.pk).agency.code
+
+    position = r.position
+    position.facility = FacilityFactory(agency=doccs.agency)
+    position.save()  # as the admin's change form would
+    assert agency_of() == "DOCCS"
+    assert list(reclassifications_visible_to(doccs)) == [r]
+    assert not reclassifications_visible_to(omh).exists()
+
+    facility = position.facility
+    facility.agency = Agency.objects.get(code="OPWDD")
+    facility.save()
+    assert agency_of() == "OPWDD"
+
+    with connection.cursor() as cursor:  # even a raw write of a wrong agency is put right
+        cursor.execute(
+            "UPDATE classification_reclassificationrequest SET agency_id = %s WHERE id = %s",
+            [omh.agency_id, r.pk],
+        )
+        assert agency_of() == "OPWDD"
+        # (The factory writes only the create event: only the agency invariant applies.)
+        assert "a request's agency is its position's facility's agency" not in violations(cursor)

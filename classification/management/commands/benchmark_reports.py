@@ -204,6 +204,7 @@ class Command(BaseCommand):
             analyst = rng.choice(analysts)
             r = ReclassificationRequest(
                 position=position,
+                agency_id=position.facility.agency_id,
                 current_title=titles[TECHNICIAN_1],
                 proposed_title=titles[rng.choice([TECHNICIAN_2, ADMINISTRATOR_1])],
                 status=status,
