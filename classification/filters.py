@@ -7,7 +7,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import Person
 from facilities.models import Agency, Facility
+from facilities.search import as_id, matching_pks, uses_trigrams
 from facilities.widgets import FastSelect
 
 from .models import Position, ReclassificationRequest, Title
@@ -58,15 +60,26 @@ class ReclassificationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        q = (
-            Q(position__item_number__icontains=value)
-            | Q(position__facility__name__icontains=value)
-            | Q(position__facility__code__iexact=value)
-            | Q(justification__icontains=value)
-        )
-        if value.isdigit():
-            q |= Q(pk=int(value))
-        return queryset.filter(q)
+        pk = as_id(value)
+        requests = ReclassificationRequest.objects.all()
+        facility_matches = Q(name__icontains=value) | Q(code__iexact=value)
+        if not uses_trigrams(value):
+            # One pass over the requests (facilities.search).
+            facilities = Facility.objects.filter(facility_matches)
+            positions = Position.objects.filter(
+                Q(item_number__icontains=value) | Q(facility__in=facilities)
+            )
+            q = Q(position__in=positions) | Q(justification__icontains=value)
+            return queryset.filter(q | Q(pk=pk) if pk is not None else q)
+        # One indexed query per table (facilities.search).
+        arms = [
+            requests.filter(position__item_number__icontains=value),
+            requests.filter(position__facility__in=Facility.objects.filter(facility_matches)),
+            requests.filter(justification__icontains=value),
+        ]
+        if pk is not None:
+            arms.append(requests.filter(pk=pk))
+        return queryset.filter(pk__in=matching_pks(*arms))
 
 
 class PositionFilter(django_filters.FilterSet):
@@ -98,8 +111,21 @@ class PositionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        facilities = Facility.objects.filter(name__icontains=value)
+        people = Person.objects.filter(family_name__icontains=value)
+        if not uses_trigrams(value):
+            # One pass over the positions (facilities.search).
+            return queryset.filter(
+                Q(item_number__icontains=value)
+                | Q(facility__in=facilities)
+                | Q(incumbent__in=people)
+            )
+        # One indexed query per table (facilities.search).
+        positions = Position.objects.all()
         return queryset.filter(
-            Q(item_number__icontains=value)
-            | Q(facility__name__icontains=value)
-            | Q(incumbent__family_name__icontains=value)
+            pk__in=matching_pks(
+                positions.filter(item_number__icontains=value),
+                positions.filter(facility__in=facilities),
+                positions.filter(incumbent__in=people),
+            )
         )

@@ -1,0 +1,86 @@
+"""Free-text search that PostgreSQL can answer from indexes.
+
+The list pages search with `icontains` (`UPPER(column) LIKE UPPER('%term%')`), which the
+trigram indexes on `UPPER(column)` serve (migrations `facilities.0005_search_indexes`,
+`classification.0007_search_indexes`, `candidates.0003_search_indexes`; PostgreSQL only).
+
+PostgreSQL combines index scans of one table with a BitmapOr, but not an OR whose arms read
+different tables (the request's justification OR its position's item number), nor an OR with
+`IN (subquery)`: either reads every row. So a search across tables is written as the primary
+keys each arm matches, one indexed query per table, combined with UNION ALL
+(`matching_pks`): `filter(pk__in=matching_pks(arm, arm, …))`. A row matches when any arm
+matches it, exactly as the OR did.
+
+That costs in proportion to the rows matched, so it only pays when the index can narrow them:
+a term shorter than three characters has no trigram (the index would hand back every row), and
+is searched with the plain OR on one table (`IN (subquery)` for the other tables), which reads
+the table once and, on a page, stops after the rows shown. A longer term that matches most rows
+(`the` in every justification) is the case this shape serves worse than the plain OR: it
+gathers every matching id (docs/benchmarks.md, "Plans").
+"""
+
+from __future__ import annotations
+
+from django.db import migrations
+from django.db.models import QuerySet
+
+# pg_trgm indexes strings by their three-character runs: shorter terms cannot use the index.
+TRIGRAM = 3
+
+
+def uses_trigrams(value: str) -> bool:
+    """Whether the trigram indexes can narrow a search for `value`."""
+    return len(value) >= TRIGRAM
+
+
+def matching_pks(*arms: QuerySet) -> QuerySet:
+    """The primary keys of the rows any of `arms` matches, as one subquery (UNION ALL)."""
+    first, *rest = (arm.order_by().values("pk") for arm in arms)
+    return first.union(*rest, all=True) if rest else first
+
+
+def as_id(value: str) -> int | None:
+    """`value` as a primary key if it is one (ASCII digits: `"²".isdigit()` is true too).
+
+    Too large for the column is fine: Django makes `pk=` with such a number match nothing.
+    """
+    if value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def trigram_index(name: str, table: str, column: str) -> tuple[str, str]:
+    """A GIN trigram index on `UPPER(column)`: what `icontains` (and `iexact`) compare."""
+    return (
+        f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}) gin_trgm_ops)",
+        f"DROP INDEX IF EXISTS {name}",
+    )
+
+
+def upper_index(name: str, table: str, column: str) -> tuple[str, str]:
+    """A B-tree index on `UPPER(column)`, for `iexact` alone."""
+    return (
+        f"CREATE INDEX IF NOT EXISTS {name} ON {table} (UPPER({column}))",
+        f"DROP INDEX IF EXISTS {name}",
+    )
+
+
+def postgresql_indexes(*indexes: tuple[str, str]) -> migrations.RunPython:
+    """A migration operation creating `indexes` on PostgreSQL; nothing on SQLite.
+
+    They are not in the models' `Meta.indexes`: Django would create them on SQLite too, where
+    there is no GIN or `gin_trgm_ops`. The `pg_trgm` extension comes from
+    `facilities.0005_search_indexes`.
+    """
+
+    def create(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for create_sql, _drop_sql in indexes:
+                schema_editor.execute(create_sql, params=None)
+
+    def drop(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for _create_sql, drop_sql in reversed(indexes):
+                schema_editor.execute(drop_sql, params=None)
+
+    return migrations.RunPython(create, drop, elidable=False)

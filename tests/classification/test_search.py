@@ -1,0 +1,142 @@
+"""Free-text search (`?q=`) on the queue, positions, registry and people: the same rows as the
+plain OR of `icontains` it replaced (facilities.search), on SQLite and PostgreSQL, for terms
+short enough to skip the trigram indexes and long enough to use them."""
+
+import pytest
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from candidates.filters import PersonFilter
+from candidates.models import Credential, Person
+from classification.filters import PositionFilter, ReclassificationFilter
+from classification.models import Position, ReclassificationRequest
+from facilities.filters import FacilityFilter
+from facilities.models import Facility
+from tests.candidates.factories import CredentialFactory, PersonFactory
+from tests.classification.factories import PositionFactory, reclassification_in
+from tests.factories import FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+TERMS = [
+    "a",  # one character: no trigram
+    "Hu",  # two
+    "hud",  # three, another case
+    "HUDSON valley",
+    "ps-7",  # part of an item number
+    "PS-77",  # a whole item number
+    "bx9",  # the facility's code: only the whole code matches the queue
+    "BX9",
+    "bx",
+    "tech",  # the justification
+    "nightingale",  # the incumbent's family name
+    "100%",  # LIKE's wildcards are literal
+    "_",
+    "zzzz",  # nothing
+    "²",  # a digit to str.isdigit(), not an id
+]
+
+
+def reference_requests(value: str) -> set[int]:
+    """The queue's search before the trigram indexes."""
+    q = (
+        Q(position__item_number__icontains=value)
+        | Q(position__facility__name__icontains=value)
+        | Q(position__facility__code__iexact=value)
+        | Q(justification__icontains=value)
+    )
+    if value.isascii() and value.isdigit():
+        q |= Q(pk=int(value))
+    return set(ReclassificationRequest.objects.filter(q).values_list("pk", flat=True))
+
+
+def reference_positions(value: str) -> set[int]:
+    q = (
+        Q(item_number__icontains=value)
+        | Q(facility__name__icontains=value)
+        | Q(incumbent__family_name__icontains=value)
+    )
+    return set(Position.objects.filter(q).values_list("pk", flat=True))
+
+
+def reference_people(value: str) -> set[int]:
+    ahima = Credential.objects.filter(person=OuterRef("pk"), ahima_id__iexact=value)
+    q = (
+        Q(given_name__icontains=value)
+        | Q(family_name__icontains=value)
+        | Q(employee_id__icontains=value)
+        | Q(email__icontains=value)
+        | Exists(ahima)
+    )
+    return set(Person.objects.filter(q).values_list("pk", flat=True))
+
+
+def reference_facilities(value: str) -> set[int]:
+    q = Q(name__icontains=value) | Q(code__icontains=value) | Q(region__icontains=value)
+    return set(Facility.objects.filter(q).values_list("pk", flat=True))
+
+
+def searched(filterset_class, model, value: str) -> set[int]:
+    filterset = filterset_class({"q": value}, queryset=model.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return set(filterset.qs.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def rows(cast):
+    hudson = FacilityFactory(
+        agency=cast.hr.agency, name="Hudson Valley DDSOO", code="BX9", region="Hudson Valley"
+    )
+    other = FacilityFactory(agency=cast.hr_other.agency, name="Capital 100% Center", code="CX1")
+    incumbent = PersonFactory(family_name="Nightingale", email="n_g@example.ny.gov")
+    CredentialFactory(person=incumbent, ahima_id="AH-777")
+    PersonFactory(given_name="Ann", family_name="Bx9", employee_id="PS-770")
+    positions = [
+        PositionFactory(item_number="PS-77", facility=hudson, incumbent=incumbent),
+        PositionFactory(item_number="PS-78", facility=other),
+        PositionFactory(item_number="QQ_1", facility=other),
+    ]
+    requests = [reclassification_in("submitted", hr=cast.hr, position=positions[0])]
+    requests.append(reclassification_in("in_review", hr=cast.hr_other, position=positions[1]))
+    draft = reclassification_in("draft", hr=cast.hr_other, position=positions[2], complete=False)
+    requests.append(draft)
+    return requests
+
+
+@pytest.mark.parametrize("value", [*TERMS, "AH-777", "ah-777"])
+def test_search_matches_the_plain_or(rows, value):
+    ids = [str(r.pk) for r in rows]
+    for term in (value, *ids):
+        assert searched(ReclassificationFilter, ReclassificationRequest, term) == (
+            reference_requests(term)
+        ), term
+    assert searched(PositionFilter, Position, value) == reference_positions(value)
+    assert searched(PersonFilter, Person, value) == reference_people(value)
+    assert searched(FacilityFilter, Facility, value) == reference_facilities(value)
+
+
+def test_search_terms_find_what_they_name(rows):
+    submitted, in_review, draft = rows
+    assert searched(ReclassificationFilter, ReclassificationRequest, "ps-77") == {submitted.pk}
+    assert searched(ReclassificationFilter, ReclassificationRequest, "bx9") == {submitted.pk}
+    assert searched(ReclassificationFilter, ReclassificationRequest, "bx") == set()
+    assert searched(ReclassificationFilter, ReclassificationRequest, str(draft.pk)) >= {draft.pk}
+    assert searched(ReclassificationFilter, ReclassificationRequest, "tech") == {
+        submitted.pk,
+        in_review.pk,
+    }
+    assert searched(ReclassificationFilter, ReclassificationRequest, "_") == {draft.pk}
+    assert searched(PositionFilter, Position, "nightingale") == {submitted.position_id}
+    assert {
+        p.family_name
+        for p in Person.objects.filter(pk__in=searched(PersonFilter, Person, "ah-777"))
+    } == {"Nightingale"}
+
+
+@pytest.mark.parametrize("value", ["PS", "PS-7"])
+def test_agency_hr_searches_only_its_agency(client, cast, rows, value):
+    client.force_login(cast.hr)
+    page = client.get(reverse("classification:reclassification_list"), {"q": value})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "PS-77" in html and "PS-78" not in html
