@@ -2,7 +2,7 @@
 
 The list pages search with `icontains` (`UPPER(column) LIKE UPPER('%term%')`), which the
 trigram indexes on `UPPER(column)` serve (migrations `facilities.0005_search_indexes`,
-`classification.0007_search_indexes`, `candidates.0003_search_indexes`; PostgreSQL only).
+`classification.0009_search_indexes`, `candidates.0003_search_indexes`; PostgreSQL only).
 
 PostgreSQL combines index scans of one table with a BitmapOr, but not an OR whose arms read
 different tables (the request's justification OR its position's item number), nor an OR with

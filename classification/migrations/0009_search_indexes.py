@@ -8,7 +8,7 @@ from facilities.search import postgresql_indexes, trigram_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classification", "0006_reporting_columns"),
+        ("classification", "0008_request_agency"),
         ("facilities", "0005_search_indexes"),
     ]
     operations = [
