@@ -22,7 +22,7 @@ class ReclassificationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=list(STATUS_LABELS.items()))
     agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), field_name="position__facility__agency", queryset=Agency.objects.all()
+        label=_("Agency"), field_name="agency", queryset=Agency.objects.all()
     )
     facility = django_filters.ModelChoiceFilter(
         label=_("Facility"),
