@@ -3,6 +3,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from facilities.tables2_speedup import FastBodyTable
+
 from .models import Person
 from .selectors import highest_title_met, validity, verification_state
 
@@ -40,7 +42,7 @@ def credential_badges(credentials, today):
     )
 
 
-class PersonTable(tables.Table):
+class PersonTable(FastBodyTable):
     name = tables.Column(
         verbose_name=_("Name"),
         accessor="sort_name",

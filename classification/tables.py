@@ -6,10 +6,12 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from facilities.tables2_speedup import FastBodyTable
+
 from .models import Position, ReclassificationRequest
 
 
-class ReclassificationTable(tables.Table):
+class ReclassificationTable(FastBodyTable):
     id = tables.Column(verbose_name=_("No."), linkify=True)
     item = tables.Column(
         verbose_name=_("Item"),
@@ -80,7 +82,7 @@ STATUS_BADGES = {
 }
 
 
-class PositionTable(tables.Table):
+class PositionTable(FastBodyTable):
     item_number = tables.Column(verbose_name=_("Item"), linkify=True)
     facility = tables.Column(verbose_name=_("Facility"), accessor="facility__name")
     agency = tables.Column(verbose_name=_("Agency"), accessor="facility__agency__code")

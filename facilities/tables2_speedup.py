@@ -9,7 +9,12 @@ keyed by their function (and the fact that they are bound: `self` is then left o
 from collections.abc import Callable
 from typing import Any
 
+import django_tables2 as tables2
 import django_tables2.utils as tables2_utils
+from django.utils import formats
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 _original = tables2_utils.signature
 _cache: dict[tuple[Any, bool], tuple[tuple[str, ...], str | None]] = {}
@@ -33,3 +38,58 @@ def signature(fn: Callable) -> tuple[tuple[str, ...], str | None]:
 
 def install() -> None:
     tables2_utils.signature = signature
+
+
+def _has_callable(attrs: Any) -> bool:
+    return any(
+        callable(v) or (isinstance(v, dict) and _has_callable(v)) for v in dict(attrs).values()
+    )
+
+
+class FastBodyTable(tables2.Table):
+    """A django-tables2 table whose body rows are built in Python, not through the template.
+
+    The stock template renders each cell through `{{ column.attrs.td.as_html }}` and
+    `{{ cell }}` lookups: with 25 rows × 9 columns about half the table's time went to the
+    template engine rather than to the cells. The cells themselves still come from
+    `BoundRow.get_cell` (`render_*` methods, linkify, defaults, choices' display values), the
+    row attributes from `row.attrs` (`row_attrs`, even/odd), and the markup is the same:
+    `<tr attrs><td td-attrs>cell</td>…</tr>`, the table's `empty_text` row when there are none.
+    Header, footer and pagination still come from the template.
+    """
+
+    fast_template_name = "tables/bootstrap5-responsive-fast.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("template_name", self.fast_template_name)
+        super().__init__(*args, **kwargs)
+
+    def tbody_rows_html(self) -> str:
+        columns = list(self.columns)
+        td_attrs = []
+        for column in columns:
+            raw = dict(self.attrs)
+            raw.update(dict(column.column.attrs))
+            dynamic = _has_callable(raw.get("td", raw.get("cell", {})))
+            td_attrs.append(None if dynamic else column.attrs["td"].as_html())
+        parts = []
+        for row in self.paginated_rows:
+            parts.append(f"<tr {row.attrs.as_html()}>")
+            for column, td in zip(columns, td_attrs, strict=True):
+                value = row.get_cell(column.name)
+                if td is None:  # attributes computed from the record or value, as row.items() does
+                    column.current_value = value
+                    column.current_record = row.record
+                    td = column.attrs["td"].as_html()
+                    column.current_value = column.current_record = None
+                if column.localize is None:  # what {{ cell }} does
+                    text = conditional_escape(formats.localize(template_localtime(value)))
+                else:
+                    text = conditional_escape(formats.localize(value, use_l10n=column.localize))
+                parts.append(f"<td {td}>{text}</td>")
+            parts.append("</tr>")
+        if not parts and self.empty_text:
+            parts.append(
+                format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
+            )
+        return mark_safe("\n".join(parts))
