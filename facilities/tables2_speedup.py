@@ -11,6 +11,7 @@ from typing import Any
 
 import django_tables2 as tables2
 import django_tables2.utils as tables2_utils
+from django.db import models
 from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -72,11 +73,12 @@ class FastBodyTable(tables2.Table):
             raw.update(dict(column.column.attrs))
             dynamic = _has_callable(raw.get("td", raw.get("cell", {})))
             td_attrs.append(None if dynamic else column.attrs["td"].as_html())
+        cells = [_CellReader(column) for column in columns]
         parts = []
         for row in self.paginated_rows:
             parts.append(f"<tr {row.attrs.as_html()}>")
-            for column, td in zip(columns, td_attrs, strict=True):
-                value = row.get_cell(column.name)
+            for column, td, cell in zip(columns, td_attrs, cells, strict=True):
+                value = cell(row)
                 if td is None:  # attributes computed from the record or value, as row.items() does
                     column.current_value = value
                     column.current_record = row.record
@@ -93,3 +95,101 @@ class FastBodyTable(tables2.Table):
                 format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
             )
         return mark_safe("\n".join(parts))
+
+
+class _Fallback(Exception):
+    pass
+
+
+class _CellReader:
+    """`BoundRow.get_cell(name)` for one column, with the per-cell work done once per column.
+
+    django-tables2 rebuilds the accessor, looks the model field up again and tries each part
+    of the path as a dictionary key before the attribute (an exception per part on a model
+    instance) for every cell. Here the path is split once, parts are read as attributes of
+    model instances, the field's choices are looked up once per model, and the column's own
+    `render` (which returns the value unchanged) is skipped. Anything else (dictionaries,
+    `alters_data`, accessor arguments, ManyToManyColumn, lookup errors) goes through
+    `get_cell` itself, so the result is always what django-tables2 would render.
+    """
+
+    def __init__(self, bound_column: Any) -> None:
+        self.bound_column = bound_column
+        self.name = bound_column.name
+        column = bound_column.column
+        accessor = tables2_utils.Accessor(bound_column.accessor)
+        self.accessor = accessor
+        self.bits = accessor.bits
+        self.plain = bool(self.bits) and not (
+            accessor.callable_args
+            or accessor.callable_kwargs
+            or isinstance(column, tables2.ManyToManyColumn)
+        )
+        self.empty_values = column.empty_values
+        self.default = bound_column.default
+        self.render = bound_column.render
+        self.identity = getattr(self.render, "__func__", None) is tables2.Column.render
+        self.link = bound_column.link
+        self.column = column
+        self.choices: dict[type, bool] = {}  # record's model → the last part shows get_FOO_display
+
+    def __call__(self, row: Any) -> Any:
+        if self.plain:
+            try:
+                return self._read(row)
+            except _Fallback:
+                pass
+        return row.get_cell(self.name)
+
+    def _read(self, row: Any) -> Any:
+        record = row.record
+        if not isinstance(record, models.Model):
+            raise _Fallback
+        bits = self.bits
+        current: Any = record
+        for bit in bits[:-1]:
+            current = _attribute(current, bit)
+            if current is None:
+                break
+        value = None
+        if isinstance(current, models.Model):
+            model = type(record)
+            displayed = self.choices.get(model)
+            if displayed is None:
+                field = self.accessor.get_field(record)
+                displayed = self.choices[model] = bool(getattr(field, "choices", ()))
+            display = getattr(current, f"get_{bits[-1]}_display", None) if displayed else None
+            value = display() if display else _attribute(current, bits[-1])
+        # else: a relation on the way was None; django-tables2 resolves the path to None too.
+        if value in self.empty_values:
+            return self.default
+        if self.identity and not self.link:
+            return value
+        kwargs = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
+        content = (
+            value if self.identity else tables2_utils.call_with_appropriate(self.render, kwargs)
+        )
+        return self.link(content, **kwargs) if self.link else content
+
+
+def _attribute(obj: Any, name: str) -> Any:
+    """One step of `Accessor.resolve` on a model instance (which no dictionary lookup finds)."""
+    if not isinstance(obj, models.Model):
+        raise _Fallback
+    try:
+        value = getattr(obj, name)
+    except (TypeError, AttributeError):
+        raise _Fallback from None
+    if callable(value):
+        if getattr(value, "alters_data", False):
+            raise _Fallback
+        if not getattr(value, "do_not_call_in_templates", False):
+            value = value()
+    return value
