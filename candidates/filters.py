@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Agency
+from facilities.widgets import FastSelect
 
 from .dates import today_in_new_york
 from .models import Credential, CredentialKind, Person
@@ -14,7 +15,11 @@ class PersonFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All agencies")
+        label=_("Agency"),
+        queryset=Agency.objects.all(),
+        empty_label=_("All agencies"),
+        # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
+        widget=FastSelect(label_field="code"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Credential"),
