@@ -23,9 +23,14 @@ class BoundedPaginator(Paginator):
 
     MAX_PER_PAGE = 200
 
-    def __init__(self, object_list, per_page, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, object_list, per_page, *args: Any, count: int | None = None, **kwargs: Any
+    ) -> None:
         per_page = min(max(int(per_page), 1), self.MAX_PER_PAGE)
         super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            # Counted already (the queue's tab counts): no COUNT(*) of its own.
+            self.count = count
 
 
 def _title_name(code: str) -> str:
