@@ -23,7 +23,9 @@ class ReclassificationTable(FastBodyTable):
     titles = tables.Column(
         verbose_name=_("Current → proposed"), accessor="proposed_title__rank", empty_values=()
     )
-    status = tables.Column(verbose_name=_("Status"))
+    # The label from `status_label`: the field's own get_status_display() rebuilds its
+    # choices (eight lazy translations) for every cell. Sorting is still by the status.
+    status = tables.Column(verbose_name=_("Status"), accessor="status_label", order_by=("status",))
     assignee = tables.Column(verbose_name=_("Assignee"), accessor="assigned_to", default="—")
     open_for = tables.Column(verbose_name=_("Days open"), default="—")
     is_overdue = tables.Column(verbose_name=_("Overdue"))
@@ -54,11 +56,11 @@ class ReclassificationTable(FastBodyTable):
             record.proposed_title.short_name,
         )
 
-    def render_status(self, record):
+    def render_status(self, value, record):
         return format_html(
             '<span class="badge text-bg-{}">{}</span>',
             STATUS_BADGES.get(record.status, "secondary"),
-            record.status_label,
+            value,
         )
 
     def render_open_for(self, value):

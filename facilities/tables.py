@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from classification.standard import FACILITY_TYPES, title_for
 
-from .models import Facility
+from .models import AnnualActivity, Facility
 from .tables2_speedup import FastBodyTable
 
 
@@ -31,6 +31,11 @@ class BoundedPaginator(Paginator):
         if count is not None:
             # Counted already (the queue's tab counts): no COUNT(*) of its own.
             self.count = count
+
+
+# What activity.get_status_display() shows, without rebuilding the choices (lazy
+# translations) for every row.
+ACTIVITY_STATUS_LABELS = dict(AnnualActivity.Status.choices)
 
 
 def _title_name(code: str) -> str:
@@ -108,7 +113,7 @@ class FacilityTable(FastBodyTable):
             else "secondary"
             if activity.status == "submitted"
             else "warning",
-            activity.get_status_display(),
+            ACTIVITY_STATUS_LABELS.get(activity.status, activity.status),
         )
 
     def render_individuals(self, value: int) -> str:
