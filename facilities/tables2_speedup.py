@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django_tables2.columns.base import LinkTransform
 
 _original = tables2_utils.signature
 _cache: dict[tuple[Any, bool], tuple[tuple[str, ...], str | None]] = {}
@@ -130,6 +131,13 @@ class _CellReader:
         self.render = bound_column.render
         self.identity = getattr(self.render, "__func__", None) is tables2.Column.render
         self.link = bound_column.link
+        # A link without attributes of its own or reverse() arguments: the same <a href>,
+        # without building an AttributeDict for every cell.
+        self.plain_link = (
+            isinstance(self.link, LinkTransform)
+            and not self.link.attrs
+            and not self.link.reverse_args
+        )
         self.column = column
         self.choices: dict[type, bool] = {}  # record's model → the last part shows get_FOO_display
 
@@ -176,7 +184,12 @@ class _CellReader:
         content = (
             value if self.identity else tables2_utils.call_with_appropriate(self.render, kwargs)
         )
-        return self.link(content, **kwargs) if self.link else content
+        if not self.link:
+            return content
+        if self.plain_link:
+            href = self.link.compose_url(**kwargs)
+            return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+        return self.link(content, **kwargs)
 
 
 def _attribute(obj: Any, name: str) -> Any:
