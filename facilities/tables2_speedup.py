@@ -160,7 +160,11 @@ class _CellReader:
             if current is None:
                 break
         value = None
-        if isinstance(current, models.Model):
+        if current is None:
+            pass  # a relation on the way was None: django-tables2 resolves the path to None too
+        elif not isinstance(current, models.Model):
+            raise _Fallback  # e.g. "submitted_on__year": an attribute of a plain value
+        else:
             model = type(record)
             displayed = self.choices.get(model)
             if displayed is None:
@@ -168,7 +172,6 @@ class _CellReader:
                 displayed = self.choices[model] = bool(getattr(field, "choices", ()))
             display = getattr(current, f"get_{bits[-1]}_display", None) if displayed else None
             value = display() if display else _attribute(current, bits[-1])
-        # else: a relation on the way was None; django-tables2 resolves the path to None too.
         if value in self.empty_values:
             return self.default
         if self.identity and not self.link:
