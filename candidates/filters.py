@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Agency
 from facilities.search import matching_pks, uses_trigrams
+from facilities.widgets import FastSelect
 
 from .dates import today_in_new_york
 from .models import Credential, CredentialKind, Person
@@ -15,7 +16,11 @@ class PersonFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All agencies")
+        label=_("Agency"),
+        queryset=Agency.objects.all(),
+        empty_label=_("All agencies"),
+        # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
+        widget=FastSelect(label_field="code"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Credential"),

@@ -3,7 +3,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Person
+from facilities.tables2_speedup import FastBodyTable
+
+from .models import CredentialStatus, Person
 from .selectors import highest_title_met, validity, verification_state
 
 STATE_LABELS = {
@@ -12,6 +14,9 @@ STATE_LABELS = {
     "never": (_("never verified"), "text-bg-danger"),
 }
 VALIDITY_LABELS = {"expiring": _("expiring"), "expired": _("expired")}
+# What c.get_status_display() shows, without rebuilding the choices' lazy translations for
+# every credential.
+CREDENTIAL_STATUS_LABELS = dict(CredentialStatus.choices)
 OUTCOME_LABELS = {
     "qualified": (_("Qualified"), "text-bg-success"),
     "unverified": (_("Unverified"), "text-bg-warning"),
@@ -30,7 +35,9 @@ def credential_badges(credentials, today):
             if state
             else ""
         )
-        parts.append((c.kind, c.get_status_display(), css, label, expiring))
+        parts.append(
+            (c.kind, CREDENTIAL_STATUS_LABELS.get(c.status, c.status), css, label, expiring)
+        )
     if not parts:
         return format_html('<span class="text-body-secondary">{}</span>', _("none on record"))
     return format_html_join(
@@ -40,7 +47,7 @@ def credential_badges(credentials, today):
     )
 
 
-class PersonTable(tables.Table):
+class PersonTable(FastBodyTable):
     name = tables.Column(
         verbose_name=_("Name"),
         accessor="sort_name",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3, title_for
 
 from .models import Agency, Facility
+from .widgets import FastSelect
 
 WARRANTED_CHOICES = [
     *(
@@ -25,7 +26,11 @@ FLAG_CHOICES = [
 class FacilityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All agencies")
+        label=_("Agency"),
+        queryset=Agency.objects.all(),
+        empty_label=_("All agencies"),
+        # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
+        widget=FastSelect(label_field="code"),
     )
     facility_type = django_filters.ChoiceFilter(
         label=_("Type"),

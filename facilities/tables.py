@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from classification.standard import FACILITY_TYPES, title_for
 
-from .models import Facility
+from .models import AnnualActivity, Facility
+from .tables2_speedup import FastBodyTable
 
 
 class BoundedPaginator(Paginator):
@@ -22,16 +23,26 @@ class BoundedPaginator(Paginator):
 
     MAX_PER_PAGE = 200
 
-    def __init__(self, object_list, per_page, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, object_list, per_page, *args: Any, count: int | None = None, **kwargs: Any
+    ) -> None:
         per_page = min(max(int(per_page), 1), self.MAX_PER_PAGE)
         super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            # Counted already (the queue's tab counts): no COUNT(*) of its own.
+            self.count = count
+
+
+# What activity.get_status_display() shows, without rebuilding the choices (lazy
+# translations) for every row.
+ACTIVITY_STATUS_LABELS = dict(AnnualActivity.Status.choices)
 
 
 def _title_name(code: str) -> str:
     return title_for(code).short_name if code else ""
 
 
-class FacilityTable(tables.Table):
+class FacilityTable(FastBodyTable):
     name = tables.Column(linkify=True, verbose_name=_("Facility"))
     code = tables.Column(verbose_name=_("Code"))
     agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"))
@@ -102,7 +113,7 @@ class FacilityTable(tables.Table):
             else "secondary"
             if activity.status == "submitted"
             else "warning",
-            activity.get_status_display(),
+            ACTIVITY_STATUS_LABELS.get(activity.status, activity.status),
         )
 
     def render_individuals(self, value: int) -> str:

@@ -122,7 +122,8 @@ class FacilityDetailView(View):
     def get(self, request, pk: int):
         from classification.selectors import chief_position, positions_for_facility
 
-        facility = selectors.facility_for_user(request.user, pk)
+        # The host of a co-located facility is shown by name: joined, not a query of its own.
+        facility = selectors.facility_for_user(request.user, pk, select_related=("host_facility",))
         activities = selectors.activities_for_facility(facility)
         chief = chief_position(facility)
         oldest_first = list(reversed(activities))

@@ -36,10 +36,13 @@ class FastSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
-        # html.escape on plain strings: Django's lazy-aware escaping costs more per option.
-        options = "".join(
-            f'<option value="{escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for v, label in self._options()
-        )
-        return mark_safe(f"<select{flatatt(final)}>{options}</select>")
+        # html.escape on plain strings: Django's lazy-aware escaping costs more per option;
+        # an integer (a primary key) needs no escaping at all.
+        parts = []
+        for v, label in self._options():
+            text = str(v)
+            selected = " selected" if text in chosen else ""
+            if type(v) is not int:
+                text = escape(text)
+            parts.append(f'<option value="{text}"{selected}>{escape(str(label))}</option>')
+        return mark_safe(f"<select{flatatt(final)}>{''.join(parts)}</select>")

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
+from django_filters.constants import EMPTY_VALUES
 from django_tables2 import RequestConfig
 
 from candidates.dates import today_in_new_york
@@ -85,7 +86,13 @@ class ReclassificationListView(View):
         # the whole archive opens newest first, which the primary key serves from its index
         # (sorting 100,000 requests by a turnaround computed for today cannot use one).
         table = ReclassificationTable(rows, order_by=("-id",) if tab == "all" else None)
-        RequestConfig(request, paginate=PAGINATE).configure(table)
+        counts = selectors.tab_counts(user)
+        paginate = PAGINATE
+        if tab in TABS_COUNTED_AS_SHOWN and tab in counts and _unfiltered(filterset):
+            # The tab's badge already counted these rows: at 100,000 requests the archive's
+            # own COUNT(*) took another 8-12 ms.
+            paginate = {**PAGINATE, "count": counts[tab]}
+        RequestConfig(request, paginate=paginate).configure(table)
         return render(
             request,
             "classification/reclassification_list.html",
@@ -94,7 +101,7 @@ class ReclassificationListView(View):
                 "filter": filterset,
                 "tabs": tabs,
                 "tab": tab,
-                "tab_counts": selectors.tab_counts(user),
+                "tab_counts": counts,
                 "can_create": permissions.is_agency_hr(user),
                 "target_days": _target_days(),
                 "saved_filters": selectors.saved_filters_for(user),
@@ -162,6 +169,17 @@ class ReclassificationListView(View):
             ) in rows.order_by("pk").values_list(*columns).iterator(chunk_size=2000)
         )
         return export_response(fmt, "reclassification-requests", headers, data)
+
+
+# Tabs whose badge (selectors.tab_counts) counts exactly the rows the queue lists for them
+# (not "mine": its badge counts open statuses, drafts included; the queue leaves drafts out).
+TABS_COUNTED_AS_SHOWN = ("unassigned", "awaiting", "all")
+
+
+def _unfiltered(filterset) -> bool:
+    """No filter narrows the rows (sorting and paging don't)."""
+    form = filterset.form
+    return form.is_valid() and all(v in EMPTY_VALUES for v in form.cleaned_data.values())
 
 
 def _current_query(request) -> str:
