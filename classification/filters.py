@@ -22,7 +22,11 @@ class ReclassificationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=list(STATUS_LABELS.items()))
     agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), field_name="agency", queryset=Agency.objects.all()
+        label=_("Agency"),
+        field_name="agency",
+        queryset=Agency.objects.all(),
+        # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
+        widget=FastSelect(label_field="code"),
     )
     facility = django_filters.ModelChoiceFilter(
         label=_("Facility"),
@@ -85,7 +89,10 @@ class ReclassificationFilter(django_filters.FilterSet):
 class PositionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), field_name="facility__agency", queryset=Agency.objects.all()
+        label=_("Agency"),
+        field_name="facility__agency",
+        queryset=Agency.objects.all(),
+        widget=FastSelect(label_field="code"),
     )
     facility = django_filters.ModelChoiceFilter(
         label=_("Facility"), queryset=Facility.objects.none(), widget=FastSelect(label_field="name")
