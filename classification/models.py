@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.audit import AppendOnlyError, AuditChained  # noqa: F401 (AppendOnlyError re-exported)
 
-from .expressions import DecisionDays
 from .workflow import (
     ACTIONS,
     DECIDED_STATUSES,
@@ -208,12 +207,11 @@ class ReclassificationRequest(models.Model):
     paused_since = models.DateField(null=True, blank=True, editable=False)
     paused_total = models.DurationField(default=timedelta(0), editable=False)
     closed_on = models.DateField(null=True, blank=True, editable=False)
-    # Kept by the database from the three dates above: what the turnaround reports aggregate.
-    days_to_close = models.GeneratedField(
-        expression=DecisionDays(),
-        output_field=models.IntegerField(null=True, blank=True),
-        db_persist=True,
-        verbose_name=_("days to close"),
+    # Calendar days from submission to closing less the days paused, kept by the database
+    # from the three dates above (a trigger, migration 0006): what the turnaround reports
+    # aggregate. NULL until closed, or when closed before submission.
+    days_to_close = models.IntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("days to close")
     )
 
     assigned_to = models.ForeignKey(

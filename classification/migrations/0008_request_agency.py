@@ -10,6 +10,8 @@ moved to another agency. tests/ops/invariants.py checks that every request agree
 
 import django.db.models.deletion
 from django.conf import settings
+from importlib import import_module
+
 from django.db import migrations, models
 
 REQUESTS = "classification_reclassificationrequest"
@@ -112,6 +114,12 @@ def forwards(apps, schema_editor):
         raise NotImplementedError(vendor)
     for statement in POSTGRES if vendor == "postgresql" else SQLITE:
         schema_editor.execute(statement)
+    if vendor == "sqlite":
+        # SQLite cannot make a column NOT NULL in place: the AlterField above rebuilt the
+        # table, and the rebuild dropped its triggers. Put back those of migration 0006.
+        days = import_module("classification.migrations.0006_reporting_columns")
+        days.backwards(apps, schema_editor)
+        days.forwards(apps, schema_editor)
 
 
 def backwards(apps, schema_editor):

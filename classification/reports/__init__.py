@@ -24,7 +24,7 @@ from classification.reports.drift import (
     last_completed_fiscal_year,
     with_chief,
 )
-from classification.reports.sql import DecisionDays, PercentileCont, decided, percentile
+from classification.reports.sql import PercentileCont, decided, percentile
 from classification.reports.turnaround import (
     GROUPINGS,
     StatusTime,
@@ -37,7 +37,6 @@ __all__ = [
     "GROUPINGS",
     "ISSUES",
     "Dashboard",
-    "DecisionDays",
     "DriftRow",
     "PercentileCont",
     "StatusTime",

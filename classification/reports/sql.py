@@ -8,7 +8,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Aggregate, F, FloatField, QuerySet
 
-from classification.expressions import DecisionDays  # noqa: F401 (re-exported)
 from classification.models import ReclassificationRequest
 from classification.workflow import DECIDED_STATUSES
 

@@ -139,3 +139,62 @@ def test_a_request_follows_its_position_to_another_agency():
         assert agency_of() == "OPWDD"
         # (The factory writes only the create event: only the agency invariant applies.)
         assert "a request's agency is its position's facility's agency" not in violations(cursor)
+
+
+@pytest.mark.django_db
+def test_days_to_close_follow_the_dates_whatever_writes_them():
+    """The trigger of migration 0006 keeps `days_to_close` (the turnaround reports read it)."""
+    from datetime import timedelta
+
+    from classification.models import ReclassificationRequest
+    from tests.classification.factories import reclassification_in
+
+    r = reclassification_in("withdrawn", hr=hr_user("OMH"))
+
+    def days() -> int | None:
+        return ReclassificationRequest.objects.values_list("days_to_close", flat=True).get(pk=r.pk)
+
+    r.submitted_on = r.closed_on - timedelta(days=30)
+    r.paused_total = timedelta(days=4)
+    r.save()
+    assert days() == 26
+    ReclassificationRequest.objects.filter(pk=r.pk).update(paused_total=timedelta(0))
+    assert days() == 30
+    with connection.cursor() as cursor:  # a hand-written value does not stick
+        cursor.execute(
+            "UPDATE classification_reclassificationrequest SET days_to_close = 999 WHERE id = %s",
+            [r.pk],
+        )
+    assert days() == 30
+    ReclassificationRequest.objects.filter(pk=r.pk).update(closed_on=None)
+    assert days() is None
+
+
+# The triggers that keep derived data (docs/decisions/0010). On SQLite a migration that rebuilds
+# a table (most AlterFields) silently drops the table's triggers: this catches it.
+DERIVED_DATA_TRIGGERS = {
+    "both": [
+        "classification_reclassificationrequest_days",
+        "classification_reclassificationrequest_agency",
+        "classification_reclassificationevent_spell",
+        "classification_position_moved",
+        "facilities_facility_moved",
+    ],
+    "sqlite": [
+        "classification_reclassificationrequest_days_update",
+        "classification_reclassificationrequest_agency_update",
+    ],
+}
+
+
+@pytest.mark.django_db
+def test_the_triggers_that_keep_derived_data_exist():
+    expected = set(DERIVED_DATA_TRIGGERS["both"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            expected |= set(DERIVED_DATA_TRIGGERS["sqlite"])
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        found = {row[0] for row in cursor.fetchall()}
+    assert expected <= found, sorted(expected - found)
