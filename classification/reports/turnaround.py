@@ -154,14 +154,14 @@ def time_in_status(
         row["status"]: (row["n"], row["total"])
         for row in spells.values("status").annotate(n=Count("pk"), total=Sum(length))
     }
-    days = 86400
+    seconds_a_day = 86400
     return [
         StatusTime(
             status=status,
             label=str(label),
             spells=found[status][0],
-            mean_days=round(found[status][1].total_seconds() / found[status][0] / days, 1),
-            total_days=round(found[status][1].total_seconds() / days, 1),
+            mean_days=round(found[status][1].total_seconds() / found[status][0] / seconds_a_day, 1),
+            total_days=round(found[status][1].total_seconds() / seconds_a_day, 1),
         )
         for status, label in STATUS_LABELS.items()
         if status in found
