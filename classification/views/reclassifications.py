@@ -33,6 +33,7 @@ from classification.models import (
 )
 from classification.tables import PositionTable, ReclassificationTable
 from facilities import permissions
+from facilities.search import as_id
 from facilities.tables import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -221,7 +222,7 @@ class ReclassificationCreateView(View):
         # The drift report links here with the warranted title's occ. code.
         proposed = request.GET.get("proposed_title", "")
         if proposed:
-            title = Title.objects.filter(Q(code=proposed) | Q(pk=_int_or_none(proposed))).first()
+            title = Title.objects.filter(Q(code=proposed) | Q(pk=as_id(proposed))).first()
             if title is not None:
                 initial["proposed_title"] = title.pk
         form = ReclassificationDraftForm(initial=initial, positions=self.positions())
@@ -229,9 +230,9 @@ class ReclassificationCreateView(View):
 
     def show(self, form, status=200):
         position = None
-        value = str(form["position"].value() or "").strip()
-        if value.isascii() and value.isdigit():  # what was posted may be anything
-            position = self.positions().filter(pk=value).first()
+        pk = as_id(str(form["position"].value() or "").strip())  # what was posted may be anything
+        if pk is not None:
+            position = self.positions().filter(pk=pk).first()
         return render(
             self.request,
             "classification/reclassification_form.html",
@@ -274,10 +275,6 @@ class ReclassificationCreateView(View):
         )
 
 
-def _int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 7 else None
-
-
 def _warranted(position):
     if position is None:
         return None
@@ -292,8 +289,8 @@ class WarrantedFragmentView(View):
 
     def get(self, request):
         position = None
-        pk = request.GET.get("position")
-        if pk and pk.isascii() and pk.isdigit():
+        pk = as_id(request.GET.get("position", ""))
+        if pk is not None:
             position = selectors.positions_visible_to(request.user).filter(pk=pk).first()
         return render(
             request, "classification/_warranted.html", {"warranted": _warranted(position)}

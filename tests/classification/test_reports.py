@@ -220,6 +220,18 @@ def test_create_form_honours_the_drift_links_parameters(client, drift_world):
     assert form["proposed_title"].value() == title(ADMINISTRATOR_3).pk
 
 
+@pytest.mark.parametrize("given", ["\u00b2", "\u0663", "9" * 40, "-1", ""])
+def test_create_form_ignores_a_proposed_title_that_is_no_id_or_code(client, drift_world, given):
+    """ "²".isdigit() is true but int("²") fails: the link's parameter is read as an id only
+    when it is ASCII digits, and one too large for the column matches nothing."""
+    client.force_login(drift_world.hr)
+    response = client.get(
+        reverse("classification:reclassification_create"), {"proposed_title": given}
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["proposed_title"].value() is None
+
+
 def test_drift_report_queries_do_not_grow(client, drift_world, django_assert_num_queries):
     client.force_login(drift_world.analyst)
     url = reverse("classification:drift_report")
