@@ -9,13 +9,14 @@ concurrency: what one request costs the server, the figure the reports' "under 3
 """
 
 import os
-import secrets
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.harness import BASE_DIR, production_environment
 
 USERS = {"analyst": "ops-analyst", "supervisor": "ops-supervisor", "hr": "ops-hr"}
 
@@ -25,14 +26,14 @@ def main(argv: list[str]) -> None:
     if not args or "DATABASE_URL" not in os.environ:
         raise SystemExit(__doc__)
     path, role, n = args[0], (args[1:2] or ["analyst"])[0], int((args[2:3] or ["20"])[0])
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+    # The app server's own environment (scripts/harness.py), for the test client's host.
+    environment = production_environment(
+        database_url=os.environ["DATABASE_URL"],
+        static_root=BASE_DIR / "var" / "staticfiles",
         DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="WARNING",
     )
+    os.environ.clear()
+    os.environ.update(environment)
     import django
 
     django.setup()
