@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Agency
-from facilities.search import matching_pks, uses_trigrams
+from facilities.search import matching_pks, search_filter, uses_trigrams
 from facilities.widgets import FastSelect
 
 from .dates import today_in_new_york
@@ -14,7 +14,7 @@ from .selectors import filter_people_by_verification
 class PersonFilter(django_filters.FilterSet):
     """Filters of /people/. The agency choices are limited to the agencies the user may see."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = search_filter()
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
         queryset=Agency.objects.all(),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Person
 from facilities.models import Agency, Facility
-from facilities.search import as_id, matching_pks, uses_trigrams
+from facilities.search import as_id, matching_pks, search_filter, uses_trigrams
 from facilities.widgets import FastSelect
 
 from .models import Position, ReclassificationRequest, Title
@@ -19,7 +19,7 @@ YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class ReclassificationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = search_filter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=list(STATUS_LABELS.items()))
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
@@ -87,7 +87,7 @@ class ReclassificationFilter(django_filters.FilterSet):
 
 
 class PositionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = search_filter()
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
         field_name="facility__agency",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3, title_for
 
 from .models import Agency, Facility
+from .search import search_filter
 from .widgets import FastSelect
 
 WARRANTED_CHOICES = [
@@ -24,7 +25,7 @@ FLAG_CHOICES = [
 
 
 class FacilityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = search_filter()
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
         queryset=Agency.objects.all(),

@@ -21,11 +21,24 @@ gathers every matching id (docs/benchmarks.md, "Plans").
 
 from __future__ import annotations
 
+import django_filters
 from django.db import migrations
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 # pg_trgm indexes strings by their three-character runs: shorter terms cannot use the index.
 TRIGRAM = 3
+# Longer than any name, item number or phrase anyone searches for; SQLite refuses LIKE
+# patterns over 50,000 bytes, and a longer term would only make the database work.
+SEARCH_MAX_LENGTH = 200
+
+
+def search_filter() -> django_filters.CharFilter:
+    """The `q` box of every list: the FilterSet's own `search` method, length-bounded (a longer
+    term is refused by the form with its length, and the list shows unfiltered)."""
+    return django_filters.CharFilter(
+        label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH
+    )
 
 
 def uses_trigrams(value: str) -> bool:

@@ -140,3 +140,23 @@ def test_agency_hr_searches_only_its_agency(client, cast, rows, value):
     assert page.status_code == 200
     html = page.content.decode()
     assert "PS-77" in html and "PS-78" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "classification:reclassification_list",
+        "classification:position_list",
+        "candidates:person_list",
+        "facilities:facility_list",
+    ],
+)
+def test_an_overlong_search_is_refused_with_its_length(client, url):
+    """A pasted page is no search term: SQLite refused a LIKE pattern that long with a 500."""
+    from tests.factories import analyst_user
+
+    client.force_login(analyst_user())
+    response = client.get(reverse(url), {"q": "x" * 70_000})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 200 characters (it has 70000)." in response.text
