@@ -1,13 +1,18 @@
 from django.urls import path
 
 from classification import views
+from facilities.page_cache import cached_page
 
 app_name = "classification"
 
 urlpatterns = [
     path("standard/", views.StandardView.as_view(), name="standard"),
     path("standard/simulator/", views.SimulatorView.as_view(), name="simulator"),
-    path("requests/", views.ReclassificationListView.as_view(), name="reclassification_list"),
+    path(
+        "requests/",
+        cached_page(views.ReclassificationListView.as_view()),
+        name="reclassification_list",
+    ),
     path(
         "requests/new/", views.ReclassificationCreateView.as_view(), name="reclassification_create"
     ),
@@ -16,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "requests/<int:pk>/",
-        views.ReclassificationDetailView.as_view(),
+        cached_page(views.ReclassificationDetailView.as_view()),
         name="reclassification_detail",
     ),
     path(
@@ -50,14 +55,24 @@ urlpatterns = [
         views.SavedFilterDeleteView.as_view(),
         name="saved_filter_delete",
     ),
-    path("reports/drift/", views.DriftReportView.as_view(), name="drift_report"),
-    path("reports/turnaround/", views.TurnaroundReportView.as_view(), name="turnaround_report"),
-    path("reports/reassignment/", views.ReassignmentView.as_view(), name="reassignment"),
+    path("reports/drift/", cached_page(views.DriftReportView.as_view()), name="drift_report"),
+    path(
+        "reports/turnaround/",
+        cached_page(views.TurnaroundReportView.as_view()),
+        name="turnaround_report",
+    ),
+    path(
+        "reports/reassignment/", cached_page(views.ReassignmentView.as_view()), name="reassignment"
+    ),
     path(
         "reports/reassignment/<int:user_pk>/return/",
         views.ReturnAnalystRequestsView.as_view(),
         name="return_analyst_requests",
     ),
-    path("positions/", views.PositionListView.as_view(), name="position_list"),
-    path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position_detail"),
+    path("positions/", cached_page(views.PositionListView.as_view()), name="position_list"),
+    path(
+        "positions/<int:pk>/",
+        cached_page(views.PositionDetailView.as_view()),
+        name="position_detail",
+    ),
 ]

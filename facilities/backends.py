@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db.models import OuterRef, StringAgg, Subquery, Value
+from django.db.models import BigIntegerField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.expressions import RawSQL
 
 from .models import User
 
@@ -14,7 +15,10 @@ _SEPARATOR = "\x1f"  # never in a group name
 class UserBackend(ModelBackend):
     """Django's ModelBackend, but `get_user` (run on every signed-in request) also loads the
     user's agency and group names in the same query, so the role predicates and the header
-    cost nothing more. Group membership is read fresh on every request, as before."""
+    cost nothing more. Group membership is read fresh on every request, as before.
+
+    The same query reads the data generation (`User.data_generation`): the page cache's key,
+    read before any of the page's data (facilities.page_cache)."""
 
     def get_user(self, user_id: Any) -> User | None:
         names = (
@@ -25,7 +29,14 @@ class UserBackend(ModelBackend):
         )
         user = (
             User._default_manager.select_related("agency")
-            .annotate(group_names=Subquery(names))
+            .annotate(
+                group_names=Subquery(names),
+                data_generation=RawSQL(
+                    "SELECT value FROM him_data_generation WHERE id = 1",
+                    (),
+                    output_field=BigIntegerField(),
+                ),
+            )
             .filter(pk=user_id)
             .first()
         )

@@ -1,14 +1,15 @@
 from django.urls import path
 
 from . import views
+from .page_cache import cached_page
 
 app_name = "facilities"
 
 urlpatterns = [
-    path("", views.FacilityListView.as_view(), name="facility_list"),
+    path("", cached_page(views.FacilityListView.as_view()), name="facility_list"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/<uuid:token>/", views.ImportPreviewView.as_view(), name="import_preview"),
-    path("<int:pk>/", views.FacilityDetailView.as_view(), name="facility_detail"),
+    path("<int:pk>/", cached_page(views.FacilityDetailView.as_view()), name="facility_detail"),
     path("<int:pk>/counts/new/", views.CountsFormView.as_view(), name="counts_new"),
     path("<int:pk>/counts/<int:year>/edit/", views.CountsFormView.as_view(), name="counts_edit"),
     path(

@@ -125,6 +125,21 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# "pages": whole pages per user, keyed by the data generation (facilities.page_cache). In each
+# worker's memory: a key changes with the data, so workers need not share anything.
+# HIM_PAGE_CACHE=0 builds every page every time (what `make bench` measures second).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": env_int("HIM_PAGE_CACHE_SECONDS", 300),
+        "OPTIONS": {"MAX_ENTRIES": env_int("HIM_PAGE_CACHE_ENTRIES", 400)},
+    }
+    if env_bool("HIM_PAGE_CACHE", True)
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+
 # Covering indexes (INCLUDE columns) exist on PostgreSQL, the production database; SQLite, only
 # for trying the site out, builds the same indexes on their key columns and says so (W040).
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -17,6 +17,12 @@ STORAGES = {
 }
 if not env("DATABASE_URL", ""):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# Pages are built by their views in tests; tests/facilities/test_page_cache.py switches the
+# page cache on (a test's transaction never commits, so the data generation never moves).
+CACHES = {
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 # Serve static files straight from the source folders, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
