@@ -214,7 +214,9 @@ def test_the_generation_moves_when_the_write_commits_not_before():
     facility = FacilityFactory()
     before = generation()
     with psycopg.connect(**connection.get_connection_params()) as other:
-        other.execute("UPDATE facilities_facility SET name = 'Renamed' WHERE id = %s", [facility.pk])
+        other.execute(
+            "UPDATE facilities_facility SET name = 'Renamed' WHERE id = %s", [facility.pk]
+        )
         # Written, not committed: a page built now reads the old data and the old number.
         assert generation() == before
         other.commit()
