@@ -5,6 +5,11 @@ loopback, wrk with 8 connections signed in with a session cookie from a real sig
 page: queries per request (X-Query-Count, HIM_COUNT_QUERIES=1), p50 and p95 latency, requests
 per second, and throughput as a ratio of the trivial signed-in view's.
 
+Every page is measured twice, by two servers: one as deployed, which serves a page already
+built for the same user and data from its page cache (facilities.page_cache: what a repeat
+visit costs), and one with HIM_PAGE_CACHE=0, which builds every page (a first visit, or any
+visit after a write).
+
 Environment: DATABASE_URL (PostgreSQL; the benchmark migrates it and adds its own users),
 BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 8), BENCH_OUTPUT, BENCH_ONLY
 (measure only the pages whose name contains it, plus the ceiling; the report is then printed,
@@ -50,6 +55,7 @@ class Result:
     rps: float
     bad: int
     ratio: float | None = None
+    cache: str = "–"  # X-Page-Cache of the last warm-up answer: hit, miss, or none (–)
 
 
 def resolve_paths(url: str) -> dict[str, str]:
@@ -161,6 +167,22 @@ def machine(load: tuple[float, float, float]) -> list[str]:
     ]
 
 
+def page_table(results: list[Result]) -> list[str]:
+    lines = [
+        "| page | role | path | page cache | queries | p50 ms | p95 ms | req/s | × trivial view "
+        "| bad answers |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "–"
+        queries = "–" if r.queries is None else str(r.queries)
+        lines.append(
+            f"| {r.page.name} | {r.page.role} | `{r.path}` | {r.cache} | {queries} | "
+            f"{r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.rps:.0f} | {ratio} | {r.bad} |"
+        )
+    return lines
+
+
 def report(
     results: list[Result],
     *,
@@ -168,6 +190,7 @@ def report(
     connections: int,
     server: str,
     load: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    built: list[Result] | None = None,
     downloads: list[Download] | None = None,
 ) -> str:
     lines = [
@@ -181,16 +204,23 @@ def report(
         "",
         *machine(load),
         "",
-        "| page | role | path | queries | p50 ms | p95 ms | req/s | × trivial view | bad answers |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "### Repeat visits: the site as deployed, with its page cache",
+        "",
+        "The same page again for the same user while the data has not changed (no committed "
+        "write since): served from the worker's page cache (`page cache`: what the last "
+        "warm-up request got).",
+        "",
+        *page_table(results),
     ]
-    for r in results:
-        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "–"
-        queries = "–" if r.queries is None else str(r.queries)
-        lines.append(
-            f"| {r.page.name} | {r.page.role} | `{r.path}` | {queries} | {r.p50_ms:.1f} | "
-            f"{r.p95_ms:.1f} | {r.rps:.0f} | {ratio} | {r.bad} |"
-        )
+    if built:
+        lines += [
+            "",
+            "### First visits: every page built (`HIM_PAGE_CACHE=0`)",
+            "",
+            "What a page costs the first time, or after any write: the view runs every time.",
+            "",
+            *page_table(built),
+        ]
     if downloads:
         lines += [
             "",
@@ -246,69 +276,23 @@ def main() -> int:
         values = resolve_paths(url)
         with psycopg.connect(url) as connection:
             server = connection.execute("SELECT version()").fetchone()[0].split(" on ")[0]
-        results = []
-        with Gunicorn(env) as gunicorn:
-            from scripts.harness import signed_in_clients
-
-            roles = sorted({page.role for page in [*PAGES, *DOWNLOADS]})
-            with signed_in_clients(gunicorn.port, password, roles) as clients:
-                only = os.environ.get("BENCH_ONLY", "")
-                for page in PAGES:
-                    if only and only not in page.name and page.name != CEILING:
-                        continue
-                    client = clients[page.role]
-                    path = page.path.format(**values)
-                    for _ in range(20):  # warm-up: code paths, connections, caches
-                        answer = client.get(path)
-                    if answer.status != 200:
-                        print(
-                            f"bench: {page.name} {path} answered {answer.status}", file=sys.stderr
-                        )
-                        return 1
-                    queries = answer.headers.get("X-Query-Count")
-                    figures = run_wrk(
-                        port=gunicorn.port,
-                        path=path,
-                        cookie=client.cookie_header,
-                        seconds=seconds,
-                        connections=connections,
-                        script=script,
-                    )
-                    result = Result(
-                        page=page,
-                        path=path,
-                        queries=int(queries) if queries is not None else None,
-                        p50_ms=figures["p50_us"] / 1000,
-                        p95_ms=figures["p95_us"] / 1000,
-                        rps=figures["requests"] / (figures["duration_us"] / 1e6),
-                        bad=figures["bad_status"] + figures["socket_errors"],
-                    )
-                    results.append(result)
-                    print(
-                        f"{page.name:32} {result.queries!s:>3} q  p50 {result.p50_ms:6.1f} ms  "
-                        f"p95 {result.p95_ms:6.1f} ms  {result.rps:7.0f} req/s  bad {result.bad}"
-                    )
-                downloads = []
-                for page in DOWNLOADS if not only or only in "download" else []:
-                    path = page.path.format(**values)
-                    figures = measure_download(
-                        port=gunicorn.port,
-                        path=path,
-                        cookie=clients[page.role].cookie_header,
-                        master_pid=gunicorn.process.pid,
-                    )
-                    downloads.append(Download(page=page, path=path, **figures))
-                    print(
-                        f"{page.name:32} first byte {figures['first_byte_s']:.2f} s, total "
-                        f"{figures['total_s']:.1f} s, {figures['megabytes']:.1f} MB, worker RSS "
-                        f"{figures['rss_before_mb']:.0f} → {figures['rss_peak_mb']:.0f} MB"
-                    )
-        ceiling = next((r.rps for r in results if r.page.name == CEILING), None)
-        for r in results:
-            r.ratio = r.rps / ceiling if ceiling else None
-        if os.environ.get("BENCH_ONLY"):
+        only = os.environ.get("BENCH_ONLY", "")
+        results, _ = measure(env, password, values, only, seconds, connections, script)
+        print("bench: again, every page built (HIM_PAGE_CACHE=0) ...")
+        built, downloads = measure(
+            {**env, "HIM_PAGE_CACHE": "0"},
+            password,
+            values,
+            only,
+            seconds,
+            connections,
+            script,
+            with_downloads=True,
+        )
+        measured = [*results, *built]
+        if only:
             print("bench: BENCH_ONLY set, report not written.")
-            return 1 if any(r.bad for r in results) else 0
+            return 1 if any(r.bad for r in measured) else 0
         write_section(
             output,
             report(
@@ -317,11 +301,85 @@ def main() -> int:
                 connections=connections,
                 server=server,
                 load=load_before,
+                built=built,
                 downloads=downloads,
             ),
         )
         print(f"bench: written to {output}")
-    return 1 if any(r.bad for r in results) or any(d.status != 200 for d in downloads) else 0
+    return 1 if any(r.bad for r in measured) or any(d.status != 200 for d in downloads) else 0
+
+
+def measure(
+    env: dict[str, str],
+    password: str,
+    values: dict[str, str],
+    only: str,
+    seconds: int,
+    connections: int,
+    script: Path,
+    *,
+    with_downloads: bool = False,
+) -> tuple[list[Result], list[Download]]:
+    """Every page (and, `with_downloads`, every download) against one gunicorn run with `env`."""
+    from scripts.harness import signed_in_clients
+
+    results: list[Result] = []
+    downloads: list[Download] = []
+    with Gunicorn(env) as gunicorn:
+        roles = sorted({page.role for page in [*PAGES, *DOWNLOADS]})
+        with signed_in_clients(gunicorn.port, password, roles) as clients:
+            for page in PAGES:
+                if only and only not in page.name and page.name != CEILING:
+                    continue
+                client = clients[page.role]
+                path = page.path.format(**values)
+                for _ in range(20):  # warm-up: code paths, connections, caches
+                    answer = client.get(path)
+                if answer.status != 200:
+                    raise SystemExit(f"bench: {page.name} {path} answered {answer.status}")
+                queries = answer.headers.get("X-Query-Count")
+                figures = run_wrk(
+                    port=gunicorn.port,
+                    path=path,
+                    cookie=client.cookie_header,
+                    seconds=seconds,
+                    connections=connections,
+                    script=script,
+                )
+                result = Result(
+                    page=page,
+                    path=path,
+                    queries=int(queries) if queries is not None else None,
+                    p50_ms=figures["p50_us"] / 1000,
+                    p95_ms=figures["p95_us"] / 1000,
+                    rps=figures["requests"] / (figures["duration_us"] / 1e6),
+                    bad=figures["bad_status"] + figures["socket_errors"],
+                    cache=answer.headers.get("X-Page-Cache", "–"),
+                )
+                results.append(result)
+                print(
+                    f"{page.name:32} {result.cache:>4} {result.queries!s:>3} q  "
+                    f"p50 {result.p50_ms:6.1f} ms  p95 {result.p95_ms:6.1f} ms  "
+                    f"{result.rps:7.0f} req/s  bad {result.bad}"
+                )
+            for page in DOWNLOADS if with_downloads and (not only or only in "download") else []:
+                path = page.path.format(**values)
+                figures = measure_download(
+                    port=gunicorn.port,
+                    path=path,
+                    cookie=clients[page.role].cookie_header,
+                    master_pid=gunicorn.process.pid,
+                )
+                downloads.append(Download(page=page, path=path, **figures))
+                print(
+                    f"{page.name:32} first byte {figures['first_byte_s']:.2f} s, total "
+                    f"{figures['total_s']:.1f} s, {figures['megabytes']:.1f} MB, worker RSS "
+                    f"{figures['rss_before_mb']:.0f} → {figures['rss_peak_mb']:.0f} MB"
+                )
+    ceiling = next((r.rps for r in results if r.page.name == CEILING), None)
+    for r in results:
+        r.ratio = r.rps / ceiling if ceiling else None
+    return results, downloads
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "TIMEOUT": env_int("HIM_PAGE_CACHE_SECONDS", 300),
-        "OPTIONS": {"MAX_ENTRIES": env_int("HIM_PAGE_CACHE_ENTRIES", 400)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("HIM_PAGE_CACHE_ENTRIES", 300)},
     }
     if env_bool("HIM_PAGE_CACHE", True)
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},

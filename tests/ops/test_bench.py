@@ -30,16 +30,22 @@ def test_the_report_replaces_only_its_own_section(tmp_path):
     result = bench.Result(
         Page(CEILING, "/bench/ping", "analyst"), "/bench/ping", 3, 1.0, 2.0, 500, 0, 1.0
     )
+    built = bench.Result(
+        Page(CEILING, "/bench/ping", "analyst"), "/bench/ping", 3, 1.5, 2.5, 400, 0, 1.0
+    )
     bench.write_section(
-        output, bench.report([result], seconds=1, connections=8, server="PostgreSQL")
+        output,
+        bench.report([result], seconds=1, connections=8, server="PostgreSQL", built=[built]),
     )
     text = output.read_text()
     assert "old figures" not in text
     assert "## Bulk data\n\nkept" in text
+    cached, first = text.split("### First visits")
     assert (
-        "| trivial signed-in view | analyst | `/bench/ping` | 3 | 1.0 | 2.0 | 500 | 1.00 | 0 |"
-        in text
+        "| trivial signed-in view | analyst | `/bench/ping` | – | 3 | 1.0 | 2.0 | 500 | 1.00 | 0 |"
+        in cached
     )
+    assert "| `/bench/ping` | – | 3 | 1.5 | 2.5 | 400 | 1.00 | 0 |" in first
     assert "`nproc`" in text and "free -h" in text
 
 
