@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Person
 from facilities.models import Agency, Facility
-from facilities.search import as_id, matching_pks, search_filter, uses_trigrams
+from facilities.search import as_id, matching_pks, narrow, search_filter, uses_trigrams
 from facilities.widgets import FastSelect
 
 from .models import Position, ReclassificationRequest, Title
@@ -66,24 +66,23 @@ class ReclassificationFilter(django_filters.FilterSet):
             return queryset
         pk = as_id(value)
         requests = ReclassificationRequest.objects.all()
-        facility_matches = Q(name__icontains=value) | Q(code__iexact=value)
-        if not uses_trigrams(value):
-            # One pass over the requests (facilities.search).
-            facilities = Facility.objects.filter(facility_matches)
-            positions = Position.objects.filter(
-                Q(item_number__icontains=value) | Q(facility__in=facilities)
-            )
-            q = Q(position__in=positions) | Q(justification__icontains=value)
-            return queryset.filter(q | Q(pk=pk) if pk is not None else q)
-        # One indexed query per table (facilities.search).
+        facilities = Facility.objects.filter(Q(name__icontains=value) | Q(code__iexact=value))
         arms = [
             requests.filter(position__item_number__icontains=value),
-            requests.filter(position__facility__in=Facility.objects.filter(facility_matches)),
+            requests.filter(position__facility__in=facilities),
             requests.filter(justification__icontains=value),
         ]
         if pk is not None:
             arms.append(requests.filter(pk=pk))
-        return queryset.filter(pk__in=matching_pks(*arms))
+        if uses_trigrams(value) and narrow(*arms):
+            # One indexed query per table (facilities.search).
+            return queryset.filter(pk__in=matching_pks(*arms))
+        # One pass over the requests (facilities.search).
+        positions = Position.objects.filter(
+            Q(item_number__icontains=value) | Q(facility__in=facilities)
+        )
+        q = Q(position__in=positions) | Q(justification__icontains=value)
+        return queryset.filter(q | Q(pk=pk) if pk is not None else q)
 
 
 class PositionFilter(django_filters.FilterSet):
@@ -118,21 +117,9 @@ class PositionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        facilities = Facility.objects.filter(name__icontains=value)
-        people = Person.objects.filter(family_name__icontains=value)
-        if not uses_trigrams(value):
-            # One pass over the positions (facilities.search).
-            return queryset.filter(
-                Q(item_number__icontains=value)
-                | Q(facility__in=facilities)
-                | Q(incumbent__in=people)
-            )
-        # One indexed query per table (facilities.search).
-        positions = Position.objects.all()
+        # One pass over the positions, whatever the term (facilities.search).
         return queryset.filter(
-            pk__in=matching_pks(
-                positions.filter(item_number__icontains=value),
-                positions.filter(facility__in=facilities),
-                positions.filter(incumbent__in=people),
-            )
+            Q(item_number__icontains=value)
+            | Q(facility__in=Facility.objects.filter(name__icontains=value))
+            | Q(incumbent__in=Person.objects.filter(family_name__icontains=value))
         )

@@ -11,19 +11,29 @@ keys each arm matches, one indexed query per table, combined with UNION ALL
 (`matching_pks`): `filter(pk__in=matching_pks(arm, arm, …))`. A row matches when any arm
 matches it, exactly as the OR did.
 
-That costs in proportion to the rows matched, so it only pays when the index can narrow them:
-a term shorter than three characters has no trigram (the index would hand back every row), and
-is searched with the plain OR on one table (`IN (subquery)` for the other tables), which reads
-the table once and, on a page, stops after the rows shown. A longer term that matches most rows
-(`the` in every justification) is the case this shape serves worse than the plain OR: it
-gathers every matching id (docs/benchmarks.md, "Plans").
+That costs in proportion to the rows matched: the UNION gathers every matching id before a
+page takes its 25. So the queue first counts, up to `NARROW`, the ids its arms match (`narrow`,
+one query that stops there) and takes the UNION only below that; a broader term (`the`, in
+every justification) is searched with the plain OR on one table (`IN (subquery)` for the other
+tables), which reads the table once and, on a page, stops after the rows shown. A term shorter
+than three characters has no trigram (the index would hand back every row) and always takes
+the plain OR. The positions list always does: 20,000 positions are read faster than their
+UNION is gathered, for narrow and broad terms alike.
+
+The people list needs no count: its one other table is the AHIMA ids, matched exactly, so it
+is a handful of people. Written `id = ANY(ARRAY(subquery))` (`among`), that arm joins the
+trigram indexes of the person's own columns in one BitmapOr, and the planner reads the table
+once for a broad term. The queue cannot do the same with its positions: PostgreSQL compares
+a row with such an array element by element, and the positions a facility word matches run to
+thousands (docs/benchmarks.md, "Plans").
 """
 
 from __future__ import annotations
 
 import django_filters
 from django.db import migrations
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 # pg_trgm indexes strings by their three-character runs: shorter terms cannot use the index.
@@ -31,6 +41,9 @@ TRIGRAM = 3
 # Longer than any name, item number or phrase anyone searches for; SQLite refuses LIKE
 # patterns over 50,000 bytes, and a longer term would only make the database work.
 SEARCH_MAX_LENGTH = 200
+# Up to this many matching ids the UNION beats one pass over the table (100,000 requests:
+# about 30,000), and counting to it costs at most ~20 ms (docs/benchmarks.md).
+NARROW = 10_000
 
 
 def search_filter() -> django_filters.CharFilter:
@@ -49,7 +62,35 @@ def uses_trigrams(value: str) -> bool:
 def matching_pks(*arms: QuerySet) -> QuerySet:
     """The primary keys of the rows any of `arms` matches, as one subquery (UNION ALL)."""
     first, *rest = (arm.order_by().values("pk") for arm in arms)
-    return first.union(*rest, all=True) if rest else first
+    # Unordered: a UNION would otherwise be sorted by the model's ordering once sliced.
+    return first.union(*rest, all=True).order_by() if rest else first
+
+
+def narrow(*arms: QuerySet) -> bool:
+    """Whether `arms` match fewer than `NARROW` ids between them: one query, which stops
+    counting at `NARROW`."""
+    return matching_pks(*arms)[:NARROW].count() < NARROW
+
+
+class AnyOf(In):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL: there an
+    index on `column` can answer it inside a BitmapOr, but each row is compared with the whole
+    array, so the subquery should return a handful of ids."""
+
+    def get_rhs_op(self, connection, rhs: str) -> str:
+        if connection.vendor == "postgresql" and not self.rhs_is_direct_value():
+            return f"= ANY(ARRAY{rhs})"
+        return super().get_rhs_op(connection, rhs)
+
+
+def among(column: str, rows: QuerySet, value: str, *, key: str = "pk") -> Q:
+    """The rows whose `column` is the `key` of one of `rows`, in a search for `value`: `AnyOf`
+    when the trigram indexes can narrow `value`, else `IN`, which keeps the planner from
+    reading whole trigram indexes for a BitmapOr."""
+    ids = rows.order_by().values(key)
+    if not uses_trigrams(value):
+        return Q(**{f"{column}__in": ids})
+    return Q(AnyOf(F(column), ids))
 
 
 def as_id(value: str) -> int | None:

@@ -1,15 +1,19 @@
 """Free-text search (`?q=`) on the queue, positions, registry and people: the same rows as the
 plain OR of `icontains` it replaced (facilities.search), on SQLite and PostgreSQL, for terms
-short enough to skip the trigram indexes and long enough to use them."""
+short enough to skip the trigram indexes and long enough to use them, and for the queue both
+below `NARROW` (the UNION of ids) and above it (one pass over the requests)."""
 
 import pytest
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates.filters import PersonFilter
 from candidates.models import Credential, Person
 from classification.filters import PositionFilter, ReclassificationFilter
 from classification.models import Position, ReclassificationRequest
+from facilities import search
 from facilities.filters import FacilityFilter
 from facilities.models import Facility
 from tests.candidates.factories import CredentialFactory, PersonFactory
@@ -103,8 +107,16 @@ def rows(cast):
     return requests
 
 
+@pytest.fixture(params=["narrow", "broad"])
+def breadth(request, monkeypatch) -> str:
+    """Run as set, and with `NARROW` at 1 so that every term the queue finds is broad."""
+    if request.param == "broad":
+        monkeypatch.setattr(search, "NARROW", 1)
+    return request.param
+
+
 @pytest.mark.parametrize("value", [*TERMS, "AH-777", "ah-777"])
-def test_search_matches_the_plain_or(rows, value):
+def test_search_matches_the_plain_or(rows, breadth, value):
     ids = [str(r.pk) for r in rows]
     for term in (value, *ids):
         assert searched(ReclassificationFilter, ReclassificationRequest, term) == (
@@ -131,6 +143,43 @@ def test_search_terms_find_what_they_name(rows):
         p.family_name
         for p in Person.objects.filter(pk__in=searched(PersonFilter, Person, "ah-777"))
     } == {"Nightingale"}
+
+
+def queue_search(value: str) -> tuple[str, int]:
+    """The queue's SQL for a search for `value`, and the queries run to choose it."""
+    with CaptureQueriesContext(connection) as queries:
+        filterset = ReclassificationFilter(
+            {"q": value}, queryset=ReclassificationRequest.objects.all()
+        )
+        sql = str(filterset.qs.query)
+    return sql, len(queries)
+
+
+def test_the_queue_gathers_ids_only_for_a_narrow_term(rows, monkeypatch):
+    """`tech` is in two justifications: below `NARROW` the UNION of ids, at it one pass."""
+    sql, probes = queue_search("tech")
+    assert "UNION ALL" in sql and probes == 1
+    monkeypatch.setattr(search, "NARROW", 2)
+    sql, probes = queue_search("tech")
+    assert "UNION" not in sql and probes == 1
+    assert "UNION ALL" in queue_search("ps-77")[0]  # one request
+
+
+def test_a_short_term_is_one_pass_without_counting(rows):
+    sql, probes = queue_search("te")
+    assert "UNION" not in sql and probes == 0
+
+
+@pytest.mark.postgres
+def test_people_take_the_ahima_ids_as_an_array_for_an_indexed_term(rows):
+    """`= ANY(ARRAY(…))` joins the BitmapOr of the person's own trigram indexes; a term without
+    trigrams keeps `IN`, or the planner could read whole trigram indexes for a BitmapOr."""
+
+    def sql(value: str) -> str:
+        return str(PersonFilter({"q": value}, queryset=Person.objects.all()).qs.query)
+
+    assert "= ANY(ARRAY(SELECT" in sql("ah-777")
+    assert "ANY(" not in sql("ah")
 
 
 @pytest.mark.parametrize("value", ["PS", "PS-7"])
