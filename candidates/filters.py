@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Agency
 from facilities.search import among, search_filter
-from facilities.widgets import FastSelect
+from facilities.widgets import RowChoiceFilter
 
 from .dates import today_in_new_york
 from .models import Credential, CredentialKind, Person
@@ -15,12 +15,12 @@ class PersonFilter(django_filters.FilterSet):
     """Filters of /people/. The agency choices are limited to the agencies the user may see."""
 
     q = search_filter()
-    agency = django_filters.ModelChoiceFilter(
+    agency = RowChoiceFilter(
         label=_("Agency"),
         queryset=Agency.objects.all(),
         empty_label=_("All agencies"),
         # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
-        widget=FastSelect(label_field="code"),
+        label_field="code",
     )
     kind = django_filters.ChoiceFilter(
         label=_("Credential"),

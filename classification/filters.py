@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Person
 from facilities.models import Agency, Facility
 from facilities.search import as_id, matching_pks, narrow, search_filter, uses_trigrams
-from facilities.widgets import FastSelect
+from facilities.widgets import RowChoiceFilter
 
 from .models import Position, ReclassificationRequest, Title
 from .workflow import OPEN_STATUSES, STATUS_LABELS
@@ -21,21 +21,21 @@ YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 class ReclassificationFilter(django_filters.FilterSet):
     q = search_filter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=list(STATUS_LABELS.items()))
-    agency = django_filters.ModelChoiceFilter(
+    agency = RowChoiceFilter(
         label=_("Agency"),
         field_name="agency",
         queryset=Agency.objects.all(),
         # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
-        widget=FastSelect(label_field="code"),
+        label_field="code",
     )
-    facility = django_filters.ModelChoiceFilter(
+    facility = RowChoiceFilter(
         label=_("Facility"),
         field_name="position__facility",
         queryset=Facility.objects.none(),
-        widget=FastSelect(label_field="name"),
+        label_field="name",
     )
-    proposed_title = django_filters.ModelChoiceFilter(
-        label=_("Proposed title"), queryset=Title.objects.all()
+    proposed_title = RowChoiceFilter(
+        label=_("Proposed title"), queryset=Title.objects.all(), label_field="name"
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue", widget=forms.Select(choices=YES_NO_ANY)
@@ -87,16 +87,16 @@ class ReclassificationFilter(django_filters.FilterSet):
 
 class PositionFilter(django_filters.FilterSet):
     q = search_filter()
-    agency = django_filters.ModelChoiceFilter(
+    agency = RowChoiceFilter(
         label=_("Agency"),
         field_name="facility__agency",
         queryset=Agency.objects.all(),
-        widget=FastSelect(label_field="code"),
+        label_field="code",
     )
-    facility = django_filters.ModelChoiceFilter(
-        label=_("Facility"), queryset=Facility.objects.none(), widget=FastSelect(label_field="name")
+    facility = RowChoiceFilter(
+        label=_("Facility"), queryset=Facility.objects.none(), label_field="name"
     )
-    title = django_filters.ModelChoiceFilter(label=_("Title"), queryset=Title.objects.all())
+    title = RowChoiceFilter(label=_("Title"), queryset=Title.objects.all(), label_field="name")
     active = django_filters.BooleanFilter(
         label=_("Active"), widget=forms.Select(choices=YES_NO_ANY)
     )

@@ -8,7 +8,7 @@ from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRA
 
 from .models import Agency, Facility
 from .search import search_filter
-from .widgets import FastSelect
+from .widgets import RowChoiceFilter
 
 WARRANTED_CHOICES = [
     *(
@@ -26,12 +26,12 @@ FLAG_CHOICES = [
 
 class FacilityFilter(django_filters.FilterSet):
     q = search_filter()
-    agency = django_filters.ModelChoiceFilter(
+    agency = RowChoiceFilter(
         label=_("Agency"),
         queryset=Agency.objects.all(),
         empty_label=_("All agencies"),
         # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
-        widget=FastSelect(label_field="code"),
+        label_field="code",
     )
     facility_type = django_filters.ChoiceFilter(
         label=_("Type"),

@@ -1,10 +1,13 @@
-"""Form widgets for long choice lists."""
+"""Form widgets, fields and filters for long choice lists."""
 
 from html import escape
 from typing import Any
 
+import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 
@@ -28,9 +31,13 @@ class FastSelect(forms.Select):
         if not (self.label_field and queryset is not None):
             yield from self.choices
             return
-        if self.choices.field.empty_label is not None:
-            yield "", self.choices.field.empty_label
-        yield from queryset.values_list("pk", self.label_field)
+        field = self.choices.field
+        if field.empty_label is not None:
+            yield "", field.empty_label
+        if isinstance(field, RowChoiceField):
+            yield from field.rows
+        else:
+            yield from queryset.values_list("pk", self.label_field)
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
         final = self.build_attrs(self.attrs, attrs)
@@ -46,3 +53,42 @@ class FastSelect(forms.Select):
                 text = escape(text)
             parts.append(f'<option value="{text}"{selected}>{escape(str(label))}</option>')
         return mark_safe(f"<select{flatatt(final)}>{''.join(parts)}</select>")
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """A model choice read once, as (pk, label) pairs, both to check the choice and to draw the
+    select: one query where a ModelChoiceField runs two (its `get` of the chosen row, then the
+    options). Its value is the chosen primary key, which filters a foreign key as the model
+    instance would."""
+
+    def __init__(self, queryset, *, label_field: str, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", FastSelect(label_field=label_field))
+        super().__init__(queryset, **kwargs)
+        self.label_field = label_field
+
+    @cached_property
+    def rows(self) -> list[tuple[int, str]]:
+        return list(self.queryset.values_list("pk", self.label_field))
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        for pk, _label in self.rows:
+            if str(pk) == text:
+                return pk
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return str(initial or "") != str(data or "")
+
+
+class RowChoiceFilter(django_filters.ModelChoiceFilter):
+    """ModelChoiceFilter on a RowChoiceField: pass `label_field` (the field the options show)."""
+
+    field_class = RowChoiceField

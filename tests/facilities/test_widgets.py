@@ -1,6 +1,13 @@
-"""FastSelect: the markup of a <select>, escaped, with the chosen option selected."""
+"""FastSelect: the markup of a <select>, escaped, with the chosen option selected.
+RowChoiceField: one query both checks the choice and draws the options."""
 
-from facilities.widgets import FastSelect
+import pytest
+from django import forms
+
+from facilities.filters import FacilityFilter
+from facilities.models import Agency, Facility
+from facilities.widgets import FastSelect, RowChoiceField
+from tests.factories import AgencyFactory, FacilityFactory
 
 
 def test_options_escaped_and_selected():
@@ -20,3 +27,40 @@ def test_a_submitted_string_selects_the_integer_option():
     widget = FastSelect(choices=[(7, "Seven"), (12, "Twelve")])
     assert '<option value="12" selected>' in widget.render("f", "12")
     assert "selected" not in widget.render("f", None)
+
+
+@pytest.mark.django_db
+def test_a_row_choice_checks_and_draws_from_one_query(django_assert_num_queries):
+    class Form(forms.Form):
+        agency = RowChoiceField(Agency.objects.all(), label_field="code", required=False)
+
+    omh = Agency.objects.get(code="OMH")
+    form = Form({"agency": str(omh.pk)})
+    with django_assert_num_queries(1):
+        assert form.is_valid()
+        html = str(form["agency"])
+    assert form.cleaned_data["agency"] == omh.pk
+    assert f'<option value="{omh.pk}" selected>OMH</option>' in html
+    assert html.count("<option") == Agency.objects.count() + 1  # and the empty choice
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["999999", "OMH", "1.0", "²", "-1"])
+def test_a_row_choice_refuses_what_is_not_one_of_its_rows(value):
+    class Form(forms.Form):
+        agency = RowChoiceField(Agency.objects.all(), label_field="code", required=False)
+
+    form = Form({"agency": value})
+    assert not form.is_valid()
+    assert form.errors["agency"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_row_choice_filters_by_the_chosen_key():
+    FacilityFactory(agency=AgencyFactory(code="OMH"), name="Kingsboro")
+    FacilityFactory(agency=AgencyFactory(code="DOCCS"), name="Attica")
+    omh = Agency.objects.get(code="OMH")
+    chosen = FacilityFilter({"agency": str(omh.pk)}, queryset=Facility.objects.all())
+    assert [f.name for f in chosen.qs] == ["Kingsboro"]

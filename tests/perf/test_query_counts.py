@@ -91,7 +91,50 @@ PAGES = {
         {"hr": 6, "analyst": 6},
     ),
     "reverification": (lambda: reverse("candidates:reverification"), {"analyst": 3}),
+    # Every filter chosen and a search: each list's choices are checked and drawn from the same
+    # query (facilities.widgets.RowChoiceField). Chosen from the busiest request, so rows show.
+    "queue, every filter and a search": (
+        lambda: (
+            reverse(QUEUE)
+            + every_filter(
+                "tab=all&status={r.status}&agency={a}&facility={f}&proposed_title={t}&q={item}"
+            )
+        ),
+        {"hr": 8, "analyst": 10, "supervisor": 10},
+    ),
+    "positions, every filter and a search": (
+        lambda: (
+            reverse("classification:position_list")
+            + every_filter("agency={a}&facility={f}&title={p.title_id}&active=true&q={item}")
+        ),
+        {"hr": 6, "analyst": 7},
+    ),
+    "facilities, every filter and a search": (
+        lambda: (
+            reverse("facilities:facility_list")
+            + every_filter("agency={a}&facility_type={fac.facility_type}&q={fac.name}")
+        ),
+        {"hr": 4, "analyst": 5},
+    ),
+    "people, every filter and a search": (
+        lambda: (
+            reverse("candidates:person_list")
+            + every_filter("agency={a}&q={p.incumbent.family_name}")
+        ),
+        {"hr": 7, "analyst": 7},
+    ),
 }
+
+
+def every_filter(template: str) -> str:
+    """`template` with the busiest request's values: r (request), p (position), fac (facility),
+    a (agency id), f (facility id), t (proposed title id), item (item number)."""
+    r = busiest_request()
+    p, fac = r.position, r.position.facility
+    values = {"r": r, "p": p, "fac": fac, "a": fac.agency_id, "f": fac.pk, "t": r.proposed_title_id}
+    return "?" + template.format(**values, item=p.item_number)
+
+
 CASES = [(page, role) for page, (_url, roles) in PAGES.items() for role in roles]
 
 
