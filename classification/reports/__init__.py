@@ -4,7 +4,7 @@ Each function starts from a scoping selector (`facilities_visible_to`,
 `reclassifications_visible_to`), so Agency HR never sees another agency's rows, counts or
 totals. Every function runs a fixed number of queries whatever the number of rows: counts are
 `aggregate()`s with filtered `Count`s, groups are `values().annotate()`, per-facility facts
-are subqueries. Percentiles: PostgreSQL's `percentile_cont` in SQL; SQLite (tests and local
+are subqueries, or for the drift report joins in one raw query (`sql.drift_facts`). Percentiles: PostgreSQL's `percentile_cont` in SQL; SQLite (tests and local
 development only) has none, so there the values of each group are fetched (bounded by
 `SQLITE_PERCENTILE_LIMIT`) and interpolated the same way in Python (docs/decisions/0007).
 """

@@ -7,13 +7,10 @@ from datetime import date
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
-    Exists,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -29,9 +26,10 @@ from classification.allocation import (
     threshold_distances,
 )
 from classification.models import Position, Title
+from classification.reports.sql import drift_facts
 from classification.selectors import ADMINISTRATOR_CODES
 from facilities import permissions
-from facilities.models import AnnualActivity, Facility, current_fiscal_year
+from facilities.models import Facility, current_fiscal_year
 from facilities.selectors import drift_direction, facilities_visible_to
 
 NEAR_THRESHOLD = 0.05  # "within 5% of a threshold", relative to the threshold
@@ -66,9 +64,9 @@ def last_completed_fiscal_year(today: date | None = None) -> int:
     return current_fiscal_year(today) - 1
 
 
-def _near(measure: str, threshold: int) -> Q:
+def _band(threshold: int) -> tuple[int, int]:
     margin = int(threshold * NEAR_THRESHOLD)
-    return Q(**{f"{measure}__range": (threshold - margin, threshold + margin)})
+    return threshold - margin, threshold + margin
 
 
 @dataclass(frozen=True)
@@ -107,61 +105,18 @@ def drift_report(user: Any, *, today: date | None = None, issue: str = "") -> li
     """Active facilities the user may see that need a look: chief's title differs from the
     warranted one (up or down), on watch, a DDSOO within 5% of a threshold (latest accepted
     counts), or no counts for the last completed fiscal year. One query; `issue` narrows it."""
-    year = last_completed_fiscal_year(today)
-    accepted = AnnualActivity.objects.filter(
-        facility=OuterRef("pk"),
-        fiscal_year=OuterRef("determination_year"),
-        status=AnnualActivity.Status.ACCEPTED,
-    ).order_by()  # no Meta ordering: it would join the facility for its name
-    # Only what the report shows: no latest-year join, no address.
-    visible = (
-        facilities_visible_to(user)
-        .filter(active=True)
-        .select_related(None)
-        .select_related("agency")
-        .only(
-            "name",
-            "code",
-            "facility_type",
-            "agency__code",
-            "warranted_title_code",
-            "determination_year",
-            "trend_state",
-        )
+    facilities = drift_facts(
+        facilities_visible_to(user),
+        chief_codes=ADMINISTRATOR_CODES,
+        last_year=last_completed_fiscal_year(today),
+        near_bands=(_band(INDIVIDUALS_LOW), _band(INDIVIDUALS_HIGH), _band(ACTIVITIES)),
+        issue=issue if issue in ISSUES else "",
     )
-    qs = with_chief(visible).annotate(
-        accepted_individuals=Subquery(accepted.values("individuals_served")[:1]),
-        accepted_activities=Subquery(accepted.values("records_activities")[:1]),
-        has_year=Exists(
-            AnnualActivity.objects.filter(facility=OuterRef("pk"), fiscal_year=year).order_by()
-        ),
-    )
-    near_sql = Q(facility_type="ddsoo") & (
-        _near("accepted_individuals", INDIVIDUALS_LOW)
-        | _near("accepted_individuals", INDIVIDUALS_HIGH)
-        | _near("accepted_activities", ACTIVITIES)
-    )
-    qs = qs.annotate(
-        near_sql=Case(When(near_sql, then=Value(True)), default=False, output_field=BooleanField())
-    )
-    conditions = {
-        "drift": ~Q(drift=""),
-        "watch": Q(trend_state="watch"),
-        "near": Q(near_sql=True),
-        "missing": Q(has_year=False),
-    }
-    if issue in conditions:
-        qs = qs.filter(conditions[issue])
-    else:
-        any_issue = Q()
-        for condition in conditions.values():
-            any_issue |= condition
-        qs = qs.filter(any_issue)
     hr_agency = user.agency_id if permissions.is_agency_hr(user) else None
     rows = []
-    for f in qs.order_by("agency__code", "name"):
+    for f in facilities:
         near: tuple[ThresholdDistance, ...] = ()
-        if f.near_sql:
+        if f.near_band:
             near = tuple(
                 d
                 for d in threshold_distances(f.accepted_individuals, f.accepted_activities)

@@ -246,6 +246,119 @@ def test_drift_report_queries_do_not_grow(client, drift_world, django_assert_num
     assert len(response.context["rows"]) == small + 10
 
 
+@pytest.fixture
+def drift_corners(drift_world):
+    """drift_world and the corners of the rule: a tie on the top rank and an inactive higher
+    position, no chief, an inactive facility, no warranted title, each threshold's band, a
+    band with no crossing that changes the level, and counts not yet accepted."""
+    year = reports.last_completed_fiscal_year()
+    tie = _facility("OMH", "TIE", ADMINISTRATOR_3, None)
+    PositionFactory(facility=tie, title=title(ADMINISTRATOR_2), item_number="TIE-02")
+    PositionFactory(facility=tie, title=title(ADMINISTRATOR_2), item_number="TIE-01")
+    PositionFactory(facility=tie, title=title(ADMINISTRATOR_3), item_number="TIE-00", active=False)
+    PositionFactory(facility=tie, item_number="TIE-03")  # a technician: never the chief
+    _counts(tie, year, 100, 100)
+    _facility("OMH", "NOCHIEF", ADMINISTRATOR_2, None)  # and no counts
+    gone = _facility("OMH", "GONE", ADMINISTRATOR_3, ADMINISTRATOR_1)
+    Facility.objects.filter(pk=gone.pk).update(active=False)
+    _counts(_facility("OMH", "BLANK", "", ADMINISTRATOR_1), year, 100, 100)
+    for code, i, a, status in (
+        ("NEARHI", 7_200, 100_000, "accepted"),  # Administrator 3; 6,999 would be 2
+        ("NEARACT", 2_000, 255_000, "accepted"),  # Administrator 2; 250,000 would be 1
+        ("BANDONLY", 7_100, 300_000, "accepted"),  # Administrator 3 on either side of 7,000
+        ("PENDING", 2_900, 100_000, "submitted"),
+    ):
+        f = _facility("DOCCS", code, ADMINISTRATOR_1, ADMINISTRATOR_1, facility_type="ddsoo")
+        Facility.objects.filter(pk=f.pk).update(determination_year=year)
+        _counts(f, year, i, a, status=status)
+    return drift_world
+
+
+def _expected_drift(user, issue):
+    """The drift report worked out facility by facility, the plain way, for comparison."""
+    from classification.allocation import threshold_distances
+    from classification.models import Title
+    from classification.selectors import chief_position
+    from facilities.selectors import drift_direction, facilities_visible_to
+
+    year = reports.last_completed_fiscal_year()
+    ranks = dict(Title.objects.values_list("code", "rank"))
+    rows = []
+    for f in facilities_visible_to(user).filter(active=True).order_by("agency__code", "name"):
+        chief = chief_position(f)
+        accepted = f.activities.filter(fiscal_year=f.determination_year, status="accepted").first()
+        i = accepted.individuals_served if accepted else None
+        a = accepted.records_activities if accepted else None
+        in_band = f.facility_type == "ddsoo" and (
+            (i is not None and (abs(i - 3_000) <= 150 or abs(i - 7_000) <= 350))
+            or (a is not None and abs(a - 250_000) <= 12_500)
+        )
+        chosen = {
+            "drift": bool(
+                chief and ranks.get(f.warranted_title_code, chief.title.rank) != chief.title.rank
+            ),
+            "watch": f.trend_state == "watch",
+            "near": in_band,
+            "missing": not f.activities.filter(fiscal_year=year).exists(),
+        }
+        if not (chosen[issue] if issue else any(chosen.values())):
+            continue
+        drift = drift_direction(f.warranted_title_code or None, chief and chief.title.code)
+        near = tuple(
+            d for d in threshold_distances(i, a) if in_band and d.distance <= d.crossed_value * 0.05
+        )
+        missing = chosen["missing"]
+        if not (drift or chosen["watch"] or near or missing):
+            continue
+        rows.append(
+            (
+                f.code,
+                f.agency.code,
+                chief and chief.pk,
+                chief and chief.item_number,
+                chief and chief.title.code,
+                drift,
+                chosen["watch"],
+                near,
+                missing,
+                bool(drift and chief and user.agency_id == f.agency_id),
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize("role", ["analyst", "hr"])
+@pytest.mark.parametrize("issue", ["", "drift", "watch", "near", "missing"])
+def test_drift_report_matches_a_facility_by_facility_computation(drift_corners, role, issue):
+    user = getattr(drift_corners, role)
+    rows = [
+        (
+            r.facility.code,
+            r.facility.agency.code,
+            r.facility.chief_id,
+            r.facility.chief_item,
+            r.facility.chief_title_code,
+            r.drift,
+            r.on_watch,
+            r.near,
+            r.missing_year,
+            r.can_request,
+        )
+        for r in reports.drift_report(user, issue=issue)
+    ]
+    assert rows == _expected_drift(user, issue)
+
+
+def test_drift_corners_are_reached(drift_corners):
+    """The comparison above only means something if each corner shows (or not) as intended."""
+    rows = _by_code(reports.drift_report(drift_corners.analyst))
+    assert rows["TIE"].facility.chief_item == "TIE-01" and rows["TIE"].drift == "up"
+    assert rows["NOCHIEF"].missing_year and rows["NOCHIEF"].facility.chief_id is None
+    assert [d.crossed_value for d in rows["NEARHI"].near] == [6_999]
+    assert [d.crossed_value for d in rows["NEARACT"].near] == [250_000]
+    assert not {"GONE", "BLANK", "BANDONLY", "PENDING"} & set(rows)
+
+
 def test_registry_drift_filter_and_facility_positions(client, drift_world):
     client.force_login(drift_world.hr)
     response = client.get(reverse("facilities:facility_list") + "?drift=up")
