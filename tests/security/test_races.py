@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 
 from classification import services
 from classification.models import (
@@ -28,7 +30,14 @@ from classification.models import (
 from classification.standard import TECHNICIAN_2
 from facilities.audit import chained_models, first_broken_row
 from tests.classification.factories import PositionFactory, reclassification_in
-from tests.factories import AgencyFactory, FacilityFactory, analyst_user, hr_user, supervisor_user
+from tests.factories import (
+    AgencyFactory,
+    FacilityFactory,
+    UserFactory,
+    analyst_user,
+    hr_user,
+    supervisor_user,
+)
 from tests.ops.invariants import violations
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -262,12 +271,15 @@ def test_two_drafts_for_one_position(people):
 
 def test_position_moved_while_it_is_approved(people):
     """A supervisor approves while an administrator moves the position to another agency's
-    facility (the move's trigger rewrites the request's agency). The approval is held just
-    after its first row lock and the move starts then: both finish, the request has the new
-    agency and the position the new title. With two lock orders (the approval's request then
-    position, the trigger's position then requests) PostgreSQL aborts one as a deadlock."""
+    facility in the admin (the move's trigger rewrites the request's agency). The approval is
+    held just after its first row lock and the move starts then: both finish, the request has
+    the new agency and the position the new title. With two lock orders (the approval's
+    request then position, the trigger's position then requests) PostgreSQL aborts one as a
+    deadlock; an admin that saved every field put the old title back."""
     r = request_in("recommended", hr=people["hr"], analyst=people["analysts"][0])
     elsewhere = FacilityFactory(agency=AgencyFactory(code="DOCCS"))
+    admin = UserFactory(username="admin-race", is_staff=True, is_superuser=True)
+    change_page = reverse("admin:classification_position_change", args=[r.position_id])
     holding, go_on = threading.Event(), threading.Event()
 
     def pause_after_first_lock(execute, sql, params, many, context):
@@ -285,10 +297,19 @@ def test_position_moved_while_it_is_approved(people):
 
     def move() -> None:
         assert holding.wait(timeout=10)
-        with transaction.atomic():  # as the admin's change form saves it
-            position = Position.objects.get(pk=r.position_id)
-            position.facility = elsewhere
-            position.save()
+        client = Client()
+        client.force_login(admin)
+        response = client.post(
+            change_page,
+            {
+                "item_number": r.position.item_number,
+                "facility": elsewhere.pk,
+                "active": "on",
+                "title_changes-TOTAL_FORMS": "0",
+                "title_changes-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
 
     def release_once_the_move_waits() -> None:
         """Let the approval go on only when the move is blocked on one of its locks."""
