@@ -66,7 +66,9 @@ class PositionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            # Only what the form changed: the other columns, the title above all, were read
+            # before this save and may since have moved (an approval committing meanwhile).
+            obj.save(update_fields=form.changed_data)
             return
         # A new position starts its title history through the same service as everywhere.
         created = services.create_position(

@@ -3,6 +3,8 @@
 Each transition opens a transaction, locks the request row, checks the version the form was
 drawn from, re-checks the workflow guard (`classification.workflow`) on the locked row, writes
 the change and its event, and queues email for after the commit. Nothing else sets `status`.
+A transition that writes the position (approval) locks the position first, then the request:
+the one lock order of docs/conventions.md.
 """
 
 from __future__ import annotations
@@ -227,6 +229,16 @@ def _locked(reclassification_id: int) -> ReclassificationRequest:
     )
 
 
+def _lock_position_of(reclassification_id: int) -> None:
+    # Position before request, the order the database's triggers take when a position moves
+    # (him_position_moved updates its requests): the other order deadlocks with a move.
+    list(
+        Position.objects.select_for_update(of=("self",))
+        .filter(reclassifications=reclassification_id)
+        .values_list("pk", flat=True)
+    )
+
+
 def _check_version(reclassification: ReclassificationRequest, expected_version: int | None):
     if expected_version is not None and reclassification.version != expected_version:
         last = reclassification.events.select_related("actor").order_by("-at", "-pk").first()
@@ -317,9 +329,13 @@ def _transition(
     message: str = "",
     change: Callable[[ReclassificationRequest, date], None] | None = None,
     notify: Callable[[ReclassificationRequest], list[tuple[str, str]]] | None = None,
+    writes_position: bool = False,
 ) -> ReclassificationRequest:
-    """The one path every state change takes (see the module docstring)."""
+    """The one path every state change takes (see the module docstring). With
+    `writes_position`, `change` finds `reclassification.position` already locked."""
     with transaction.atomic():
+        if writes_position:
+            _lock_position_of(reclassification_id)
         reclassification = _locked(reclassification_id)
         _check_version(reclassification, expected_version)
         transition = workflow.check(actor, reclassification, action)
@@ -603,7 +619,7 @@ def approve_reclassification(
 
     def change(r: ReclassificationRequest, today: date) -> None:
         title = r.recommended_title or r.proposed_title
-        position = Position.objects.select_for_update().get(pk=r.position_id)
+        position = r.position  # locked, and read after the lock: _transition(writes_position)
         effective = effective_date or r.requested_effective_date or today
         PositionTitleChange.objects.create(
             position=position,
@@ -616,7 +632,6 @@ def approve_reclassification(
         position.title = title
         position.full_clean()
         position.save(update_fields=["title"])
-        r.position = position
         r.decided_by = actor
         r.decided_at = timezone.now()
         r.decision_effective_date = effective
@@ -632,6 +647,7 @@ def approve_reclassification(
         message=message,
         change=change,
         notify=lambda r: [(_agency_contact(r), _subject(r, _("approved")))],
+        writes_position=True,
     )
 
 

@@ -9,15 +9,19 @@ chain find nothing wrong.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 
 from classification import services
 from classification.models import (
+    Position,
     PositionTitleChange,
     ReclassificationEvent,
     ReclassificationRequest,
@@ -26,7 +30,14 @@ from classification.models import (
 from classification.standard import TECHNICIAN_2
 from facilities.audit import chained_models, first_broken_row
 from tests.classification.factories import PositionFactory, reclassification_in
-from tests.factories import analyst_user, hr_user, supervisor_user
+from tests.factories import (
+    AgencyFactory,
+    FacilityFactory,
+    UserFactory,
+    analyst_user,
+    hr_user,
+    supervisor_user,
+)
 from tests.ops.invariants import violations
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -255,4 +266,73 @@ def test_two_drafts_for_one_position(people):
     )
     assert outcomes.count("ok") == 1, outcomes
     assert ReclassificationRequest.objects.filter(position=position).count() == 1
+    assert_consistent()
+
+
+def test_position_moved_while_it_is_approved(people):
+    """A supervisor approves while an administrator moves the position to another agency's
+    facility in the admin (the move's trigger rewrites the request's agency). The approval is
+    held just after its first row lock and the move starts then: both finish, the request has
+    the new agency and the position the new title. With two lock orders (the approval's
+    request then position, the trigger's position then requests) PostgreSQL aborts one as a
+    deadlock; an admin that saved every field put the old title back."""
+    r = request_in("recommended", hr=people["hr"], analyst=people["analysts"][0])
+    elsewhere = FacilityFactory(agency=AgencyFactory(code="DOCCS"))
+    admin = UserFactory(username="admin-race", is_staff=True, is_superuser=True)
+    change_page = reverse("admin:classification_position_change", args=[r.position_id])
+    holding, go_on = threading.Event(), threading.Event()
+
+    def pause_after_first_lock(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "FOR UPDATE" in sql and not holding.is_set():
+            holding.set()
+            go_on.wait(timeout=10)
+        return result
+
+    def approve() -> None:
+        with connection.execute_wrapper(pause_after_first_lock):
+            services.approve_reclassification(
+                actor=people["supervisors"][0], reclassification_id=r.pk, expected_version=None
+            )
+
+    def move() -> None:
+        assert holding.wait(timeout=10)
+        client = Client()
+        client.force_login(admin)
+        response = client.post(
+            change_page,
+            {
+                "item_number": r.position.item_number,
+                "facility": elsewhere.pk,
+                "active": "on",
+                "title_changes-TOTAL_FORMS": "0",
+                "title_changes-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+    def release_once_the_move_waits() -> None:
+        """Let the approval go on only when the move is blocked on one of its locks."""
+        assert holding.wait(timeout=10)
+        try:
+            for _ in range(100):
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                    if cursor.fetchone()[0]:
+                        return
+                time.sleep(0.05)
+            raise AssertionError("the move never waited for the approval")
+        finally:
+            go_on.set()
+
+    outcomes = race([approve, move, release_once_the_move_waits])
+    assert outcomes == ["ok", "ok", "ok"], outcomes
+    r.refresh_from_db()
+    assert r.status == "approved" and r.agency == elsewhere.agency
+    assert Position.objects.filter(
+        pk=r.position_id, facility=elsewhere, title=r.proposed_title
+    ).exists()
     assert_consistent()
