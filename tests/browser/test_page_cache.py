@@ -3,6 +3,7 @@ the cache; after the analyst takes a request, the queue shows it taken on the ne
 
 import pytest
 from django.core.cache import caches
+from playwright.sync_api import expect
 
 from tests.browser.test_reclassification_flow import act, signed_in
 from tests.classification.factories import PositionFactory, reclassification_in
@@ -34,5 +35,6 @@ def test_the_queue_shows_a_taken_request_on_the_next_visit(browser, live_server,
     assert page.goto(queue).headers.get("x-page-cache") == "miss"
     assert page.get_by_role("link", name="CACHE-0001").count() == 0
     page.get_by_role("link", name="Mine").click()
-    assert page.get_by_role("link", name="CACHE-0001").count() == 1
+    page.wait_for_url("**tab=mine")
+    expect(page.get_by_role("link", name="CACHE-0001")).to_have_count(1)
     context.close()
