@@ -217,7 +217,8 @@ def report(
             "",
             "### First visits: every page built (`HIM_PAGE_CACHE=0`)",
             "",
-            "What a page costs the first time, or after any write: the view runs every time.",
+            "What a page costs the first time, or after any write: the view runs every time "
+            "(the `pages` cache then holds nothing, so every answer is a miss).",
             "",
             *page_table(built),
         ]
