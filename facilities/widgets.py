@@ -10,6 +10,8 @@ from django.forms.utils import flatatt
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
+from .search import as_id
+
 
 class FastSelect(forms.Select):
     """A single <select> rendered without a template per option.
@@ -59,7 +61,8 @@ class RowChoiceField(forms.ModelChoiceField):
     """A model choice read once, as (pk, label) pairs, both to check the choice and to draw the
     select: one query where a ModelChoiceField runs two (its `get` of the chosen row, then the
     options). Its value is the chosen primary key, which filters a foreign key as the model
-    instance would."""
+    instance would. Primary keys only (no `to_field_name`), and no `limit_choices_to`: narrow
+    the queryset instead."""
 
     def __init__(self, queryset, *, label_field: str, **kwargs: Any) -> None:
         kwargs.setdefault("widget", FastSelect(label_field=label_field))
@@ -73,19 +76,22 @@ class RowChoiceField(forms.ModelChoiceField):
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
-        text = str(value)
-        for pk, _label in self.rows:
-            if str(pk) == text:
-                return pk
-        raise ValidationError(
-            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
+        pk = as_id(str(value).strip())
+        if pk is None or pk not in {row[0] for row in self.rows}:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return pk
 
     def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
 
     def has_changed(self, initial: Any, data: Any) -> bool:
-        return str(initial or "") != str(data or "")
+        if self.disabled:
+            return False
+        return str(self.prepare_value(initial) or "") != str(data or "")
 
 
 class RowChoiceFilter(django_filters.ModelChoiceFilter):

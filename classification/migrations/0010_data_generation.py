@@ -6,10 +6,10 @@ the admin, an import, SQL typed in a shell. `facilities.page_cache` keys each ca
 with the number it read before reading the page's data (docs/decisions/0011).
 
 PostgreSQL: a deferred constraint trigger per table, so the number is changed at commit, once
-per transaction, as the transaction's last lock. Changed mid-transaction, its row lock would
-be held from a transaction's first write to its commit, and two writers touching the same
-rows in different orders would deadlock on it. SQLite: plain row triggers; it has one
-writer at a time.
+per transaction. Changed mid-transaction, its row lock would be held from a transaction's
+first write to its commit, and two writers touching the same rows in different orders would
+deadlock on it. (At commit is not yet last: migration 0011 moves it after the foreign-key
+checks.) SQLite: plain row triggers; it has one writer at a time.
 
 It is not a model: Django's test flush empties every model's table, and a number that went
 back to 1 would hand out pages cached before.

@@ -14,11 +14,12 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from classification.models import ReclassificationRequest
 from facilities import roles
-from facilities.models import Facility
-from tests.classification.factories import reclassification_in
+from facilities.models import Agency, Facility, User
+from tests.classification.factories import PositionFactory, reclassification_in
 from tests.factories import FacilityFactory, analyst_user, hr_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,8 +130,11 @@ def test_one_transaction_moves_the_generation_once():
 def test_users_never_share_a_page():
     omh = reclassification_in("submitted", hr=hr_user("OMH", username="hr-omh-cache"))
     doccs = reclassification_in("submitted", hr=hr_user("DOCCS", username="hr-doccs-cache"))
-    omh_page = signed_in(omh.created_by).get(QUEUE)
-    doccs_page = signed_in(doccs.created_by).get(QUEUE)
+    omh_client, doccs_client = signed_in(omh.created_by), signed_in(doccs.created_by)
+    # Even from one browser (the same CSRF secret), the user keys the page.
+    doccs_client.cookies["csrftoken"] = omh_client.cookies["csrftoken"].value
+    omh_page = omh_client.get(QUEUE)
+    doccs_page = doccs_client.get(QUEUE)
     assert doccs_page["X-Page-Cache"] == "miss"
     assert omh.position.item_number in omh_page.content.decode()
     assert omh.position.item_number not in doccs_page.content.decode()
@@ -193,15 +197,21 @@ def test_every_table_of_the_site_has_the_generation_trigger():
     } | {"auth_group", "auth_group_permissions", "auth_permission"}
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            # One trigger per table for each of INSERT, UPDATE and DELETE.
             cursor.execute(
-                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = "
-                "'him_data_generation_' || tbl_name || '_' || %s",
-                ["update"],
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name IN ("
+                "'him_data_generation_' || tbl_name || '_insert', "
+                "'him_data_generation_' || tbl_name || '_update', "
+                "'him_data_generation_' || tbl_name || '_delete') "
+                "GROUP BY tbl_name HAVING COUNT(*) = 3"
             )
         else:
+            # The deferred row trigger for INSERT, UPDATE and DELETE, and one for TRUNCATE.
             cursor.execute(
                 "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname = 'him_data_generation' AND t.tgdeferrable"
+                "WHERE (t.tgname = 'him_data_generation' AND t.tgdeferrable AND t.tgtype & 28 = 28)"
+                " OR t.tgname = 'him_data_generation_truncate' "
+                "GROUP BY c.relname HAVING COUNT(*) = 2"
             )
         watched = {row[0] for row in cursor.fetchall()}
     assert tables <= watched, sorted(tables - watched)
@@ -241,3 +251,72 @@ def test_writers_do_not_wait_for_each_other_on_the_generation_before_commit():
         one.execute("UPDATE facilities_facility SET name = 'One' WHERE id = %s", [second.pk])
         one.commit()
     assert generation() == before + 2
+
+
+@pytest.mark.postgres
+def test_a_commit_waiting_on_a_key_check_does_not_deadlock_on_the_number():
+    """PostgreSQL checks foreign keys at commit, in the order the rows were written. The number
+    moves after those checks: a commit that waits on one holds nothing another commit needs."""
+    import threading
+    import time
+
+    import psycopg
+
+    agency = Agency.objects.get(code="OMH")
+    target, start = FacilityFactory(agency=agency), FacilityFactory(agency=agency)
+    position = PositionFactory(facility=start)
+    before = generation()
+    params = connection.get_connection_params()
+    errors = []
+    with psycopg.connect(**params) as locker, psycopg.connect(**params) as mover:
+        # A service's lock on a facility, and its write.
+        locker.execute("SELECT id FROM facilities_facility WHERE id = %s FOR UPDATE", [target.pk])
+        locker.execute("UPDATE facilities_facility SET name = 'Locked' WHERE id = %s", [target.pk])
+        # Another transaction writes a row, then points a position at that facility: the key
+        # check, run at commit, waits for the lock above.
+        mover.execute("UPDATE facilities_agency SET name = name WHERE id = %s", [agency.pk])
+        mover.execute(
+            "UPDATE classification_position SET facility_id = %s WHERE id = %s",
+            [target.pk, position.pk],
+        )
+
+        def commit(conn):
+            try:
+                conn.commit()
+            except psycopg.Error as error:
+                errors.append(error)
+
+        waiting = threading.Thread(target=commit, args=(mover,))
+        waiting.start()
+        for _ in range(100):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                    [mover.info.backend_pid],
+                )
+                if cursor.fetchone()[0] == "Lock":
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the mover's commit never waited for the facility's lock")
+        commit(locker)
+        waiting.join(timeout=15)
+    assert errors == []
+    assert generation() == before + 2
+
+
+def test_an_htmx_request_gets_a_page_of_its_own():
+    client = signed_in(analyst_user())
+    client.get(FACILITIES)
+    assert client.get(FACILITIES)["X-Page-Cache"] == "hit"
+    assert client.get(FACILITIES, headers={"HX-Request": "true"})["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.postgres  # SQLite's triggers count every column
+def test_a_sign_in_alone_leaves_the_number_where_it_was():
+    user = analyst_user()
+    before = generation()
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    assert generation() == before
+    User.objects.filter(pk=user.pk).update(first_name="Renamed")
+    assert generation() == before + 1

@@ -45,7 +45,7 @@ def test_a_row_choice_checks_and_draws_from_one_query(django_assert_num_queries)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["999999", "OMH", "1.0", "²", "-1"])
+@pytest.mark.parametrize("value", ["999999", "OMH", "1.0", "²", "-1", "9" * 40])
 def test_a_row_choice_refuses_what_is_not_one_of_its_rows(value):
     class Form(forms.Form):
         agency = RowChoiceField(Agency.objects.all(), label_field="code", required=False)
@@ -64,3 +64,16 @@ def test_a_row_choice_filters_by_the_chosen_key():
     omh = Agency.objects.get(code="OMH")
     chosen = FacilityFilter({"agency": str(omh.pk)}, queryset=Facility.objects.all())
     assert [f.name for f in chosen.qs] == ["Kingsboro"]
+
+
+@pytest.mark.django_db
+def test_a_row_choice_reads_a_key_as_a_model_choice_does():
+    class Form(forms.Form):
+        agency = RowChoiceField(Agency.objects.all(), label_field="code", required=False)
+
+    omh = Agency.objects.get(code="OMH")
+    form = Form({"agency": f" 0{omh.pk} "})
+    assert form.is_valid()
+    assert form.cleaned_data["agency"] == omh.pk
+    assert not form.fields["agency"].has_changed(omh, str(omh.pk))
+    assert form.fields["agency"].has_changed(None, str(omh.pk))
