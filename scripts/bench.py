@@ -5,10 +5,10 @@ loopback, wrk with 8 connections signed in with a session cookie from a real sig
 page: queries per request (X-Query-Count, HIM_COUNT_QUERIES=1), p50 and p95 latency, requests
 per second, and throughput as a ratio of the trivial signed-in view's.
 
-Every page is measured twice, by two servers: one as deployed, which serves a page already
-built for the same user and data from its page cache (facilities.page_cache: what a repeat
-visit costs), and one with HIM_PAGE_CACHE=0, which builds every page (a first visit, or any
-visit after a write).
+Every page is measured three times: by the site as deployed, which serves a page already built
+for the same user and data from its page cache (facilities.page_cache: what a repeat visit
+costs); by the same site while a write to the site's data commits every second (each one makes
+every page be built again); and with HIM_PAGE_CACHE=0, which builds every page (a first visit).
 
 Environment: DATABASE_URL (PostgreSQL; the benchmark migrates it and adds its own users),
 BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 8), BENCH_OUTPUT, BENCH_ONLY
@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,27 @@ done = function(summary, latency, requests)
     e.status, e.connect + e.read + e.write + e.timeout))
 end
 """
+
+
+# The busy pass's writes: a no-op UPDATE still fires the triggers that move the data generation.
+BUSY_WRITE = "UPDATE facilities_agency SET name = name WHERE code = 'OMH'"
+BUSY_WRITES_PER_SECOND = 1
+
+
+class Writer(threading.Thread):
+    """Commits BUSY_WRITE BUSY_WRITES_PER_SECOND times a second until stopped."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.done = threading.Event()
+        self.writes = 0
+
+    def run(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self.done.wait(1 / BUSY_WRITES_PER_SECOND):
+                connection.execute(BUSY_WRITE)
+                self.writes += 1
 
 
 @dataclass
@@ -190,6 +212,7 @@ def report(
     connections: int,
     server: str,
     load: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    busy: list[Result] | None = None,
     built: list[Result] | None = None,
     downloads: list[Download] | None = None,
 ) -> str:
@@ -212,6 +235,17 @@ def report(
         "",
         *page_table(results),
     ]
+    if busy:
+        lines += [
+            "",
+            f"### Repeat visits while the data changes: {BUSY_WRITES_PER_SECOND} committed write "
+            "a second",
+            "",
+            "As above, while another connection commits a write to the site's data every second "
+            f"(`{BUSY_WRITE}`): after each one, each worker builds the page again once.",
+            "",
+            *page_table(busy),
+        ]
     if built:
         lines += [
             "",
@@ -279,6 +313,8 @@ def main() -> int:
             server = connection.execute("SELECT version()").fetchone()[0].split(" on ")[0]
         only = os.environ.get("BENCH_ONLY", "")
         results, _ = measure(env, password, values, only, seconds, connections, script)
+        print(f"bench: again, with {BUSY_WRITES_PER_SECOND} write a second ...")
+        busy, _ = measure(env, password, values, only, seconds, connections, script, busy=url)
         print("bench: again, every page built (HIM_PAGE_CACHE=0) ...")
         built, downloads = measure(
             {**env, "HIM_PAGE_CACHE": "0"},
@@ -290,7 +326,7 @@ def main() -> int:
             script,
             with_downloads=True,
         )
-        measured = [*results, *built]
+        measured = [*results, *busy, *built]
         if only:
             print("bench: BENCH_ONLY set, report not written.")
             return 1 if any(r.bad for r in measured) else 0
@@ -302,6 +338,7 @@ def main() -> int:
                 connections=connections,
                 server=server,
                 load=load_before,
+                busy=busy,
                 built=built,
                 downloads=downloads,
             ),
@@ -319,9 +356,11 @@ def measure(
     connections: int,
     script: Path,
     *,
+    busy: str = "",
     with_downloads: bool = False,
 ) -> tuple[list[Result], list[Download]]:
-    """Every page (and, `with_downloads`, every download) against one gunicorn run with `env`."""
+    """Every page (and, `with_downloads`, every download) against one gunicorn run with `env`;
+    with `busy` (a database URL), while a Writer commits to that database."""
     from scripts.harness import signed_in_clients
 
     results: list[Result] = []
@@ -339,6 +378,9 @@ def measure(
                 if answer.status != 200:
                     raise SystemExit(f"bench: {page.name} {path} answered {answer.status}")
                 queries = answer.headers.get("X-Query-Count")
+                writer = Writer(busy) if busy else None
+                if writer:
+                    writer.start()
                 figures = run_wrk(
                     port=gunicorn.port,
                     path=path,
@@ -347,6 +389,9 @@ def measure(
                     connections=connections,
                     script=script,
                 )
+                if writer:
+                    writer.done.set()
+                    writer.join()
                 result = Result(
                     page=page,
                     path=path,

@@ -35,11 +35,14 @@ def test_the_report_replaces_only_its_own_section(tmp_path):
     )
     bench.write_section(
         output,
-        bench.report([result], seconds=1, connections=8, server="PostgreSQL", built=[built]),
+        bench.report(
+            [result], seconds=1, connections=8, server="PostgreSQL", busy=[built], built=[built]
+        ),
     )
     text = output.read_text()
     assert "old figures" not in text
     assert "## Bulk data\n\nkept" in text
+    assert "### Repeat visits while the data changes: 1 committed write a second" in text
     cached, first = text.split("### First visits")
     assert (
         "| trivial signed-in view | analyst | `/bench/ping` | – | 3 | 1.0 | 2.0 | 500 | 1.00 | 0 |"
