@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from facilities.filters import agency_filter
 from facilities.models import Agency
 from facilities.search import among, search_filter
-from facilities.widgets import RowChoiceFilter
 
 from .dates import today_in_new_york
 from .models import Credential, CredentialKind, Person
@@ -15,13 +15,7 @@ class PersonFilter(django_filters.FilterSet):
     """Filters of /people/. The agency choices are limited to the agencies the user may see."""
 
     q = search_filter()
-    agency = RowChoiceFilter(
-        label=_("Agency"),
-        queryset=Agency.objects.all(),
-        empty_label=_("All agencies"),
-        # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
-        label_field="code",
-    )
+    agency = agency_filter(empty_label=_("All agencies"))
     kind = django_filters.ChoiceFilter(
         label=_("Credential"),
         choices=CredentialKind.choices,

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Person
-from facilities.models import Agency, Facility
+from facilities.filters import agency_filter
+from facilities.models import Facility
 from facilities.search import as_id, matching_pks, narrow, search_filter, uses_trigrams
 from facilities.widgets import RowChoiceFilter
 
@@ -21,13 +22,7 @@ YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 class ReclassificationFilter(django_filters.FilterSet):
     q = search_filter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=list(STATUS_LABELS.items()))
-    agency = RowChoiceFilter(
-        label=_("Agency"),
-        field_name="agency",
-        queryset=Agency.objects.all(),
-        # (pk, code) pairs in one query: a model choice iterates a server-side cursor.
-        label_field="code",
-    )
+    agency = agency_filter()
     facility = RowChoiceFilter(
         label=_("Facility"),
         field_name="position__facility",
@@ -87,12 +82,7 @@ class ReclassificationFilter(django_filters.FilterSet):
 
 class PositionFilter(django_filters.FilterSet):
     q = search_filter()
-    agency = RowChoiceFilter(
-        label=_("Agency"),
-        field_name="facility__agency",
-        queryset=Agency.objects.all(),
-        label_field="code",
-    )
+    agency = agency_filter("facility__agency")
     facility = RowChoiceFilter(
         label=_("Facility"), queryset=Facility.objects.none(), label_field="name"
     )
