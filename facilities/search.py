@@ -44,6 +44,8 @@ SEARCH_MAX_LENGTH = 200
 # Up to this many matching ids the UNION beats one pass over the table (100,000 requests:
 # about 30,000), and counting to it costs at most ~20 ms (docs/benchmarks.md).
 NARROW = 10_000
+# The digits of the largest primary key (a bigint: 9,223,372,036,854,775,807).
+BIGINT_DIGITS = 19
 
 
 def search_filter() -> django_filters.CharFilter:
@@ -96,9 +98,10 @@ def among(column: str, rows: QuerySet, value: str, *, key: str = "pk") -> Q:
 def as_id(value: str) -> int | None:
     """`value` as a primary key if it is one (ASCII digits: `"²".isdigit()` is true too).
 
-    Too large for the column is fine: Django makes `pk=` with such a number match nothing.
-    """
-    if value.isascii() and value.isdigit():
+    Too large for the column is fine: Django makes `pk=` with such a number match nothing. But
+    no key has more digits than a bigint (19), and Python refuses to read more than 4,300 digits
+    as an int (a ValueError, so a 500): longer is no key."""
+    if value.isascii() and value.isdigit() and len(value) <= BIGINT_DIGITS:
         return int(value)
     return None
 

@@ -38,6 +38,7 @@ TERMS = [
     "_",
     "zzzz",  # nothing
     "²",  # a digit to str.isdigit(), not an id
+    "9" * 200,  # digits, but more than any key has
 ]
 
 
