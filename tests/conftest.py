@@ -10,9 +10,15 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's live server is fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# No per-example deadline: speed is measured in benchmarks, not in timed tests, and on a loaded
+# machine (parallel workers, CI) a deadline fails correct code at random.
+hypothesis_settings.register_profile("him", deadline=None)
+hypothesis_settings.load_profile("him")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRE_ALL = os.environ.get("HIM_REQUIRE_ALL") == "1"
