@@ -7,7 +7,7 @@ see everything, anyone else sees nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +39,7 @@ from classification.standard import (
     TITLES_BY_CODE,
 )
 from facilities import permissions
-from facilities.models import AnnualActivity, Facility
+from facilities.models import AnnualActivity, AnnualActivityRevision, Facility
 
 from .models import Position, ReclassificationRequest, Title
 from .workflow import OPEN_STATUSES, RECOMMENDED, SUBMITTED
@@ -184,6 +184,28 @@ def latest_accepted_counts(facility: Facility) -> AnnualActivity | None:
         .order_by("-fiscal_year")
         .first()
     )
+
+
+def counts_as_of(facility: Facility, fiscal_year: int, moment: datetime) -> LatestCounts | None:
+    """A year's counts for the facility as they stood at `moment` (the last revision recorded
+    by then; the row itself when it has no revision), or None when the year has no counts.
+
+    A request freezes its determination's year when it is recommended; the letter quotes the
+    figures of that moment, not a correction made since."""
+    activity = AnnualActivity.objects.filter(facility=facility, fiscal_year=fiscal_year).first()
+    if activity is None:
+        return None
+    revision = (
+        AnnualActivityRevision.objects.filter(activity=activity, at__lte=moment)
+        .order_by("-version")
+        .first()
+    )
+    source = (
+        (revision.new_individuals_served, revision.new_records_activities)
+        if revision
+        else (activity.individuals_served, activity.records_activities)
+    )
+    return LatestCounts(fiscal_year, *source)
 
 
 def determination_for_facility(

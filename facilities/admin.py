@@ -28,13 +28,17 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "is_active", "is_staff"]
     list_filter = ["groups", "agency", "is_active", "is_staff"]
     list_select_related = ["agency"]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Agency", {"fields": ["agency"]}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Agency and job title", {"fields": ["agency", "job_title"]}),
+    )
 
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "personnel_office"]
     search_fields = ["code", "name"]
+    fields = ["code", "name", "personnel_office", "personnel_address"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -24,6 +24,14 @@ DEMO_USERS = [
     ("hr-opwdd", "Parker", "Developmental", roles.AGENCY_HR, "OPWDD"),
 ]
 
+# Civil service titles of the Division's staff, printed in the letters they sign or are
+# copied on; the agencies' users need none.
+DEMO_JOB_TITLES = {
+    "supervisor": "Director, Division of Classification & Compensation",
+    "analyst": "Associate Personnel Analyst",
+    "analyst2": "Senior Personnel Analyst",
+}
+
 
 def seed_users() -> dict[str, User]:
     users = {}
@@ -45,6 +53,9 @@ def seed_users() -> dict[str, User]:
         if created:
             user.password = password
             user.save(update_fields=["password"])
+        if not user.job_title and username in DEMO_JOB_TITLES:
+            user.job_title = DEMO_JOB_TITLES[username]
+            user.save(update_fields=["job_title"])
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
         users[username] = user

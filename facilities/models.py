@@ -23,6 +23,20 @@ class Agency(models.Model):
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # Where the Division's decision letters are addressed (the agency's HR office).
+    personnel_office = models.CharField(
+        _("personnel office"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The office decision letters are addressed to, e.g. “Office of Human Resources”."
+        ),
+    )
+    personnel_address = models.TextField(
+        _("personnel office mailing address"),
+        blank=True,
+        help_text=_("One line per line of the envelope: street, then city, state and ZIP code."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -43,6 +57,14 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("agency"),
         help_text=_("Required for Agency HR users; leave empty for DCC staff."),
+    )
+    job_title = models.CharField(
+        _("job title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Printed under the name in decision letters, e.g. “Associate Personnel Analyst”."
+        ),
     )
 
     class Meta(AbstractUser.Meta):

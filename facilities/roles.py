@@ -11,6 +11,19 @@ AGENCIES = [
     ("OPWDD", "Office for People With Developmental Disabilities"),
 ]
 
+# Each agency's personnel office, to which the Division addresses its decision letters:
+# agency code -> (office, mailing address). Administrators correct them in the admin; seeding
+# fills only what is empty, so it never overwrites their corrections.
+PERSONNEL_OFFICES = {
+    "DOCCS": (
+        "Office of Personnel",
+        "The Harriman State Campus\n1220 Washington Avenue\nAlbany, New York 12226-2050",
+    ),
+    "OASAS": ("Office of Human Resources", "1450 Western Avenue\nAlbany, New York 12203-3526"),
+    "OMH": ("Office of Human Resources", "44 Holland Avenue\nAlbany, New York 12229"),
+    "OPWDD": ("Office of Human Resources", "44 Holland Avenue\nAlbany, New York 12229"),
+}
+
 AGENCY_HR = "Agency HR"
 ANALYST = "Classification analyst"
 SUPERVISOR = "Classification supervisor"
@@ -28,6 +41,21 @@ PERMISSION_NAMES = {
 }
 
 
+def _fill_personnel_office(agency) -> None:
+    """Fill the agency's personnel office and address where they are empty. An earlier
+    migration's historical model may not have these fields yet: then nothing is done (the
+    migration that adds them seeds them)."""
+    fields = {f.name for f in agency._meta.get_fields()}
+    office, address = PERSONNEL_OFFICES.get(agency.code, ("", ""))
+    missing = {
+        name: value
+        for name, value in (("personnel_office", office), ("personnel_address", address))
+        if name in fields and value and not getattr(agency, name)
+    }
+    if missing:
+        type(agency).objects.filter(pk=agency.pk).update(**missing)
+
+
 def ensure_reference_data(apps) -> None:
     """Create the agencies, groups and role permissions if missing (idempotent)."""
     Agency = apps.get_model("facilities", "Agency")
@@ -36,7 +64,8 @@ def ensure_reference_data(apps) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
 
     for code, name in AGENCIES:
-        Agency.objects.get_or_create(code=code, defaults={"name": name})
+        agency, _ = Agency.objects.get_or_create(code=code, defaults={"name": name})
+        _fill_personnel_office(agency)
 
     user_type, _ = ContentType.objects.get_or_create(app_label="facilities", model="user")
     perms = {

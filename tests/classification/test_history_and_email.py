@@ -155,7 +155,9 @@ def test_letter_names_what_the_decision_rests_on(cast, fast_letter):
         str(done.decision_effective_date.year),
         "3616110, 9/2021",
         CLAUSES["dc-tech-2"].text[:60],  # the title decided on
-        CLAUSES["dc-admin-3"].text[:60],  # the facility's level (adult psychiatric center)
+        # A Technician 1 -> 2 request rests on the supervision described, not the facility's
+        # chief level (test_letters.py covers the Administrator titles).
+        "the position supervises",
     ):
         assert text in html
 

@@ -65,6 +65,21 @@ def test_own_agency_and_dcc_staff_see_the_case(client, cast, decided):
         assert b"".join(letter.streaming_content).startswith(b"%PDF")
 
 
+def test_the_letters_hash_is_for_the_admin_not_the_request_page(client, cast, decided):
+    """Plain language: the request page names no SHA-256; the admin (auditors) shows it."""
+    from tests.factories import UserFactory
+
+    assert len(decided.letter_sha256) == 64
+    login(client, cast.supervisor)
+    page = client.get(decided.get_absolute_url()).content.decode()
+    assert decided.letter_sha256 not in page and "SHA-256" not in page
+    login(client, UserFactory(username="root", is_staff=True, is_superuser=True))
+    admin = client.get(
+        reverse("admin:classification_reclassificationrequest_change", args=[decided.pk])
+    )
+    assert decided.letter_sha256 in admin.content.decode()
+
+
 def test_drafts_stay_with_the_agency(client, cast):
     r = reclassification_in("draft", hr=cast.hr)
     login(client, cast.analyst)

@@ -63,3 +63,33 @@ def test_counts_and_history_are_read_only_in_the_admin(admin_client, model):
     change = admin_client.post(reverse(f"admin:facilities_{model}_change", args=[obj.pk]), {})
     assert change.status_code == 403
     assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_an_agencys_personnel_office_is_edited_in_the_admin(admin_client):
+    """Decision letters are addressed to the personnel office the admin records."""
+    from facilities.models import Agency
+
+    agency = Agency.objects.get(code="OMH")
+    url = reverse("admin:facilities_agency_change", args=[agency.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="personnel_office"' in page and 'name="personnel_address"' in page
+    response = admin_client.post(
+        url,
+        {
+            "code": "OMH",
+            "name": agency.name,
+            "personnel_office": "Human Resources Management Group",
+            "personnel_address": "44 Holland Avenue, 2nd Floor\r\nAlbany, New York 12229",
+        },
+    )
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.personnel_office == "Human Resources Management Group"
+    assert agency.personnel_address.splitlines()[0] == "44 Holland Avenue, 2nd Floor"
+
+
+def test_a_users_job_title_is_on_the_admin_form(admin_client):
+    """The signature block of a letter prints the decider's job title, set here."""
+    user = analyst_user(username="titled")
+    page = admin_client.get(reverse("admin:facilities_user_change", args=[user.pk]))
+    assert 'name="job_title"' in page.content.decode()

@@ -17,6 +17,22 @@ def test_agencies_are_seeded():
 
 
 @pytest.mark.django_db
+def test_agencies_have_their_personnel_office_and_seeding_keeps_corrections():
+    """Every agency has the office its decision letters go to; seeding again fills what is
+    empty and leaves what an administrator corrected."""
+    from django.apps import apps
+
+    for agency in Agency.objects.all():
+        office, address = roles.PERSONNEL_OFFICES[agency.code]
+        assert (agency.personnel_office, agency.personnel_address) == (office, address)
+    Agency.objects.filter(code="OMH").update(personnel_office="Corrected Office")
+    Agency.objects.filter(code="OASAS").update(personnel_address="")
+    roles.ensure_reference_data(apps)
+    assert Agency.objects.get(code="OMH").personnel_office == "Corrected Office"
+    assert Agency.objects.get(code="OASAS").personnel_address == roles.PERSONNEL_OFFICES["OASAS"][1]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("group", "codenames"), roles.ROLE_PERMISSIONS.items())
 def test_each_group_has_exactly_its_permissions(group, codenames):
     perms = Group.objects.get(name=group).permissions.values_list("codename", flat=True)
@@ -40,6 +56,9 @@ def test_seed_demo_is_idempotent_and_hr_users_have_an_agency(settings):
         assert user.agency is not None, user
         assert user.is_agency_hr and not user.is_analyst
     assert User.objects.get(username="supervisor").is_analyst
+    assert User.objects.get(username="supervisor").job_title == (
+        "Director, Division of Classification & Compensation"
+    )
     assert User.objects.get(username="admin").check_password("demo")
 
 
