@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 
 from classification.allocation import sfy_label
 
-from . import permissions
 from .expansion import check_zip
-from .models import AnnualActivity, Facility, current_fiscal_year
+from .models import AnnualActivity, current_fiscal_year
+from .selectors import facilities_visible_to
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -375,9 +375,13 @@ def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) 
     """
     latest = current_fiscal_year()
     codes = {str(r.get("facility_code", "")).strip() for r in rows} - {""}
-    facilities_qs = Facility.objects.filter(code__in=codes).order_by("pk")
+    # Only the facilities the user may report for: another agency's code must read exactly
+    # as a code nobody uses, or the import would tell Agency HR which codes exist.
+    facilities_qs = (
+        facilities_visible_to(user).select_related(None).filter(code__in=codes).order_by("pk")
+    )
     if lock:
-        facilities_qs = facilities_qs.select_for_update()
+        facilities_qs = facilities_qs.select_for_update(of=("self",))
     facilities = {f.code: f for f in facilities_qs}
     checked: list[CheckedRow] = []
     seen: dict[tuple[str, int], int] = {}
@@ -390,17 +394,12 @@ def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) 
             errors.append(_("The facility code is missing."))
         elif facility is None:
             errors.append(
-                _("Unknown facility: no facility has the code “%(c)s”.") % {"c": _shown(code)}
-            )
-        elif not permissions.can_see_agency(user, facility.agency_id):
-            errors.append(
                 _(
-                    "“%(c)s” is not one of your agency's facilities: you can import counts "
-                    "only for your own agency's facilities."
+                    "Unknown facility code “%(c)s”: none of the facilities you report counts "
+                    "for has it."
                 )
-                % {"c": code}
+                % {"c": _shown(code)}
             )
-            facility = None
         elif not facility.active:
             errors.append(_("%(name)s is inactive: counts are not taken.") % {"name": facility})
         row.fiscal_year = _year(raw.get("fiscal_year"), errors, latest)

@@ -216,3 +216,26 @@ def test_the_import_pages_answer_a_hostile_workbook_with_a_message(client, hr, n
     )
     assert confirm.status_code == 302
     assert not AnnualActivity.objects.exists()
+
+
+# --- another agency's codes look like no codes at all ------------------------------------
+
+
+def test_another_agencys_facility_code_reads_as_an_unknown_one(client, hr):
+    """Agency HR learns nothing from the import about other agencies' facilities: the code
+    of an OMH facility gets the very reason a code nobody uses gets, and no facility name."""
+    FacilityFactory(agency__code="OMH", code="PC1", name="Zz Secret Psychiatric Center")
+    count_import = services.preview_count_import(
+        actor=hr,
+        file_name="counts.csv",
+        data=csv_bytes([["PC1", 2023, 1, 1, ""], ["NOPE", 2023, 1, 1, ""]]),
+    )
+    theirs, nobodys = validate_rows(hr, count_import.rows)
+    assert theirs.outcome == nobodys.outcome == "error"
+    assert [e.replace("PC1", "NOPE") for e in theirs.errors] == nobodys.errors
+    assert theirs.facility_name == "" and theirs.facility_id is None
+    client.force_login(hr)
+    page = client.get(reverse("facilities:import_preview", args=[count_import.token]))
+    body = page.content.decode()
+    assert "Zz Secret" not in body and "your agency" not in body
+    assert body.count("Unknown facility code") == 2
