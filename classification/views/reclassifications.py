@@ -373,9 +373,7 @@ class ReclassificationDetailView(View):
                 "emails",
             )
         )
-        r = get_object_or_404(qs, pk=pk)
-        if r.status == workflow.DRAFT and not permissions.is_agency_hr(request.user):
-            raise Http404
+        r = get_object_or_404(qs, pk=pk)  # a draft is not in DCC staff's selector: 404
         return render(request, "classification/reclassification_detail.html", self.context(r))
 
     def context(self, r):
@@ -569,8 +567,6 @@ class PositionDetailView(View):
     def get(self, request, pk):
         position = get_object_or_404(selectors.positions_visible_to(request.user), pk=pk)
         requests_qs = selectors.reclassifications_visible_to(request.user).filter(position=position)
-        if not permissions.is_agency_hr(request.user):
-            requests_qs = requests_qs.exclude(status=workflow.DRAFT)
         return render(
             request,
             "classification/position_detail.html",
