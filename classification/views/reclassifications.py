@@ -241,14 +241,23 @@ class ReclassificationCreateView(View):
         )
 
     def post(self, request):
-        already = self.already_created(request.POST.get("creation_token", ""))
-        if already is not None:
-            # The same form posted twice (double click, back and resubmit): nothing new.
-            messages.info(request, _("This draft was already saved."))
-            return redirect(already)
-        form = ReclassificationDraftForm(request.POST, positions=self.positions())
-        if not form.is_valid():
-            return self.show(form, status=400)
+        token = request.POST.get("creation_token", "")
+        already = self.already_created(token)
+        if already is None:
+            form = ReclassificationDraftForm(request.POST, positions=self.positions())
+            if form.is_valid():
+                return self.create(form)
+            # The same form's other post may have created its draft since the check above (a
+            # double click): its position is then no longer open, and this post belongs there.
+            already = self.already_created(token)
+            if already is None:
+                return self.show(form, status=400)
+        # The same form posted twice (double click, back and resubmit): nothing new.
+        messages.info(request, _("This draft was already saved."))
+        return redirect(already)
+
+    def create(self, form):
+        request = self.request
         try:
             reclassification = services.create_reclassification(
                 actor=request.user,
