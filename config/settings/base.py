@@ -153,8 +153,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Behind the reverse proxy the address Django sees is the proxy's: django-ipware reads the client
 # from X-Forwarded-For instead, but only when AXES_IPWARE_PROXY_COUNT says how many proxies
-# after the client that header lists (0: nginx alone faces clients). Unset, X-Forwarded-For is
-# ignored (a client could write anything there) and REMOTE_ADDR is used. docs/operations.md.
+# after the client that header lists (0: nginx alone faces clients), and only on a request
+# that came from one of HIM_PROXY_ADDRESSES (the proxies; "unix" for a Unix socket). Unset, or
+# from anyone else, X-Forwarded-For is ignored (a client could write anything there) and
+# REMOTE_ADDR is used (facilities.proxies, which also checks the two agree). docs/operations.md.
+AXES_CLIENT_IP_CALLABLE = "facilities.proxies.client_ip_address"
+HIM_PROXY_ADDRESSES = env_list("HIM_PROXY_ADDRESSES", "")
 _proxy_count = env("AXES_IPWARE_PROXY_COUNT", "").strip()
 AXES_IPWARE_PROXY_COUNT = int(_proxy_count) if _proxy_count else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
