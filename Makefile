@@ -38,8 +38,11 @@ fmt: install
 COVERAGE := --cov=classification.allocation --cov=candidates.qualifications --cov-branch \
 	--cov-report=term-missing:skip-covered --cov-fail-under=100
 
+# One test worker per core (pytest-xdist), each with its own test database.
+PYTEST_WORKERS ?= auto
+
 test: lint
-	$(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(COVERAGE) $(PYTEST_ARGS)
 
 # Production settings must pass Django's deployment checklist.
 # It reads the variables .env.example documents, with a strong random secret.

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.audit import AuditChained
+from facilities.audit import AuditChained, append_only_triggers
 from facilities.models import Agency
+from facilities.search import trigram_index, upper_index
 
 from .dates import today_in_new_york
 
@@ -41,6 +42,13 @@ class Person(models.Model):
                 condition=~models.Q(employee_id=""),
                 name="employee_id_unique_per_agency",
             )
+        ]
+        indexes = [
+            # The people list's search box (facilities.search).
+            trigram_index("person_given_name_upper_trgm", "given_name"),
+            trigram_index("person_family_name_upper_trgm", "family_name"),
+            trigram_index("person_employee_id_upper_trgm", "employee_id"),
+            trigram_index("person_email_upper_trgm", "email"),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +133,8 @@ class Credential(models.Model):
         indexes = [
             models.Index(fields=["last_verified_on"]),
             models.Index(fields=["valid_through"]),
+            # AHIMA ids are compared without case.
+            upper_index("credential_ahima_id_upper", "ahima_id"),
         ]
 
     def __str__(self) -> str:
@@ -205,6 +215,7 @@ class Verification(AuditChained):
                 condition=~Q(corrects=F("pk")), name="verification_not_own_correction"
             ),
         ]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.credential.kind} verified {self.verified_on}"

@@ -1,16 +1,14 @@
 from django.urls import path
 
-from facilities.page_cache import cached_page
-
 from . import views
 
 app_name = "candidates"
 
 urlpatterns = [
-    path("", cached_page(views.PersonListView.as_view()), name="person_list"),
+    path("", views.PersonListView.as_view(), name="person_list"),
     path("new/", views.PersonCreateView.as_view(), name="person_create"),
     path("reverification/", views.ReverificationView.as_view(), name="reverification"),
-    path("<int:pk>/", cached_page(views.PersonDetailView.as_view()), name="person_detail"),
+    path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("<int:pk>/print/", views.PersonPrintView.as_view(), name="person_print"),
     path(

@@ -2,6 +2,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import pgtrigger
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -10,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.audit import AppendOnlyError, AuditChained  # noqa: F401 (AppendOnlyError re-exported)
+from facilities.audit import (  # noqa: F401 (AppendOnlyError re-exported)
+    AppendOnlyError,
+    AuditChained,
+    append_only_triggers,
+)
+from facilities.models import Facility
+from facilities.search import trigram_index
 
 from .workflow import (
     ACTIONS,
@@ -97,7 +104,24 @@ class Position(models.Model):
                 condition=~Q(reports_to=F("pk")), name="position_not_own_supervisor"
             ),
         ]
-        indexes = [models.Index(fields=["facility", "active"])]
+        indexes = [
+            models.Index(fields=["facility", "active"]),
+            trigram_index("position_item_upper_trgm", "item_number"),
+        ]
+        triggers = [
+            # A request's stored agency follows its position to another agency's facility.
+            pgtrigger.Trigger(
+                name="requests_follow_position",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("facility_id"),
+                condition=pgtrigger.AnyChange("facility"),
+                func="""
+                UPDATE classification_reclassificationrequest r SET agency_id = f.agency_id
+                FROM facilities_facility f WHERE f.id = NEW.facility_id AND r.position_id = NEW.id
+                  AND r.agency_id IS DISTINCT FROM f.agency_id;
+                RETURN NULL;""",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_number} · {self.title.short_name}"
@@ -129,6 +153,7 @@ class PositionTitleChange(AuditChained):
 
     class Meta:
         ordering = ["position", "-effective_on", "-changed_at"]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.position.item_number}: {self.to_title.short_name} ({self.effective_on})"
@@ -148,8 +173,9 @@ class ReclassificationRequest(models.Model):
         Position, on_delete=models.PROTECT, related_name="reclassifications"
     )
     # The agency of the position's facility, copied so that scoping and per-agency counts read
-    # the request alone. Set on save; triggers (migration 0008) follow a position moved to
-    # another facility, or a facility to another agency.
+    # the request alone. Set on save (so the instance has it) and by the database on every
+    # write of the row; triggers follow a position moved to another facility
+    # (`Position.Meta.triggers`) or a facility moved to another agency (`facility_moved` below).
     agency = models.ForeignKey(
         "facilities.Agency",
         on_delete=models.PROTECT,
@@ -207,9 +233,9 @@ class ReclassificationRequest(models.Model):
     paused_since = models.DateField(null=True, blank=True, editable=False)
     paused_total = models.DurationField(default=timedelta(0), editable=False)
     closed_on = models.DateField(null=True, blank=True, editable=False)
-    # Calendar days from submission to closing less the days paused, kept by the database
-    # from the three dates above (a trigger, migration 0006): what the turnaround reports
-    # aggregate. NULL until closed, or when closed before submission.
+    # Calendar days from submission to closing less the whole days paused: what the turnaround
+    # reports aggregate. Written with `closed_on` by the transition that closes the request
+    # (`closing_days`); NULL until closed, or when closed before submission.
     days_to_close = models.IntegerField(
         null=True, blank=True, editable=False, verbose_name=_("days to close")
     )
@@ -298,11 +324,11 @@ class ReclassificationRequest(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="reclass_version_positive"),
         ]
         indexes = [
-            # Queue tabs, dashboard counts and the turnaround charts read only these columns:
-            # on PostgreSQL an index-only scan of this index (about 9 MB at 100,000 requests)
-            # instead of the whole table (about 110 MB). SQLite keeps the two key columns.
             # Agency HR's queue, counts and scoping.
             models.Index(fields=["agency", "status"], name="reclass_agency_status"),
+            # Queue tabs, dashboard counts and the turnaround charts read only these columns: an
+            # index-only scan of this index (about 9 MB at 100,000 requests) instead of the
+            # whole table (about 110 MB).
             models.Index(
                 fields=["status", "assigned_to"],
                 include=[
@@ -317,6 +343,22 @@ class ReclassificationRequest(models.Model):
                     "days_to_close",
                 ],
                 name="reclass_status_covering",
+            ),
+            # The queue's search box (facilities.search).
+            trigram_index("reclass_justif_upper_trgm", "justification"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="agency_of_position",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("position_id", "agency_id"),
+                func="""
+                NEW.agency_id := (
+                    SELECT f.agency_id FROM classification_position p
+                    JOIN facilities_facility f ON f.id = p.facility_id
+                    WHERE p.id = NEW.position_id
+                );
+                RETURN NEW;""",
             ),
         ]
 
@@ -341,6 +383,13 @@ class ReclassificationRequest(models.Model):
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS.get(self.status, self.status))
+
+    def closing_days(self) -> int | None:
+        """Calendar days from submission to closing, less the whole days paused (what
+        `days_to_close` holds); None unless both dates are known."""
+        if self.submitted_on is None or self.closed_on is None:
+            return None
+        return (self.closed_on - self.submitted_on).days - self.paused_total.days
 
     @property
     def is_open(self) -> bool:
@@ -432,6 +481,7 @@ class ReclassificationEvent(AuditChained):
                 condition=Q(action__in=list(ACTIONS)), name="reclass_event_action_known"
             ),
         ]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
@@ -453,9 +503,10 @@ class ReclassificationEvent(AuditChained):
 class StatusSpell(models.Model):
     """One stay of a request in one status: from the event that entered it to the next event.
 
-    Derived from the events by the database (a trigger on each event insert, in migration
-    0007; any insert order), never written by the application, so "time in each status" is a
-    sum over spells instead of a window over every event. Closed statuses have no spell.
+    Written with each event by the one path that records events
+    (`classification.services.record_event`; the bulk seeder writes them from its own events),
+    so "time in each status" is a sum over spells instead of a window over every event. Closed
+    statuses have no spell. docs/decisions/0012.
     """
 
     # No constraint to the event: events are never deleted, and one deleted behind the
@@ -551,3 +602,20 @@ class SavedFilter(models.Model):
         return reverse("classification:reclassification_list") + (
             f"?{self.query}" if self.query else ""
         )
+
+
+# A facility moved to another agency takes its positions' requests with it. Declared here, on
+# the registry's model, because it is about requests: the registry knows nothing of them.
+pgtrigger.register(
+    pgtrigger.Trigger(
+        name="requests_follow_facility",
+        when=pgtrigger.After,
+        operation=pgtrigger.UpdateOf("agency_id"),
+        condition=pgtrigger.AnyChange("agency"),
+        func="""
+        UPDATE classification_reclassificationrequest SET agency_id = NEW.agency_id
+        WHERE position_id IN (SELECT id FROM classification_position WHERE facility_id = NEW.id)
+          AND agency_id IS DISTINCT FROM NEW.agency_id;
+        RETURN NULL;""",
+    )
+)(Facility)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +39,7 @@ from .models import (
     ReclassificationEvent,
     ReclassificationRequest,
     SavedFilter,
+    StatusSpell,
     Title,
 )
 from .selectors import determination_for_facility
@@ -59,6 +60,7 @@ __all__ = [
     "deny_reclassification",
     "missing_for_submission",
     "recommend_reclassification",
+    "record_event",
     "request_reclassification_information",
     "respond_to_reclassification",
     "return_analyst_reclassifications_to_queue",
@@ -197,7 +199,7 @@ def create_reclassification(
             _("Position %(item)s already has an open request.") % {"item": position.item_number}
         ) from exc
     _replace_duties(reclassification, duties or [])
-    ReclassificationEvent.objects.create(
+    record_event(
         reclassification=reclassification,
         action="create",
         from_status="",
@@ -218,6 +220,39 @@ def _draft_for_token(
     if existing is not None and existing.created_by_id != actor.pk:
         raise TransitionNotAllowed(_("This form was already used by someone else."))
     return existing
+
+
+def record_event(
+    *,
+    reclassification: ReclassificationRequest,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: User,
+    at: datetime,
+    message: str = "",
+) -> ReclassificationEvent:
+    """Append one event to the request's history, and keep its status spells: the spell the
+    request was in ends now, and a new one starts unless the request is closed. The caller
+    holds the request's row lock, so events of one request are recorded one at a time, each
+    after the last (docs/decisions/0012)."""
+    event = ReclassificationEvent.objects.create(
+        reclassification=reclassification,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        at=at,
+        message=message,
+    )
+    StatusSpell.objects.filter(reclassification=reclassification, ended_at__isnull=True).update(
+        ended_at=at
+    )
+    if to_status not in workflow.CLOSED_STATUSES:
+        StatusSpell.objects.create(
+            event=event, reclassification=reclassification, status=to_status, started_at=at
+        )
+    return event
 
 
 def _check_proposed_title(reclassification: ReclassificationRequest) -> None:
@@ -368,11 +403,12 @@ def _transition(
         reclassification.status = transition.target
         if transition.target in workflow.CLOSED_STATUSES:
             reclassification.closed_on = today
+            reclassification.days_to_close = reclassification.closing_days()
         reclassification.version += 1
         reclassification.updated_at = now
         reclassification.full_clean()
         reclassification.save()
-        event = ReclassificationEvent.objects.create(
+        event = record_event(
             reclassification=reclassification,
             action=action,
             from_status=from_status,

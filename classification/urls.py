@@ -1,7 +1,6 @@
 from django.urls import path
 
 from classification import views
-from facilities.page_cache import cached_page
 
 app_name = "classification"
 
@@ -10,7 +9,7 @@ urlpatterns = [
     path("standard/simulator/", views.SimulatorView.as_view(), name="simulator"),
     path(
         "requests/",
-        cached_page(views.ReclassificationListView.as_view()),
+        views.ReclassificationListView.as_view(),
         name="reclassification_list",
     ),
     path(
@@ -21,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "requests/<int:pk>/",
-        cached_page(views.ReclassificationDetailView.as_view()),
+        views.ReclassificationDetailView.as_view(),
         name="reclassification_detail",
     ),
     path(
@@ -55,24 +54,22 @@ urlpatterns = [
         views.SavedFilterDeleteView.as_view(),
         name="saved_filter_delete",
     ),
-    path("reports/drift/", cached_page(views.DriftReportView.as_view()), name="drift_report"),
+    path("reports/drift/", views.DriftReportView.as_view(), name="drift_report"),
     path(
         "reports/turnaround/",
-        cached_page(views.TurnaroundReportView.as_view()),
+        views.TurnaroundReportView.as_view(),
         name="turnaround_report",
     ),
-    path(
-        "reports/reassignment/", cached_page(views.ReassignmentView.as_view()), name="reassignment"
-    ),
+    path("reports/reassignment/", views.ReassignmentView.as_view(), name="reassignment"),
     path(
         "reports/reassignment/<int:user_pk>/return/",
         views.ReturnAnalystRequestsView.as_view(),
         name="return_analyst_requests",
     ),
-    path("positions/", cached_page(views.PositionListView.as_view()), name="position_list"),
+    path("positions/", views.PositionListView.as_view(), name="position_list"),
     path(
         "positions/<int:pk>/",
-        cached_page(views.PositionDetailView.as_view()),
+        views.PositionDetailView.as_view(),
         name="position_detail",
     ),
 ]

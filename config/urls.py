@@ -4,11 +4,10 @@ from django.urls import include, path
 
 from config.views import ping
 from facilities.forms import SignInForm
-from facilities.page_cache import cached_page
 from facilities.views import AdminLoginRedirectView, DashboardView, healthz
 
 urlpatterns = [
-    path("", cached_page(DashboardView.as_view()), name="dashboard"),
+    path("", DashboardView.as_view(), name="dashboard"),
     path("healthz", healthz, name="healthz"),
     path("bench/ping", ping, name="ping"),
     path(

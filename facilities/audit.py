@@ -3,8 +3,8 @@
 A model that inherits `AuditChained` gets two columns: `prev_hash`, the `row_hash` of the row
 inserted before it in the same table, and `row_hash`, a SHA-256 over `prev_hash` and the row's
 own content. Changing, deleting or inserting a row out of turn breaks the chain, and
-`manage.py verify_audit` names the first row that no longer matches. On PostgreSQL a trigger
-(`append_only_trigger`, added by each such model's migration) also refuses UPDATE and DELETE.
+`manage.py verify_audit` names the first row that no longer matches. The database refuses
+UPDATE and DELETE too: each such model lists `append_only_triggers()` in its `Meta.triggers`.
 """
 
 import hashlib
@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pgtrigger
 from django.apps import apps
-from django.db import connection, migrations, models
+from django.db import connection, models
 from django.utils import timezone
 
 GENESIS = "0" * 64
@@ -120,14 +121,11 @@ def hash_content(prev_hash: str, content: dict[str, object]) -> str:
 
 
 def _lock_table(model: type[models.Model]) -> None:
-    """Serialise inserts into one chain until the transaction ends (PostgreSQL).
-
-    SQLite serialises writers itself. Callers insert inside `transaction.atomic()`.
-    """
-    if connection.vendor == "postgresql":
-        key = int(hashlib.sha256(model._meta.db_table.encode()).hexdigest()[:7], 16)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
+    """Serialise inserts into one chain until the transaction ends. Callers insert inside
+    `transaction.atomic()`."""
+    key = int(hashlib.sha256(model._meta.db_table.encode()).hexdigest()[:7], 16)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
 
 
 def chained_models() -> list[type[AuditChained]]:
@@ -154,38 +152,7 @@ def first_broken_row(model: type[AuditChained]) -> tuple[int, str] | None:
     return None
 
 
-_TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION him_refuse_audit_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION '% rows are append-only: % refused', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-
-def append_only_trigger(app_label: str, model_name: str) -> migrations.RunPython:
-    """A migration operation: on PostgreSQL, refuse UPDATE and DELETE on the model's table."""
-
-    def forwards(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        table = apps.get_model(app_label, model_name)._meta.db_table
-        quoted = schema_editor.quote_name(table)
-        schema_editor.execute(_TRIGGER_FUNCTION, params=None)
-        schema_editor.execute(
-            f"CREATE TRIGGER {schema_editor.quote_name(table + '_append_only')} "
-            f"BEFORE UPDATE OR DELETE ON {quoted} "
-            "FOR EACH ROW EXECUTE FUNCTION him_refuse_audit_change()"
-        )
-
-    def backwards(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        table = apps.get_model(app_label, model_name)._meta.db_table
-        schema_editor.execute(
-            f"DROP TRIGGER IF EXISTS {schema_editor.quote_name(table + '_append_only')} "
-            f"ON {schema_editor.quote_name(table)}"
-        )
-
-    return migrations.RunPython(forwards, backwards)
+def append_only_triggers() -> list[pgtrigger.Trigger]:
+    """For an audit model's `Meta.triggers`: the database refuses UPDATE and DELETE of its rows,
+    whoever asks (the ORM already refuses: `AppendOnlyQuerySet`, `save`, `delete`)."""
+    return [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]

@@ -4,8 +4,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db.models import BigIntegerField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import OuterRef, StringAgg, Subquery, Value
 
 from .models import User
 
@@ -15,10 +14,7 @@ _SEPARATOR = "\x1f"  # never in a group name
 class UserBackend(ModelBackend):
     """Django's ModelBackend, but `get_user` (run on every signed-in request) also loads the
     user's agency and group names in the same query, so the role predicates and the header
-    cost nothing more. Group membership is read fresh on every request, as before.
-
-    The same query reads the data generation (`User.data_generation`): the page cache's key,
-    read before any of the page's data (facilities.page_cache)."""
+    cost nothing more. Group membership is read fresh on every request."""
 
     def get_user(self, user_id: Any) -> User | None:
         names = (
@@ -29,14 +25,7 @@ class UserBackend(ModelBackend):
         )
         user = (
             User._default_manager.select_related("agency")
-            .annotate(
-                group_names=Subquery(names),
-                data_generation=RawSQL(
-                    "SELECT value FROM him_data_generation WHERE id = 1",
-                    (),
-                    output_field=BigIntegerField(),
-                ),
-            )
+            .annotate(group_names=Subquery(names))
             .filter(pk=user_id)
             .first()
         )

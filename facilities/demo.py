@@ -1,6 +1,7 @@
 """Demo users, facilities and counts for `seed_demo` (idempotent: keyed by natural keys)."""
 
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from classification.titles import ensure_titles
@@ -26,6 +27,8 @@ DEMO_USERS = [
 
 def seed_users() -> dict[str, User]:
     users = {}
+    # One hash for every demo user: hashing is deliberately slow (about a second each).
+    password = make_password(DEMO_PASSWORD)
     for username, first, last, group_name, agency_code in DEMO_USERS:
         agency = Agency.objects.get(code=agency_code) if agency_code else None
         user, created = User.objects.get_or_create(
@@ -40,7 +43,7 @@ def seed_users() -> dict[str, User]:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save(update_fields=["password"])
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from classification.standard import FACILITY_TYPES, TITLES
 
 from . import roles
-from .audit import AuditChained
+from .audit import AuditChained, append_only_triggers
+from .search import trigram_index
 
 
 class Agency(models.Model):
@@ -158,7 +159,14 @@ class Facility(models.Model):
                 condition=~Q(host_facility=models.F("pk")), name="facility_not_own_host"
             ),
         ]
-        indexes = [models.Index(fields=["agency", "name"]), models.Index(fields=["facility_type"])]
+        indexes = [
+            models.Index(fields=["agency", "name"]),
+            models.Index(fields=["facility_type"]),
+            # The registry's search box (facilities.search).
+            trigram_index("facility_name_upper_trgm", "name"),
+            trigram_index("facility_code_upper_trgm", "code"),
+            trigram_index("facility_region_upper_trgm", "region"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -293,6 +301,7 @@ class AnnualActivityRevision(AuditChained):
                 name="revision_kind_known",
             ),
         ]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.activity} v{self.version} {self.kind}"

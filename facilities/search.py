@@ -1,8 +1,7 @@
 """Free-text search that PostgreSQL can answer from indexes.
 
 The list pages search with `icontains` (`UPPER(column) LIKE UPPER('%term%')`), which the
-trigram indexes on `UPPER(column)` serve (migrations `facilities.0005_search_indexes`,
-`classification.0009_search_indexes`, `candidates.0003_search_indexes`; PostgreSQL only).
+trigram indexes on `UPPER(column)` serve (`trigram_index`, in the models' `Meta.indexes`).
 
 PostgreSQL combines index scans of one table with a BitmapOr, but not an OR whose arms read
 different tables (the request's justification OR its position's item number), nor an OR with
@@ -31,15 +30,16 @@ thousands (docs/benchmarks.md, "Plans").
 from __future__ import annotations
 
 import django_filters
-from django.db import migrations
-from django.db.models import F, Q, QuerySet
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db.models import F, Index, Q, QuerySet
+from django.db.models.functions import Upper
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 # pg_trgm indexes strings by their three-character runs: shorter terms cannot use the index.
 TRIGRAM = 3
-# Longer than any name, item number or phrase anyone searches for; SQLite refuses LIKE
-# patterns over 50,000 bytes, and a longer term would only make the database work.
+# Longer than any name, item number or phrase anyone searches for: a longer term would only
+# make the database work.
 SEARCH_MAX_LENGTH = 200
 # Up to this many matching ids the UNION beats one pass over the table (100,000 requests:
 # about 30,000), and counting to it costs at most ~20 ms (docs/benchmarks.md).
@@ -75,12 +75,12 @@ def narrow(*arms: QuerySet) -> bool:
 
 
 class AnyOf(In):
-    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL: there an
-    index on `column` can answer it inside a BitmapOr, but each row is compared with the whole
-    array, so the subquery should return a handful of ids."""
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))`: so an index on `column`
+    can answer it inside a BitmapOr, but each row is compared with the whole array, so the
+    subquery should return a handful of ids."""
 
     def get_rhs_op(self, connection, rhs: str) -> str:
-        if connection.vendor == "postgresql" and not self.rhs_is_direct_value():
+        if not self.rhs_is_direct_value():
             return f"= ANY(ARRAY{rhs})"
         return super().get_rhs_op(connection, rhs)
 
@@ -106,38 +106,12 @@ def as_id(value: str) -> int | None:
     return None
 
 
-def trigram_index(name: str, table: str, column: str) -> tuple[str, str]:
-    """A GIN trigram index on `UPPER(column)`: what `icontains` (and `iexact`) compare."""
-    return (
-        f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}) gin_trgm_ops)",
-        f"DROP INDEX IF EXISTS {name}",
-    )
+def trigram_index(name: str, field: str) -> GinIndex:
+    """For `Meta.indexes`: a GIN trigram index on `UPPER(field)`, what `icontains` (and
+    `iexact`) compare. The `pg_trgm` extension comes from `facilities.0001_initial`."""
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
 
 
-def upper_index(name: str, table: str, column: str) -> tuple[str, str]:
-    """A B-tree index on `UPPER(column)`, for `iexact` alone."""
-    return (
-        f"CREATE INDEX IF NOT EXISTS {name} ON {table} (UPPER({column}))",
-        f"DROP INDEX IF EXISTS {name}",
-    )
-
-
-def postgresql_indexes(*indexes: tuple[str, str]) -> migrations.RunPython:
-    """A migration operation creating `indexes` on PostgreSQL; nothing on SQLite.
-
-    They are not in the models' `Meta.indexes`: Django would create them on SQLite too, where
-    there is no GIN or `gin_trgm_ops`. The `pg_trgm` extension comes from
-    `facilities.0005_search_indexes`.
-    """
-
-    def create(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            for create_sql, _drop_sql in indexes:
-                schema_editor.execute(create_sql, params=None)
-
-    def drop(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            for _create_sql, drop_sql in reversed(indexes):
-                schema_editor.execute(drop_sql, params=None)
-
-    return migrations.RunPython(create, drop, elidable=False)
+def upper_index(name: str, field: str) -> Index:
+    """For `Meta.indexes`: a B-tree index on `UPPER(field)`, for `iexact` alone."""
+    return Index(Upper(field), name=name)

@@ -1,15 +1,14 @@
 from django.urls import path
 
 from . import views
-from .page_cache import cached_page
 
 app_name = "facilities"
 
 urlpatterns = [
-    path("", cached_page(views.FacilityListView.as_view()), name="facility_list"),
+    path("", views.FacilityListView.as_view(), name="facility_list"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/<uuid:token>/", views.ImportPreviewView.as_view(), name="import_preview"),
-    path("<int:pk>/", cached_page(views.FacilityDetailView.as_view()), name="facility_detail"),
+    path("<int:pk>/", views.FacilityDetailView.as_view(), name="facility_detail"),
     path("<int:pk>/counts/new/", views.CountsFormView.as_view(), name="counts_new"),
     path("<int:pk>/counts/<int:year>/edit/", views.CountsFormView.as_view(), name="counts_edit"),
     path(

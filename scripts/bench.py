@@ -5,10 +5,8 @@ loopback, wrk with 8 connections signed in with a session cookie from a real sig
 page: queries per request (X-Query-Count, HIM_COUNT_QUERIES=1), p50 and p95 latency, requests
 per second, and throughput as a ratio of the trivial signed-in view's.
 
-Every page is measured three times: by the site as deployed, which serves a page already built
-for the same user and data from its page cache (facilities.page_cache: what a repeat visit
-costs); by the same site while a write to the site's data commits every second (each one makes
-every page be built again); and with HIM_PAGE_CACHE=0, which builds every page (a first visit).
+Every page is built by its view for every request: the site keeps no page cache
+(docs/decisions/0012), so this is what a first visit, and any visit after a write, costs.
 
 Environment: DATABASE_URL (PostgreSQL; the benchmark migrates it and adds its own users),
 BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 8), BENCH_OUTPUT, BENCH_ONLY
@@ -23,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,27 +43,6 @@ end
 """
 
 
-# The busy pass's writes: a no-op UPDATE still fires the triggers that move the data generation.
-BUSY_WRITE = "UPDATE facilities_agency SET name = name WHERE code = 'OMH'"
-BUSY_WRITES_PER_SECOND = 1
-
-
-class Writer(threading.Thread):
-    """Commits BUSY_WRITE BUSY_WRITES_PER_SECOND times a second until stopped."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(daemon=True)
-        self.url = url
-        self.done = threading.Event()
-        self.writes = 0
-
-    def run(self) -> None:
-        with psycopg.connect(self.url, autocommit=True) as connection:
-            while not self.done.wait(1 / BUSY_WRITES_PER_SECOND):
-                connection.execute(BUSY_WRITE)
-                self.writes += 1
-
-
 @dataclass
 class Result:
     page: Page
@@ -77,7 +53,6 @@ class Result:
     rps: float
     bad: int
     ratio: float | None = None
-    cache: str = "–"  # X-Page-Cache of the last warm-up answer: hit, miss, or none (–)
 
 
 def resolve_paths(url: str) -> dict[str, str]:
@@ -174,7 +149,11 @@ def machine(load: tuple[float, float, float]) -> list[str]:
             cpu = line.split(":", 1)[1].strip()
             break
     memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.rstrip()
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    wrk_version = (
+        subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+        if shutil.which("wrk")
+        else ""
+    )
     return [
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- CPU: {cpu}, `nproc` = {os.cpu_count()}; load average before the run: "
@@ -191,15 +170,14 @@ def machine(load: tuple[float, float, float]) -> list[str]:
 
 def page_table(results: list[Result]) -> list[str]:
     lines = [
-        "| page | role | path | page cache | queries | p50 ms | p95 ms | req/s | × trivial view "
-        "| bad answers |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| page | role | path | queries | p50 ms | p95 ms | req/s | × trivial view | bad answers |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "–"
         queries = "–" if r.queries is None else str(r.queries)
         lines.append(
-            f"| {r.page.name} | {r.page.role} | `{r.path}` | {r.cache} | {queries} | "
+            f"| {r.page.name} | {r.page.role} | `{r.path}` | {queries} | "
             f"{r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.rps:.0f} | {ratio} | {r.bad} |"
         )
     return lines
@@ -212,8 +190,6 @@ def report(
     connections: int,
     server: str,
     load: tuple[float, float, float] = (0.0, 0.0, 0.0),
-    busy: list[Result] | None = None,
-    built: list[Result] | None = None,
     downloads: list[Download] | None = None,
 ) -> str:
     lines = [
@@ -227,35 +203,13 @@ def report(
         "",
         *machine(load),
         "",
-        "### Repeat visits: the site as deployed, with its page cache",
+        "### Every page built by its view",
         "",
-        "The same page again for the same user while the data has not changed (no committed "
-        "write since): served from the worker's page cache (`page cache`: what the last "
-        "warm-up request got).",
+        "Each request runs its view from start to end: there is no page cache "
+        "(docs/decisions/0012).",
         "",
         *page_table(results),
     ]
-    if busy:
-        lines += [
-            "",
-            f"### Repeat visits while the data changes: {BUSY_WRITES_PER_SECOND} committed write "
-            "a second",
-            "",
-            "As above, while another connection commits a write to the site's data every second "
-            f"(`{BUSY_WRITE}`): after each one, each worker builds the page again once.",
-            "",
-            *page_table(busy),
-        ]
-    if built:
-        lines += [
-            "",
-            "### First visits: every page built (`HIM_PAGE_CACHE=0`)",
-            "",
-            "What a page costs the first time, or after any write: the view runs every time "
-            "(the `pages` cache then holds nothing, so every answer is a miss).",
-            "",
-            *page_table(built),
-        ]
     if downloads:
         lines += [
             "",
@@ -312,21 +266,10 @@ def main() -> int:
         with psycopg.connect(url) as connection:
             server = connection.execute("SELECT version()").fetchone()[0].split(" on ")[0]
         only = os.environ.get("BENCH_ONLY", "")
-        results, _ = measure(env, password, values, only, seconds, connections, script)
-        print(f"bench: again, with {BUSY_WRITES_PER_SECOND} write a second ...")
-        busy, _ = measure(env, password, values, only, seconds, connections, script, busy=url)
-        print("bench: again, every page built (HIM_PAGE_CACHE=0) ...")
-        built, downloads = measure(
-            {**env, "HIM_PAGE_CACHE": "0"},
-            password,
-            values,
-            only,
-            seconds,
-            connections,
-            script,
-            with_downloads=True,
+        results, downloads = measure(
+            env, password, values, only, seconds, connections, script, with_downloads=True
         )
-        measured = [*results, *busy, *built]
+        measured = results
         if only:
             print("bench: BENCH_ONLY set, report not written.")
             return 1 if any(r.bad for r in measured) else 0
@@ -338,8 +281,6 @@ def main() -> int:
                 connections=connections,
                 server=server,
                 load=load_before,
-                busy=busy,
-                built=built,
                 downloads=downloads,
             ),
         )
@@ -356,11 +297,9 @@ def measure(
     connections: int,
     script: Path,
     *,
-    busy: str = "",
     with_downloads: bool = False,
 ) -> tuple[list[Result], list[Download]]:
-    """Every page (and, `with_downloads`, every download) against one gunicorn run with `env`;
-    with `busy` (a database URL), while a Writer commits to that database."""
+    """Every page (and, `with_downloads`, every download) against one gunicorn run with `env`."""
     from scripts.harness import signed_in_clients
 
     results: list[Result] = []
@@ -373,14 +312,11 @@ def measure(
                     continue
                 client = clients[page.role]
                 path = page.path.format(**values)
-                for _ in range(20):  # warm-up: code paths, connections, caches
+                for _ in range(20):  # warm-up: code paths, connections
                     answer = client.get(path)
                 if answer.status != 200:
                     raise SystemExit(f"bench: {page.name} {path} answered {answer.status}")
                 queries = answer.headers.get("X-Query-Count")
-                writer = Writer(busy) if busy else None
-                if writer:
-                    writer.start()
                 figures = run_wrk(
                     port=gunicorn.port,
                     path=path,
@@ -389,9 +325,6 @@ def measure(
                     connections=connections,
                     script=script,
                 )
-                if writer:
-                    writer.done.set()
-                    writer.join()
                 result = Result(
                     page=page,
                     path=path,
@@ -400,11 +333,10 @@ def measure(
                     p95_ms=figures["p95_us"] / 1000,
                     rps=figures["requests"] / (figures["duration_us"] / 1e6),
                     bad=figures["bad_status"] + figures["socket_errors"],
-                    cache=answer.headers.get("X-Page-Cache", "–"),
                 )
                 results.append(result)
                 print(
-                    f"{page.name:32} {result.cache:>4} {result.queries!s:>3} q  "
+                    f"{page.name:32} {result.queries!s:>3} q  "
                     f"p50 {result.p50_ms:6.1f} ms  p95 {result.p95_ms:6.1f} ms  "
                     f"{result.rps:7.0f} req/s  bad {result.bad}"
                 )

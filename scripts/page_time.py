@@ -6,8 +6,6 @@ signed in as ROLE (analyst, supervisor or hr; default analyst). One warm-up, the
 (default 20): prints the minimum, median and maximum milliseconds, the number of queries and
 their database time. `--sql` also prints each query with its time. No network, no
 concurrency: what one request costs the server, the figure the reports' "under 300 ms" means.
-The page is built every time (HIM_PAGE_CACHE=0); `--cached` measures the site as deployed,
-where the warm-up's page is served again from the page cache (docs/decisions/0011).
 """
 
 import os
@@ -33,7 +31,6 @@ def main(argv: list[str]) -> None:
         database_url=os.environ["DATABASE_URL"],
         static_root=BASE_DIR / "var" / "staticfiles",
         DJANGO_ALLOWED_HOSTS="testserver",
-        HIM_PAGE_CACHE="1" if "--cached" in argv else "0",
     )
     os.environ.clear()
     os.environ.update(environment)

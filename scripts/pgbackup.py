@@ -9,15 +9,18 @@ goes to the PostgreSQL tools through the environment, never on the command line.
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dj_database_url
-
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+import dj_database_url  # noqa: E402
+
+from scripts import pgtools  # noqa: E402
+
 POSTGRES_ENGINES = {"django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis"}
 
 
@@ -36,7 +39,7 @@ def libpq_environment(url: str) -> dict[str, str]:
     if config.get("ENGINE") not in POSTGRES_ENGINES:
         raise BackupError(
             f"DATABASE_URL names {config.get('ENGINE')}, not PostgreSQL: "
-            "pg_dump backs up PostgreSQL only (for SQLite, copy the file while the site is stopped)."
+            "pg_dump backs up PostgreSQL only."
         )
     environment = {"PGDATABASE": config["NAME"], "PGCONNECT_TIMEOUT": "10"}
     for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
@@ -50,11 +53,28 @@ def libpq_environment(url: str) -> dict[str, str]:
     return environment
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
+def _server_major(environment: dict[str, str]) -> int | None:
+    """The major version of the server `environment` names (None if it cannot be reached:
+    pg_dump then says why)."""
+    import psycopg
+
+    keys = {"PGHOST": "host", "PGPORT": "port", "PGUSER": "user", "PGPASSWORD": "password"}
+    params = {keys[k]: v for k, v in environment.items() if k in keys}
+    try:
+        with psycopg.connect(dbname=environment["PGDATABASE"], connect_timeout=10, **params) as c:
+            return c.info.server_version // 10000
+    except psycopg.Error:
+        return None
+
+
+def _tool(name: str, environment: dict[str, str]) -> str:
+    """`name` of the server's own major version (scripts/pgtools.py says why)."""
+    major = _server_major(environment)
+    path = pgtools.tool(name, major=major) if major else pgtools.tool(name)
     if not path:
         raise BackupError(
-            f"{name} not found: install the PostgreSQL client (apt-get install postgresql-client)."
+            f"{name}{f' {major}' if major else ''} not found: install the PostgreSQL client"
+            f"{f' {major}' if major else ''} (apt-get install postgresql-client)."
         )
     return path
 
@@ -69,7 +89,12 @@ def backup(*, url: str, directory: Path) -> Path:
     old_umask = os.umask(0o077)  # the dump holds password hashes and personal data
     try:
         subprocess.run(
-            [_tool("pg_dump"), "--format=custom", "--no-password", f"--file={partial}"],
+            [
+                _tool("pg_dump", environment),
+                "--format=custom",
+                "--no-password",
+                f"--file={partial}",
+            ],
             env={**os.environ, **environment},
             check=True,
         )
@@ -95,7 +120,7 @@ def restore(*, url: str, archive: Path) -> None:
     try:
         subprocess.run(
             [
-                _tool("pg_restore"),
+                _tool("pg_restore", environment),
                 "--clean",
                 "--if-exists",
                 "--no-owner",

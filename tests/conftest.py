@@ -1,15 +1,15 @@
 """Project-wide test set-up.
 
-Tests marked `postgres` need PostgreSQL and tests marked `browser` need Debian's Chromium.
-Locally they are skipped with a reason when those are missing; in CI (HIM_REQUIRE_ALL=1) a
-missing prerequisite stops the run and any skipped test fails it.
+Every test runs on PostgreSQL: DATABASE_URL's server, or the local one the test settings start
+(config/settings/database.py); with pytest-xdist each worker has its own test database. Tests
+marked `browser` need Debian's Chromium: without it they are skipped with a reason, except in
+CI (HIM_REQUIRE_ALL=1), where a missing Chromium stops the run and any skipped test fails it.
 """
 
 import os
 import shutil
 
 import pytest
-from django.conf import settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's live server is fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -18,34 +18,21 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRE_ALL = os.environ.get("HIM_REQUIRE_ALL") == "1"
 
 
-def _on_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-
 def _have_chromium() -> bool:
     return os.path.exists(CHROMIUM)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    wants_pg = any(item.get_closest_marker("postgres") for item in items)
     wants_browser = any(item.get_closest_marker("browser") for item in items)
-    if REQUIRE_ALL:
-        missing = []
-        if wants_pg and not _on_postgres():
-            missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
-        if wants_browser and not _have_chromium():
-            missing.append(f"Chromium at {CHROMIUM}")
-        if missing:
-            raise pytest.UsageError("HIM_REQUIRE_ALL=1 but missing: " + ", ".join(missing))
+    if _have_chromium() or not wants_browser:
         return
-    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if REQUIRE_ALL:
+        raise pytest.UsageError(f"HIM_REQUIRE_ALL=1 but Chromium is missing at {CHROMIUM}")
     skip_browser = pytest.mark.skip(
         reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
     )
     for item in items:
-        if item.get_closest_marker("postgres") and not _on_postgres():
-            item.add_marker(skip_pg)
-        if item.get_closest_marker("browser") and not _have_chromium():
+        if item.get_closest_marker("browser"):
             item.add_marker(skip_browser)
 
 

@@ -9,4 +9,8 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("classification", "0001_initial")]
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+        # A table of five rows: see facilities.0002_reference_data.
+        migrations.RunSQL("ANALYZE classification_title", migrations.RunSQL.noop),
+    ]

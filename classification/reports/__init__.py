@@ -4,9 +4,8 @@ Each function starts from a scoping selector (`facilities_visible_to`,
 `reclassifications_visible_to`), so Agency HR never sees another agency's rows, counts or
 totals. Every function runs a fixed number of queries whatever the number of rows: counts are
 `aggregate()`s with filtered `Count`s, groups are `values().annotate()`, per-facility facts
-are subqueries, or for the drift report joins in one raw query (`sql.drift_facts`). Percentiles: PostgreSQL's `percentile_cont` in SQL; SQLite (tests and local
-development only) has none, so there the values of each group are fetched (bounded by
-`SQLITE_PERCENTILE_LIMIT`) and interpolated the same way in Python (docs/decisions/0007).
+are subqueries, or for the drift report joins in one raw query (`sql.drift_facts`).
+Percentiles: PostgreSQL's `percentile_cont`, in SQL.
 """
 
 from classification.reports.dashboard import (
@@ -24,7 +23,7 @@ from classification.reports.drift import (
     last_completed_fiscal_year,
     with_chief,
 )
-from classification.reports.sql import PercentileCont, decided, percentile
+from classification.reports.sql import PercentileCont, decided
 from classification.reports.turnaround import (
     GROUPINGS,
     StatusTime,
@@ -48,7 +47,6 @@ __all__ = [
     "drift_report",
     "expiring_credentials",
     "last_completed_fiscal_year",
-    "percentile",
     "time_in_status",
     "turnaround_by",
     "with_chief",

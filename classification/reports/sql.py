@@ -1,12 +1,11 @@
-"""SQL building blocks: days to decision, percentiles (PostgreSQL) and their fallback, and the
-drift report's facts per facility (raw SQL: one pass instead of correlated subqueries)."""
+"""SQL building blocks: days to decision, percentiles, and the drift report's facts per facility
+(raw SQL: one pass instead of correlated subqueries)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
 from django.db.models import Aggregate, F, FloatField, QuerySet
 
 from classification.models import Position, ReclassificationRequest, Title
@@ -25,20 +24,6 @@ class PercentileCont(Aggregate):
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
-def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
-    """percentile_cont's linear interpolation over already sorted values (None when empty)."""
-    if not sorted_values:
-        return None
-    position = (len(sorted_values) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
-
-
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def decided(qs: QuerySet[ReclassificationRequest]) -> QuerySet[ReclassificationRequest]:
     """Decided requests with `days` to decision (submission to decision, pauses excluded).
 
@@ -53,7 +38,7 @@ def decided(qs: QuerySet[ReclassificationRequest]) -> QuerySet[ReclassificationR
 # rule of `selectors.chief_position`), the accepted counts and last year's row as joins (at
 # most one row each: one count per facility and year). As correlated subqueries they were
 # evaluated again for each place they appeared, WHERE included. Window functions and CTEs:
-# PostgreSQL and SQLite (3.25+) alike. `visible` is the scoping selector's own query; its
+# `visible` is the scoping selector's own query; its
 # column is named, so that `v.id` cannot resolve to an outer table's `id`. Only table names,
 # that query and fixed fragments are formatted in; values are parameters.
 DRIFT_FACTS_SQL = """

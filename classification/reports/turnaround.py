@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -22,12 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from classification.models import ReclassificationRequest, StatusSpell
-from classification.reports.sql import PercentileCont, _is_postgres, decided, percentile
+from classification.reports.sql import PercentileCont, decided
 from classification.selectors import reclassifications_visible_to
 from classification.workflow import STATUS_LABELS
 from facilities import permissions
-
-SQLITE_PERCENTILE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -82,41 +79,24 @@ def turnaround_by(
             return f"{values[0]} Q{values[1]}"
         return str(values[0]).removeprefix("Health Information Management ")
 
-    if _is_postgres():
-        rows = (
-            qs.values(*key_fields)
-            .annotate(
-                n=Count("pk"),
-                median=PercentileCont("days", 0.5),
-                p90=PercentileCont("days", 0.9),
-            )
-            .order_by(*key_fields)
+    rows = (
+        qs.values(*key_fields)
+        .annotate(
+            n=Count("pk"),
+            median=PercentileCont("days", 0.5),
+            p90=PercentileCont("days", 0.9),
         )
-        return [
-            TurnaroundRow(
-                key=label(tuple(r[k] for k in key_fields)),
-                label=label(tuple(r[k] for k in key_fields)),
-                decided=r["n"],
-                median=r["median"],
-                p90=r["p90"],
-            )
-            for r in rows
-        ]
-    # SQLite: no percentile_cont. Fetch (group, days) sorted in SQL, bounded, and interpolate.
-    groups: dict[tuple, list[float]] = defaultdict(list)
-    for *key, days in qs.order_by(*key_fields, "days").values_list(*key_fields, "days")[
-        :SQLITE_PERCENTILE_LIMIT
-    ]:
-        groups[tuple(key)].append(days)
+        .order_by(*key_fields)
+    )
     return [
         TurnaroundRow(
-            key=label(key),
-            label=label(key),
-            decided=len(values),
-            median=percentile(values, 0.5),
-            p90=percentile(values, 0.9),
+            key=label(tuple(r[k] for k in key_fields)),
+            label=label(tuple(r[k] for k in key_fields)),
+            decided=r["n"],
+            median=r["median"],
+            p90=r["p90"],
         )
-        for key, values in groups.items()
+        for r in rows
     ]
 
 

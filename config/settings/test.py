@@ -1,9 +1,8 @@
-"""Tests: PostgreSQL when DATABASE_URL names it (CI), otherwise SQLite."""
+"""Tests: DATABASE_URL's PostgreSQL server (CI), otherwise the local one (config/settings/database.py)."""
 
 import tempfile
 
 from .base import *  # noqa: F403
-from .env import env
 
 SECRET_KEY = "test-only-key-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DEBUG = False
@@ -15,14 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if not env("DATABASE_URL", ""):
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-# Pages are built by their views in tests; tests/facilities/test_page_cache.py switches the
-# page cache on (a test's transaction never commits, so the data generation never moves).
-CACHES = {
-    **CACHES,  # noqa: F405
-    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
+DATABASES = {"default": database()}  # noqa: F405
 # Serve static files straight from the source folders, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

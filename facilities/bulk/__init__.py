@@ -1,7 +1,7 @@
 """Bulk data at the size of years of State use (`manage.py seed_bulk`), and how it is written.
 
-`Writer` inserts rows with explicit ids, by PostgreSQL's COPY where it can (a million rows in
-seconds) and `bulk_create` elsewhere (SQLite, small sizes). Audit tables are chained with the
+`Writer` inserts rows with explicit ids, by PostgreSQL's COPY (a million rows in seconds).
+Audit tables are chained with the
 same hash as `AuditChained` (`facilities.audit.hash_content`), so `verify_audit` passes.
 The generators live beside this module, one per app: facilities, candidates, classification.
 """
@@ -20,10 +20,9 @@ from facilities.audit import GENESIS, AuditChained, _lock_table, hash_content
 
 
 class Writer:
-    """Explicit ids, COPY on PostgreSQL, `bulk_create` elsewhere; sequences reset at the end."""
+    """Explicit ids, COPY; sequences reset at the end."""
 
     def __init__(self) -> None:
-        self.postgres = connection.vendor == "postgresql"
         self.written: dict[str, int] = {}
         self._next: dict[type[models.Model], int] = {}
         self._touched: list[type[models.Model]] = []
@@ -58,31 +57,20 @@ class Writer:
             f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)
         }
         json_columns = [i for i, name in enumerate(columns) if name in json_names]
-        if self.postgres:
-            table = connection.ops.quote_name(model._meta.db_table)
-            cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-            connection.ensure_connection()
-            with (
-                connection.connection.cursor() as cursor,
-                cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    if json_columns:
-                        row = list(row)
-                        for i in json_columns:
-                            row[i] = json.dumps(row[i])
-                    copy.write_row(row)
-                    count += 1
-        else:
-            batch: list[models.Model] = []
+        table = connection.ops.quote_name(model._meta.db_table)
+        cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+        ):
             for row in rows:
-                batch.append(model(**dict(zip(columns, row, strict=True))))
+                if json_columns:
+                    row = list(row)
+                    for i in json_columns:
+                        row[i] = json.dumps(row[i])
+                copy.write_row(row)
                 count += 1
-                if len(batch) == 2000:
-                    model._default_manager.bulk_create(batch)
-                    batch = []
-            if batch:
-                model._default_manager.bulk_create(batch)
         label = model._meta.label
         self.written[label] = self.written.get(label, 0) + count
         return count
@@ -112,7 +100,7 @@ class Writer:
         return list(self._touched)
 
     def finish(self) -> None:
-        """Point each touched table's id sequence past the ids written (PostgreSQL)."""
+        """Point each touched table's id sequence past the ids written."""
         statements = connection.ops.sequence_reset_sql(no_style(), self._touched)
         if statements:
             with connection.cursor() as cursor:

@@ -19,11 +19,13 @@ from classification.models import (
     PositionTitleChange,
     ReclassificationEvent,
     ReclassificationRequest,
+    StatusSpell,
     Title,
 )
 from classification.standard import STANDARD_ID
 from classification.workflow import (
     APPROVED,
+    CLOSED_STATUSES,
     DENIED,
     DRAFT,
     IN_REVIEW,
@@ -81,6 +83,24 @@ class PlannedRequest:
     created: datetime
     limit: datetime  # the last moment its events may take
     events: list[tuple[str, int, datetime]] = field(default_factory=list)
+
+
+def spells_of(events: list[dict], *, first_id: int):
+    """The status spells of `events` (each request's events together and in time order, given
+    ids from `first_id` up), as the services write them: every event into an open status
+    starts one, which the request's next event ends."""
+    for index, event in enumerate(events):
+        if event["to_status"] in CLOSED_STATUSES:
+            continue
+        following = events[index + 1] if index + 1 < len(events) else None
+        same = following and following["reclassification_id"] == event["reclassification_id"]
+        yield (
+            first_id + index,
+            event["reclassification_id"],
+            event["to_status"],
+            event["at"],
+            following["at"] if same else None,
+        )
 
 
 def _ny_date(moment: datetime) -> date:
@@ -340,6 +360,10 @@ def _write(
                 r["paused_since"],
                 r["paused_total"],
                 r["closed_on"],
+                # days_to_close, as ReclassificationRequest.closing_days() works it out
+                (r["closed_on"] - r["submitted_on"]).days - r["paused_total"].days
+                if r["closed_on"] and r["submitted_on"]
+                else None,
                 r["assigned_to_id"],
                 r["recommendation"],
                 r["recommended_title_id"],
@@ -416,6 +440,7 @@ def _write(
             "paused_since",
             "paused_total",
             "closed_on",
+            "days_to_close",
             "assigned_to_id",
             "recommendation",
             "recommended_title_id",
@@ -439,7 +464,13 @@ def _write(
         requests,
     )
     w.insert(DutyLine, ["id", "reclassification_id", "order", "description", "percent"], duties)
+    first_event = w.next_id(ReclassificationEvent)
     w.insert_chained(ReclassificationEvent, events)
+    w.insert(
+        StatusSpell,
+        ["event_id", "reclassification_id", "status", "started_at", "ended_at"],
+        spells_of(events, first_id=first_event),
+    )
 
     def title_history():
         for pk in facility_of:

@@ -129,18 +129,13 @@ _UPDATED_FIELDS = (
 
 
 def _update_activities(activities: list[AnnualActivity]) -> None:
-    """Write corrected rows. On PostgreSQL one UPDATE … FROM (VALUES …) per 1,000 rows.
+    """Write corrected rows: one UPDATE … FROM (VALUES …) per 1,000 rows.
 
     Django's bulk_update writes a CASE per column whose cost grows with the square of the
     batch: 10,000 corrections took about 30 s that way and take about 2 s this way
-    (docs/benchmarks.md). Other databases (SQLite in development) use bulk_update.
+    (docs/benchmarks.md).
     """
     if not activities:
-        return
-    if connection.vendor != "postgresql":
-        AnnualActivity.objects.bulk_update(
-            activities, [name for name, _type in _UPDATED_FIELDS], batch_size=100
-        )
         return
     meta = AnnualActivity._meta
     columns = [meta.get_field(name).column for name, _type in _UPDATED_FIELDS]

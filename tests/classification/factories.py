@@ -12,10 +12,10 @@ from classification.models import (
     Attachment,
     DutyLine,
     Position,
-    ReclassificationEvent,
     ReclassificationRequest,
     Title,
 )
+from classification.services import record_event
 from classification.standard import TECHNICIAN_1, TECHNICIAN_2
 from tests.factories import FacilityFactory
 
@@ -49,8 +49,11 @@ def reclassification_in(
     position = position or PositionFactory(facility__agency=hr.agency)
     now = timezone.now()
     today = timezone.localdate()
+    created = now - timedelta(days=30)  # before the submission below and any event a test adds
     r = ReclassificationRequest(
         position=position,
+        created_at=created,
+        updated_at=now,
         current_title=position.title,
         proposed_title=title(TECHNICIAN_2),
         justification="Supervises two Technicians 1." if complete else "",
@@ -77,6 +80,7 @@ def reclassification_in(
         r.decided_at = now
     if status in ("approved", "denied", "withdrawn"):
         r.closed_on = today
+        r.days_to_close = r.closing_days()
     r.save()
     if complete:
         DutyLine.objects.create(reclassification=r, description="Supervise", percent=60)
@@ -91,8 +95,13 @@ def reclassification_in(
             sha256="0" * 64,
             uploaded_by=hr,
         )
-    ReclassificationEvent.objects.create(
-        reclassification=r, action="create", to_status="draft", actor=hr
+    record_event(
+        reclassification=r,
+        action="create",
+        from_status="",
+        to_status="draft",
+        actor=hr,
+        at=created,
     )
     return r
 

@@ -1,5 +1,5 @@
 """Free-text search (`?q=`) on the queue, positions, registry and people: the same rows as the
-plain OR of `icontains` it replaced (facilities.search), on SQLite and PostgreSQL, for terms
+plain OR of `icontains` it replaced (facilities.search), for terms
 short enough to skip the trigram indexes and long enough to use them, and for the queue both
 below `NARROW` (the UNION of ids) and above it (one pass over the requests)."""
 
@@ -171,7 +171,6 @@ def test_a_short_term_is_one_pass_without_counting(rows):
     assert "UNION" not in sql and probes == 0
 
 
-@pytest.mark.postgres
 def test_people_take_the_ahima_ids_as_an_array_for_an_indexed_term(rows):
     """`= ANY(ARRAY(…))` joins the BitmapOr of the person's own trigram indexes; a term without
     trigrams keeps `IN`, or the planner could read whole trigram indexes for a BitmapOr."""
@@ -203,7 +202,7 @@ def test_agency_hr_searches_only_its_agency(client, cast, rows, value):
     ],
 )
 def test_an_overlong_search_is_refused_with_its_length(client, url):
-    """A pasted page is no search term: SQLite refused a LIKE pattern that long with a 500."""
+    """A pasted page is no search term: the box takes 200 characters and says so."""
     from tests.factories import analyst_user
 
     client.force_login(analyst_user())

@@ -216,7 +216,6 @@ def test_applying_twice_is_refused(setup):
     assert AnnualActivity.objects.count() == 1
 
 
-@pytest.mark.postgres
 def test_corrections_on_postgresql_write_every_column(setup):
     """The PostgreSQL UPDATE … FROM (VALUES …) path clears the review and bumps the version."""
     analyst = setup["analyst"]

@@ -1,4 +1,4 @@
-"""`seed_bulk` at tiny sizes: consistent, chained, reproducible, on SQLite and PostgreSQL."""
+"""`seed_bulk` at tiny sizes: consistent, chained, reproducible."""
 
 import hashlib
 from datetime import date

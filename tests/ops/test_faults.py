@@ -109,7 +109,6 @@ def _clean_failure(outcome: Outcome) -> bool:
     return False
 
 
-@pytest.mark.postgres
 def test_a_database_restart_under_load_fails_cleanly_and_recovers(cluster, tmp_path):
     url = cluster.create_database("him_faults")
     env = production_environment(database_url=url, static_root=tmp_path / "static")

@@ -60,38 +60,40 @@ def test_a_status_changed_behind_the_workflow_is_found():
 
 
 @pytest.mark.django_db
-def test_spells_follow_the_events_whatever_order_they_are_written_in():
-    """The trigger of migration 0007 keeps one spell per event into an open status, ending at
-    the request's next event, when events arrive late (an earlier `at` than the last one)."""
+def test_recording_events_keeps_one_spell_per_stay():
+    """`services.record_event` (every transition's one path) ends the spell the request was in
+    and starts the next one, except into a closed status; the invariant catches a lost spell."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from classification.models import ReclassificationEvent, StatusSpell
+    from classification.models import StatusSpell
+    from classification.services import record_event
     from tests.classification.factories import reclassification_in
 
     hr = hr_user("OMH")
-    r = reclassification_in("draft", hr=hr)  # its create event, now
+    r = reclassification_in("draft", hr=hr)  # its create event, 30 days ago
     now = timezone.now()
     for days_ago, status in (
         (10, "submitted"),
-        (3, "recommended"),
         (7, "in_review"),
+        (3, "recommended"),
         (1, "denied"),
     ):
-        ReclassificationEvent.objects.create(
+        record_event(
             reclassification=r,
             action="submit",
+            from_status="",
             to_status=status,
             actor=hr,
             at=now - timedelta(days=days_ago),
         )
     spells = {s.status: s for s in StatusSpell.objects.filter(reclassification=r)}
     assert set(spells) == {"draft", "submitted", "in_review", "recommended"}  # "denied" closes
-    assert spells["submitted"].ended_at == now - timedelta(days=7)  # ended by a later insert
+    assert spells["draft"].ended_at == now - timedelta(days=10)
+    assert spells["submitted"].ended_at == now - timedelta(days=7)
     assert spells["in_review"].ended_at == now - timedelta(days=3)
     assert spells["recommended"].ended_at == now - timedelta(days=1)
-    assert spells["draft"].ended_at is None  # the create event is the latest: still running
     # (These events skip the workflow, so only the spell invariants apply to them.)
     name = "each event into an open status has its spell, ending at the next event"
     with connection.cursor() as cursor:
@@ -142,59 +144,34 @@ def test_a_request_follows_its_position_to_another_agency():
 
 
 @pytest.mark.django_db
-def test_days_to_close_follow_the_dates_whatever_writes_them():
-    """The trigger of migration 0006 keeps `days_to_close` (the turnaround reports read it)."""
+def test_closing_a_request_writes_its_days_to_close():
+    """The transition that closes a request writes `days_to_close` (the turnaround reports
+    read it): calendar days from submission, less the days the agency was asked for
+    information. A value written behind the services' back is found."""
     from datetime import timedelta
 
+    from django.utils import timezone
+
+    from classification import services
     from classification.models import ReclassificationRequest
     from tests.classification.factories import reclassification_in
 
-    r = reclassification_in("withdrawn", hr=hr_user("OMH"))
-
-    def days() -> int | None:
-        return ReclassificationRequest.objects.values_list("days_to_close", flat=True).get(pk=r.pk)
-
-    r.submitted_on = r.closed_on - timedelta(days=30)
-    r.paused_total = timedelta(days=4)
-    r.save()
-    assert days() == 26
-    ReclassificationRequest.objects.filter(pk=r.pk).update(paused_total=timedelta(0))
-    assert days() == 30
-    with connection.cursor() as cursor:  # a hand-written value does not stick
+    hr = hr_user("OMH")
+    r = reclassification_in("in_review", hr=hr)
+    today = timezone.localdate()
+    ReclassificationRequest.objects.filter(pk=r.pk).update(
+        submitted_on=today - timedelta(days=30), paused_total=timedelta(days=4)
+    )
+    services.withdraw_reclassification(
+        actor=hr, reclassification_id=r.pk, expected_version=None, message="Reorganized."
+    )
+    r.refresh_from_db()
+    assert (r.closed_on, r.days_to_close) == (today, 26)
+    name = "a request's days to close are its dates' difference less its pauses"
+    with connection.cursor() as cursor:
+        assert name not in violations(cursor)
         cursor.execute(
             "UPDATE classification_reclassificationrequest SET days_to_close = 999 WHERE id = %s",
             [r.pk],
         )
-    assert days() == 30
-    ReclassificationRequest.objects.filter(pk=r.pk).update(closed_on=None)
-    assert days() is None
-
-
-# The triggers that keep derived data (docs/decisions/0010). On SQLite a migration that rebuilds
-# a table (most AlterFields) silently drops the table's triggers: this catches it.
-DERIVED_DATA_TRIGGERS = {
-    "both": [
-        "classification_reclassificationrequest_days",
-        "classification_reclassificationrequest_agency",
-        "classification_reclassificationevent_spell",
-        "classification_position_moved",
-        "facilities_facility_moved",
-    ],
-    "sqlite": [
-        "classification_reclassificationrequest_days_update",
-        "classification_reclassificationrequest_agency_update",
-    ],
-}
-
-
-@pytest.mark.django_db
-def test_the_triggers_that_keep_derived_data_exist():
-    expected = set(DERIVED_DATA_TRIGGERS["both"])
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            expected |= set(DERIVED_DATA_TRIGGERS["sqlite"])
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        found = {row[0] for row in cursor.fetchall()}
-    assert expected <= found, sorted(expected - found)
+        assert violations(cursor)[name] == [(r.pk,)]

@@ -40,7 +40,7 @@ from tests.factories import (
 )
 from tests.ops.invariants import violations
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 4
 REFUSALS = (services.ConflictError, services.TransitionNotAllowed, ValidationError)

@@ -27,7 +27,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from classification.models import Position, ReclassificationEvent, ReclassificationRequest, Title
+from classification.models import (
+    Position,
+    ReclassificationEvent,
+    ReclassificationRequest,
+    StatusSpell,
+    Title,
+)
 from classification.standard import (
     ADMINISTRATOR_1,
     ADMINISTRATOR_2,
@@ -35,6 +41,7 @@ from classification.standard import (
     TECHNICIAN_1,
     TECHNICIAN_2,
 )
+from classification.workflow import CLOSED_STATUSES
 from facilities import roles
 from facilities.models import Agency, AnnualActivity, Facility, User, current_fiscal_year
 
@@ -99,9 +106,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self._seed(rng, options["facilities"], options["requests"])
             out(f"seeded in {time.perf_counter() - started:.1f} s")
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         out(
             f"rows: {Facility.objects.count()} facilities, "
             f"{ReclassificationRequest.objects.count()} requests, "
@@ -227,6 +233,7 @@ class Command(BaseCommand):
             if status in ("approved", "denied"):
                 r.decided_by = supervisor
                 r.decided_at = r.submitted_at + timedelta(days=days + paused)
+            r.days_to_close = r.closing_days()
             requests.append(r)
             plans.append((status, submitted_on, days + paused, analyst))
         requests = ReclassificationRequest.objects.bulk_create(requests, batch_size=2000)
@@ -252,3 +259,21 @@ class Command(BaseCommand):
                 )
                 previous = step
         ReclassificationEvent.bulk_append(events)
+        # The spells the services would have written with these events (each request's events
+        # are together and in time order).
+        StatusSpell.objects.bulk_create(
+            (
+                StatusSpell(
+                    event=event,
+                    reclassification_id=event.reclassification_id,
+                    status=event.to_status,
+                    started_at=event.at,
+                    ended_at=following.at
+                    if following and following.reclassification_id == event.reclassification_id
+                    else None,
+                )
+                for event, following in zip(events, [*events[1:], None], strict=True)
+                if event.to_status not in CLOSED_STATUSES
+            ),
+            batch_size=5000,
+        )

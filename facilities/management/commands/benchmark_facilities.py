@@ -50,7 +50,7 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         out = self.stdout.write
         out(f"machine: {platform.node()} {platform.machine()} {platform.processor() or ''}")
-        out(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}")
+        out(f"database: PostgreSQL {settings.DATABASES['default'].get('NAME')}")
         if not settings.DEBUG:
             raise CommandError("benchmark_facilities writes test data; it runs only with DEBUG on.")
         try:
@@ -97,9 +97,8 @@ class Command(BaseCommand):
             batch_size=2000,
         )
         services.refresh_determinations(f.pk for f in created)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE facilities_facility, facilities_annualactivity")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE facilities_facility, facilities_annualactivity")
         out(
             f"seeded {n_facilities} facilities x {n_years} years in {time.perf_counter() - started:.1f} s"
         )

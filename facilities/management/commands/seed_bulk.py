@@ -5,8 +5,7 @@
     python manage.py seed_bulk --facilities 20 --requests 100 --events 800 --seed 7
 
 The same seed and --today give the same data. Everything is written in one transaction and
-refused if bulk data is already there. PostgreSQL: COPY (about a minute at the defaults);
-other databases: bulk_create (fine at small sizes).
+refused if bulk data is already there. Rows go in by COPY (about a minute at the defaults).
 """
 
 import random
@@ -66,10 +65,9 @@ class Command(BaseCommand):
             rng=random.Random(o["seed"]), today=o["today"] or today_in_new_york(), writer=writer
         )
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # One COPY of a million events outlasts the site's 15 s statement timeout.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL statement_timeout = 0")
+            # One COPY of a million events outlasts the site's 15 s statement timeout.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 0")
             seed_users(ctx)
             self._step("users", started)
             seed_facilities(ctx, n_facilities=o["facilities"], n_years=o["years"])
@@ -86,7 +84,7 @@ class Command(BaseCommand):
             )
             self._step("positions, requests and events", started)
             writer.finish()
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        if not connection.in_atomic_block:
             # Statistics and the visibility map, as autovacuum would leave a live table: the
             # counts then use index-only scans and the planner knows the sizes.
             with connection.cursor() as cursor:

@@ -1,0 +1,33 @@
+"""The database triggers, all declared with django-pgtrigger in the models' `Meta.triggers`
+(docs/decisions/0012): the list is written out here, so adding or dropping one is a decision
+someone makes on purpose, and each one is installed, current and enabled."""
+
+import pgtrigger
+import pytest
+
+# (model, trigger): what each one is for.
+DECLARED = {
+    # Audit rows are append-only (facilities.audit.append_only_triggers).
+    ("facilities.AnnualActivityRevision", "append_only"),
+    ("candidates.Verification", "append_only"),
+    ("classification.PositionTitleChange", "append_only"),
+    ("classification.ReclassificationEvent", "append_only"),
+    # A request's stored agency is its position's facility's agency, whatever moves.
+    ("classification.ReclassificationRequest", "agency_of_position"),
+    ("classification.Position", "requests_follow_position"),
+    ("facilities.Facility", "requests_follow_facility"),
+}
+
+
+def test_the_declared_triggers_are_the_listed_ones():
+    declared = {(model._meta.label, trigger.name) for model, trigger in pgtrigger.registered()}
+    assert declared == DECLARED
+
+
+@pytest.mark.django_db
+def test_every_declared_trigger_is_installed_current_and_enabled():
+    status = {
+        (model._meta.label, trigger.name): trigger.get_installation_status(model)
+        for model, trigger in pgtrigger.registered()
+    }
+    assert status == dict.fromkeys(DECLARED, ("INSTALLED", True))
