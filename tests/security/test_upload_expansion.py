@@ -135,6 +135,26 @@ def test_a_pdf_whose_streams_inflate_past_the_cap_is_refused(pdf_bomb):
         check_upload(upload("letter.pdf", pdf_bomb))
 
 
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        (b"stream\n" * 1_400_000, None),  # streams that never end: nothing to inflate
+        (b"<</Filter/FlateDecode>>stream\nx\nendstream\n" * 230_000, "too many parts"),
+    ],
+    ids=["unended", "230,000 tiny streams"],
+)
+def test_a_pdf_of_many_streams_is_checked_in_bounded_time(body, refused):
+    data = b"%PDF-1.7\n" + body
+    assert len(data) < 10 * MB
+    started = time.monotonic()
+    if refused:
+        with pytest.raises(ValidationError, match=refused):
+            check_upload(upload("letter.pdf", data))
+    else:
+        check_upload(upload("letter.pdf", data))
+    assert time.monotonic() - started < 5
+
+
 def test_the_attachment_page_refuses_the_lying_docx(client, scene, lying_docx):
     omh = scene.agencies["OMH"]
     client.force_login(omh.hr)
