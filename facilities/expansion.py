@@ -76,7 +76,13 @@ def inflated_size(chunks: Iterable[bytes], *, limit: int, wbits: int = -zlib.MAX
             return limit + 1
         if inflater.eof:
             return produced
-    raise EOFError("the deflate stream ends early")
+    # Output zlib may still hold once every input byte is in, drained within the same bound.
+    while not inflater.eof and produced <= limit:
+        out = inflater.decompress(b"", min(CHUNK, limit + 1 - produced))
+        if not out:
+            raise EOFError("the deflate stream ends early")
+        produced += len(out)
+    return min(produced, limit + 1)
 
 
 def _member_data(file: IO[bytes], member: zipfile.ZipInfo) -> Iterator[bytes]:
