@@ -1,5 +1,9 @@
 """Evidence files: PDF, PNG or JPEG only, judged by content, 10 MB at most, stored privately.
 
+They are also judged by what they expand to (facilities.expansion): a PNG whose pixel data
+inflates past its header, a JPEG declaring more than 100 million pixels or a PDF whose streams
+inflate past 100 MB is refused, as the request attachments are.
+
 The stored name is random (no user-supplied path ever reaches the file system); the name the
 person gave is kept only as a sanitised label for downloads.
 """
@@ -17,7 +21,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from facilities.expansion import check_expansion
+
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_EVIDENCE_EXPANDED_BYTES = 100 * 1024 * 1024
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
@@ -68,6 +75,7 @@ def check_evidence(upload: UploadedFile) -> CheckedEvidence:
         size += len(chunk)
     if size > MAX_EVIDENCE_BYTES:
         raise ValidationError(_("Evidence may be at most 10 MB."), code="too_large")
+    check_expansion(upload, kind.mime, max_expanded=MAX_EVIDENCE_EXPANDED_BYTES)
     upload.seek(0)
     return CheckedEvidence(
         file=upload,

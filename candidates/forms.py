@@ -185,3 +185,9 @@ class VerificationForm(forms.Form):
                 "requested_on", _("The request must be on or before the verification date.")
             )
         return data
+
+
+class SpellDeleteForm(forms.Form):
+    """The confirmation of a removal, carrying the version of the spell it was drawn from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_147_483_647)

@@ -14,7 +14,14 @@ from . import permissions, selectors, services
 from .dates import today_in_new_york
 from .exports import csv_response, xlsx_response
 from .filters import PersonFilter
-from .forms import AsOfForm, CredentialForm, ExperienceSpellForm, PersonForm, VerificationForm
+from .forms import (
+    AsOfForm,
+    CredentialForm,
+    ExperienceSpellForm,
+    PersonForm,
+    SpellDeleteForm,
+    VerificationForm,
+)
 from .models import Credential, ExperienceSpell
 from .tables import PersonTable, ReverificationTable
 
@@ -367,12 +374,15 @@ class SpellDeleteView(View):
         return render(request, "candidates/spell_confirm_delete.html", {"spell": self.spell})
 
     def post(self, request, pk: int):
-        version = request.POST.get("version", "")
+        form = SpellDeleteForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, _("The confirmation was incomplete; nothing was removed. Try again.")
+            )
+            return HttpResponseRedirect(self.spell.person.get_absolute_url())
         try:
             services.remove_experience_spell(
-                actor=request.user,
-                spell=self.spell,
-                expected_version=int(version) if version.isdigit() else None,
+                actor=request.user, spell=self.spell, expected_version=form.cleaned_data["version"]
             )
         except services.ConflictError as error:
             messages.error(request, str(error))

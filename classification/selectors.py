@@ -42,7 +42,7 @@ from facilities import permissions
 from facilities.models import AnnualActivity, AnnualActivityRevision, Facility
 
 from .models import Position, ReclassificationRequest, Title
-from .workflow import OPEN_STATUSES, RECOMMENDED, SUBMITTED
+from .workflow import DRAFT, OPEN_STATUSES, RECOMMENDED, SUBMITTED
 
 ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
 _UNSET: Any = object()  # "not given" where None is a meaningful value
@@ -79,7 +79,10 @@ def chief_position(facility: Facility) -> Position | None:
 
 
 def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]:
-    """Requests `user` may see: all for DCC staff, its agency's for Agency HR, else none."""
+    """Requests `user` may see: its agency's for Agency HR; for DCC staff every request but
+    drafts (a draft is the agency's own business until it is submitted, so every URL of one,
+    its attachments and actions included, answers DCC staff 404 as another agency's objects
+    do); none for anyone else."""
     qs = ReclassificationRequest.objects.select_related(
         "position__facility__agency",
         "position__title",
@@ -89,7 +92,7 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
         "assigned_to",
     )
     if permissions.is_dcc_staff(user):
-        return qs
+        return qs.exclude(status=DRAFT)
     if permissions.is_agency_hr(user):
         return qs.filter(agency_id=user.agency_id)
     return qs.none()
@@ -121,8 +124,6 @@ def reclassification_queue(user: Any, tab: str) -> QuerySet[ReclassificationRequ
     """The queue tab `tab` for `user` (unassigned, mine, awaiting, all), with turnaround."""
     qs = reclassifications_visible_to(user)
     if permissions.is_dcc_staff(user):
-        # Drafts are the agency's own business until submitted.
-        qs = qs.exclude(status="draft")
         if tab == "unassigned":
             qs = qs.filter(status=SUBMITTED)
         elif tab == "mine":

@@ -149,15 +149,14 @@ def create_reclassification(
 ) -> ReclassificationRequest:
     """A draft request for `position` by its agency's HR, with a `create` event.
 
-    Posting the same form twice (same `creation_token`) returns the first draft unchanged.
+    Posting the same form twice (same `creation_token`) returns the first draft unchanged,
+    also when the two posts run at once (decision 0002): the token is looked up once the
+    position is locked, so a second post that waited for the first's lock finds its draft.
     """
-    if creation_token is not None:
-        existing = ReclassificationRequest.objects.filter(creation_token=creation_token).first()
-        if existing is not None:
-            if existing.created_by_id != actor.pk:
-                raise TransitionNotAllowed(_("This form was already used by someone else."))
-            return existing
     position = Position.objects.select_for_update().select_related("facility").get(pk=position.pk)
+    existing = _draft_for_token(creation_token, actor)
+    if existing is not None:
+        return existing
     held = workflow.roles_for(
         actor, agency_id=position.facility.agency_id, assigned_to_id=None, recommended_by_id=None
     )
@@ -192,7 +191,10 @@ def create_reclassification(
     try:
         with transaction.atomic():
             reclassification.save()
-    except IntegrityError as exc:  # a concurrent draft for the same position won the race
+    except IntegrityError as exc:  # a concurrent post won the race (this form, or this position)
+        existing = _draft_for_token(creation_token, actor)
+        if existing is not None:
+            return existing
         raise ValidationError(
             _("Position %(item)s already has an open request.") % {"item": position.item_number}
         ) from exc
@@ -206,6 +208,18 @@ def create_reclassification(
         at=now,
     )
     return reclassification
+
+
+def _draft_for_token(
+    creation_token: uuid.UUID | None, actor: User
+) -> ReclassificationRequest | None:
+    """The draft an earlier post of the same form created, if any (another user's: refused)."""
+    if creation_token is None:
+        return None
+    existing = ReclassificationRequest.objects.filter(creation_token=creation_token).first()
+    if existing is not None and existing.created_by_id != actor.pk:
+        raise TransitionNotAllowed(_("This form was already used by someone else."))
+    return existing
 
 
 def record_event(

@@ -1,4 +1,6 @@
-"""Checking uploaded evidence by its content, not its name (PDF, PNG, JPEG, DOCX, XLSX only)."""
+"""Checking uploaded evidence by its content, not its name (PDF, PNG, JPEG, DOCX, XLSX only),
+and by what it expands to (facilities.expansion: what a zip's members, a PNG's pixels or a
+PDF's streams really inflate to, not what their headers say)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from facilities.expansion import check_expansion, check_zip
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# A DOCX/XLSX whose parts would inflate past this is refused as a possible zip bomb.
+# A file that would inflate past this (a DOCX/XLSX's parts, a PNG's pixels, a PDF's streams)
+# is refused as a possible bomb.
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 
@@ -49,26 +54,23 @@ def safe_filename(name: str) -> str:
 
 
 def _ooxml_type(upload: UploadedFile) -> str | None:
+    """The OOXML type of a zip upload once its members are measured (ValidationError when
+    they would inflate too far or lie about their sizes), or None for another zip."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_ZIP_MEMBERS:
-                raise ValidationError(_("The file holds too many parts to be a real document."))
-            if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
-                raise ValidationError(
-                    _("The file would expand to more than 100 MB; it cannot be accepted.")
-                )
-            names = {m.filename for m in members}
-            if "[Content_Types].xml" not in names:
-                return None
-            for prefix, content_type in _OOXML.items():
-                if any(n.startswith(prefix) for n in names):
-                    return content_type
+        members = check_zip(
+            upload, max_expanded=MAX_UNCOMPRESSED_BYTES, max_members=MAX_ZIP_MEMBERS
+        )
     except zipfile.BadZipFile:
         return None
     finally:
         upload.seek(0)
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names:
+        return None
+    for prefix, content_type in _OOXML.items():
+        if any(n.startswith(prefix) for n in names):
+            return content_type
     return None
 
 
@@ -92,6 +94,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             _("This file is not a %(allowed)s file (judged by its content, not its name).")
             % {"allowed": ALLOWED_NAMES}
         )
+    check_expansion(upload, content_type, max_expanded=MAX_UNCOMPRESSED_BYTES)
     extension = EXTENSIONS[content_type]
     stem = PurePosixPath(safe_filename(upload.name)).stem or "file"
     return CheckedFile(content_type, extension, f"{stem}{extension}")

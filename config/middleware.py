@@ -1,11 +1,14 @@
-"""Middleware for measuring, switched on only by environment variables (see settings)."""
+"""Middleware of the project's own: response headers every page gets, the session's idle
+expiry, and (switched on only by an environment variable) a query counter for benchmarks."""
 
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 
+from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class QueryCountMiddleware:
@@ -58,10 +61,49 @@ class SessionTouchMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
+        # Only a session this request read: a view that never looked (/healthz) must not load
+        # one on the way out, which during a database outage turned its 503 into a 500.
+        if session is None or not session.accessed:
+            return response
         # Only a signed-in user's live session: never create one for an anonymous visitor.
-        if session is None or user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             return response
         now = int(time.time())
         if session.modified or now - session.get(TOUCHED, 0) >= self.interval:
             session[TOUCHED] = now
+        return response
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a signed-in user.
+
+    Pages, fragments, exports and files shown to a signed-in user hold what only that user may
+    see; neither a shared cache nor the browser's own may keep them (a shared computer's back
+    button, a proxy between offices). Static files are served by WhiteNoise before this runs
+    and keep their long caching. Only a request that read its session is asked who is signed
+    in, so /healthz never touches the database here. Place it after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` denying every browser feature in settings.PERMISSIONS_POLICY_DENIED
+    (the site uses none of them), so no script or frame on a page can ask for them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
         return response

@@ -6,6 +6,6 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "Facilities and agencies"
 
     def ready(self) -> None:
-        from . import tables2_speedup
+        from . import proxies, tables2_speedup  # noqa: F401 (proxies registers its checks)
 
         tables2_speedup.install()

@@ -11,20 +11,26 @@ import codecs
 import csv
 import hashlib
 import io
+import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 import filetype
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from classification.allocation import sfy_label
 
-from . import permissions
-from .models import AnnualActivity, Facility, current_fiscal_year
+from .expansion import check_zip
+from .models import AnnualActivity, current_fiscal_year
+from .selectors import facilities_visible_to
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -32,7 +38,10 @@ MAX_ROWS = 50_000
 # is a zip bomb or not a counts file. (openpyxl parses a whole sheet that lacks a <dimension>
 # before reading a row, so this also bounds the CPU one upload can take.)
 MAX_XLSX_EXPANDED_BYTES = 25 * 1024 * 1024
+MAX_XLSX_MEMBERS = 2000
 MAX_COUNT = 2_147_483_647  # PositiveIntegerField's ceiling on every database Django supports
+MAX_COUNT_DIGITS = len(str(MAX_COUNT))
+SHOWN_CHARACTERS = 40  # of a value quoted back in a message
 COLUMNS = ("facility_code", "fiscal_year", "individuals_served", "records_activities")
 OPTIONAL_COLUMNS = ("methodology",)
 # Headings people actually type, normalised (lower case, words joined by "_").
@@ -90,9 +99,25 @@ def _cell(value: Any) -> Any:
     """JSON-safe cell: numbers stay numbers, everything else becomes trimmed text."""
     if value is None or isinstance(value, bool):
         return "" if value is None else str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON (and so the stored preview) cannot hold inf or nan
     if isinstance(value, int | float):
         return value
     return str(value).strip()
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: at most SHOWN_CHARACTERS of it."""
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+
+class _Unreadable(Exception):
+    """The file cannot be read any further; `message` says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def parse_upload(file_name: str, data: bytes) -> ParsedFile:
@@ -125,7 +150,7 @@ def parse_upload(file_name: str, data: bytes) -> ParsedFile:
     if not rows:
         parsed.errors.append(_("The file is empty: it needs a heading row and rows of counts."))
         return parsed
-    headings = [_heading(v) for v in rows[0]]
+    headings = [_heading(v) for v in rows[0][1]]
     missing = [c for c in COLUMNS if c not in headings]
     if missing:
         parsed.errors.append(
@@ -140,19 +165,22 @@ def parse_upload(file_name: str, data: bytes) -> ParsedFile:
     wanted = {
         h: i for i, h in reversed(list(enumerate(headings))) if h in COLUMNS + OPTIONAL_COLUMNS
     }
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         values = {h: _cell(row[i]) if i < len(row) else "" for h, i in wanted.items()}
         values["line"] = number
         parsed.rows.append(values)
     return parsed
 
 
-def _rows_within_limit(table: Iterable[list[Any]], parsed: ParsedFile) -> list[list[Any]] | None:
-    """The non-blank rows (heading first), read one at a time and no further than the limit:
-    a file of a million short rows is refused after MAX_ROWS + 1, never held whole in memory."""
-    rows: list[list[Any]] = []
+def _rows_within_limit(
+    table: Iterable[list[Any]], parsed: ParsedFile
+) -> list[tuple[int, list[Any]]] | None:
+    """The non-blank rows (heading first) with their row numbers in the file, read one at a
+    time and no further than the limit: a file of a million short rows is refused after
+    MAX_ROWS + 1, never held whole in memory."""
+    rows: list[tuple[int, list[Any]]] = []
     try:
-        for row in table:
+        for number, row in enumerate(table, start=1):
             if not any(_cell(v) != "" for v in row):
                 continue
             if len(rows) > MAX_ROWS:
@@ -164,11 +192,14 @@ def _rows_within_limit(table: Iterable[list[Any]], parsed: ParsedFile) -> list[l
                     % {"max": f"{MAX_ROWS:,}"}
                 )
                 return None
-            rows.append(row)
+            rows.append((number, row))
     except csv.Error:
         parsed.errors.append(
             _("The CSV file could not be read (a cell is too long or a quote is unbalanced).")
         )
+        return None
+    except _Unreadable as unreadable:
+        parsed.errors.append(unreadable.message)
         return None
     return rows
 
@@ -202,47 +233,85 @@ def _read_csv(data: bytes, parsed: ParsedFile) -> Iterator[list[Any]] | None:
     return csv.reader(io.StringIO(text), dialect)
 
 
+def _not_a_workbook(why: str) -> str:
+    return _(
+        "This file is not a readable Excel workbook: %(why)s. Open it in Excel, save it again "
+        "as Excel Workbook (.xlsx) and upload the new copy."
+    ) % {"why": why}
+
+
 def _read_xlsx(data: bytes, parsed: ParsedFile) -> Iterator[list[Any]] | None:
     from openpyxl import load_workbook
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        expanded = 0  # openpyxl says below that it cannot read it
-    if expanded > MAX_XLSX_EXPANDED_BYTES:
-        # A zip bomb posing as a workbook (or a workbook far beyond any counts file).
-        parsed.errors.append(
-            _("The XLSX file would expand to more than %(mb)s MB; it cannot be read.")
-            % {"mb": MAX_XLSX_EXPANDED_BYTES // (1024 * 1024)}
+        # What the members really inflate to, not what their headers say (facilities.expansion).
+        check_zip(
+            io.BytesIO(data), max_expanded=MAX_XLSX_EXPANDED_BYTES, max_members=MAX_XLSX_MEMBERS
         )
+    except zipfile.BadZipFile:
+        pass  # openpyxl says below that it cannot read it
+    except ValidationError as refused:
+        parsed.errors.extend(refused.messages)
         return None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
-        parsed.errors.append(_("The XLSX file could not be read. Save it again from Excel."))
+        parsed.errors.append(_not_a_workbook(_("it could not be opened")))
         return None
+    return _sheet_rows(workbook, sheet)
 
-    def rows() -> Iterator[list[Any]]:
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield list(row)
-        finally:
-            workbook.close()
 
-    return rows()
+def _sheet_rows(workbook: Any, sheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows; what openpyxl cannot read becomes _Unreadable, naming the row.
+
+    openpyxl turns a number cell's text into a number while it reads the row, so text there,
+    or more digits than Python converts (4,300), stops the reading at that row. Read-only
+    sheets yield every row from the first, so the row that failed is the one after the rows
+    read.
+    """
+    read = 0
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            read += 1
+            yield list(row)
+    except (ValueError, OverflowError):
+        raise _Unreadable(
+            _(
+                "Row %(row)s: a cell marked as a number holds something that is not one (text, "
+                "or a number with far too many digits). Type the row's numbers again as plain "
+                "numbers, save the file and upload it again."
+            )
+            % {"row": read + 1}
+        ) from None
+    except (ParseError, ExpatError):
+        raise _Unreadable(_not_a_workbook(_("its sheet is cut short or damaged"))) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError):
+        raise _Unreadable(_not_a_workbook(_("part of it is damaged"))) from None
+    finally:
+        workbook.close()
 
 
 def _whole(value: Any, label: str, errors: list[str]) -> int | None:
+    """A count: a whole number from 0 to MAX_COUNT, as a number or as text ("2,500")."""
     if value == "" or value is None:
         errors.append(_("%(label)s is missing.") % {"label": label})
         return None
+    too_large = _(
+        "%(label)s must be a whole number of at most %(digits)s digits (%(max)s at most)."
+    ) % {
+        "label": label,
+        "digits": MAX_COUNT_DIGITS,
+        "max": f"{MAX_COUNT:,}",
+    }
     if isinstance(value, float):
         if not value.is_integer():
             errors.append(
-                _("%(label)s is not a whole number: %(v)s.") % {"label": label, "v": value}
+                _("%(label)s is not a whole number: %(v)s.") % {"label": label, "v": _shown(value)}
             )
+            return None
+        if abs(value) > MAX_COUNT:
+            errors.append(too_large)
             return None
         number = int(value)
     elif isinstance(value, int):
@@ -251,15 +320,23 @@ def _whole(value: Any, label: str, errors: list[str]) -> int | None:
         text = str(value).strip().replace(" ", "")
         if not _WHOLE.match(text):
             errors.append(
-                _("%(label)s is not a whole number: “%(v)s”.") % {"label": label, "v": value}
+                _("%(label)s is not a whole number: “%(v)s”.")
+                % {"label": label, "v": _shown(value)}
             )
             return None
-        number = int(text.replace(",", ""))
+        # Counted before int(): Python refuses to convert more than 4,300 digits.
+        digits = text.replace(",", "").lstrip("-").lstrip("0")
+        if len(digits) > MAX_COUNT_DIGITS:
+            errors.append(too_large)
+            return None
+        number = int(digits or "0") * (-1 if text.startswith("-") else 1)
     if number < 0:
-        errors.append(_("%(label)s cannot be negative: %(v)s.") % {"label": label, "v": number})
+        errors.append(
+            _("%(label)s cannot be negative: %(v)s.") % {"label": label, "v": _shown(number)}
+        )
         return None
     if number > MAX_COUNT:
-        errors.append(_("%(label)s is too large: %(v)s.") % {"label": label, "v": number})
+        errors.append(too_large)
         return None
     return number
 
@@ -278,7 +355,8 @@ def _year(value: Any, errors: list[str], latest: int) -> int | None:
             year = None
     if year is None:
         errors.append(
-            _("The fiscal year “%(v)s” is not a year such as 2024 or SFY 2024-25.") % {"v": value}
+            _("The fiscal year “%(v)s” is not a year such as 2024 or SFY 2024-25.")
+            % {"v": _shown(value)}
         )
         return None
     if not 1990 <= year <= 2100:
@@ -297,9 +375,13 @@ def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) 
     """
     latest = current_fiscal_year()
     codes = {str(r.get("facility_code", "")).strip() for r in rows} - {""}
-    facilities_qs = Facility.objects.filter(code__in=codes).order_by("pk")
+    # Only the facilities the user may report for: another agency's code must read exactly
+    # as a code nobody uses, or the import would tell Agency HR which codes exist.
+    facilities_qs = (
+        facilities_visible_to(user).select_related(None).filter(code__in=codes).order_by("pk")
+    )
     if lock:
-        facilities_qs = facilities_qs.select_for_update()
+        facilities_qs = facilities_qs.select_for_update(of=("self",))
     facilities = {f.code: f for f in facilities_qs}
     checked: list[CheckedRow] = []
     seen: dict[tuple[str, int], int] = {}
@@ -311,16 +393,13 @@ def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) 
         if not code:
             errors.append(_("The facility code is missing."))
         elif facility is None:
-            errors.append(_("Unknown facility: no facility has the code “%(c)s”.") % {"c": code})
-        elif not permissions.can_see_agency(user, facility.agency_id):
             errors.append(
                 _(
-                    "“%(c)s” is not one of your agency's facilities: you can import counts "
-                    "only for your own agency's facilities."
+                    "Unknown facility code “%(c)s”: none of the facilities you report counts "
+                    "for has it."
                 )
-                % {"c": code}
+                % {"c": _shown(code)}
             )
-            facility = None
         elif not facility.active:
             errors.append(_("%(name)s is inactive: counts are not taken.") % {"name": facility})
         row.fiscal_year = _year(raw.get("fiscal_year"), errors, latest)

@@ -241,14 +241,23 @@ class ReclassificationCreateView(View):
         )
 
     def post(self, request):
-        already = self.already_created(request.POST.get("creation_token", ""))
-        if already is not None:
-            # The same form posted twice (double click, back and resubmit): nothing new.
-            messages.info(request, _("This draft was already saved."))
-            return redirect(already)
-        form = ReclassificationDraftForm(request.POST, positions=self.positions())
-        if not form.is_valid():
-            return self.show(form, status=400)
+        token = request.POST.get("creation_token", "")
+        already = self.already_created(token)
+        if already is None:
+            form = ReclassificationDraftForm(request.POST, positions=self.positions())
+            if form.is_valid():
+                return self.create(form)
+            # The same form's other post may have created its draft since the check above (a
+            # double click): its position is then no longer open, and this post belongs there.
+            already = self.already_created(token)
+            if already is None:
+                return self.show(form, status=400)
+        # The same form posted twice (double click, back and resubmit): nothing new.
+        messages.info(request, _("This draft was already saved."))
+        return redirect(already)
+
+    def create(self, form):
+        request = self.request
         try:
             reclassification = services.create_reclassification(
                 actor=request.user,
@@ -373,9 +382,7 @@ class ReclassificationDetailView(View):
                 "emails",
             )
         )
-        r = get_object_or_404(qs, pk=pk)
-        if r.status == workflow.DRAFT and not permissions.is_agency_hr(request.user):
-            raise Http404
+        r = get_object_or_404(qs, pk=pk)  # a draft is not in DCC staff's selector: 404
         return render(request, "classification/reclassification_detail.html", self.context(r))
 
     def context(self, r):
@@ -569,8 +576,6 @@ class PositionDetailView(View):
     def get(self, request, pk):
         position = get_object_or_404(selectors.positions_visible_to(request.user), pk=pk)
         requests_qs = selectors.reclassifications_visible_to(request.user).filter(position=position)
-        if not permissions.is_agency_hr(request.user):
-            requests_qs = requests_qs.exclude(status=workflow.DRAFT)
         return render(
             request,
             "classification/position_detail.html",

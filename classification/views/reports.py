@@ -19,6 +19,7 @@ from django.views import View
 from classification import reports, services, workflow
 from classification.allocation import sfy_label
 from classification.exports import export_response
+from classification.forms import ReturnAnalystRequestsForm, SavedFilterForm
 from classification.models import SavedFilter
 from facilities import permissions
 from facilities.models import Agency
@@ -190,9 +191,13 @@ class ReturnAnalystRequestsView(View):
         if not permissions.is_supervisor(request.user):
             raise PermissionDenied
         analyst = get_object_or_404(get_user_model(), pk=user_pk)
+        form = ReturnAnalystRequestsForm(request.POST)
+        if not form.is_valid():
+            _flash_errors(request, form)
+            return redirect("classification:reassignment")
         try:
             returned = services.return_analyst_reclassifications_to_queue(
-                actor=request.user, analyst=analyst, message=request.POST.get("message", "")
+                actor=request.user, analyst=analyst, message=form.cleaned_data["message"]
             )
         except (ValidationError, workflow.TransitionNotAllowed, services.ConflictError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -205,6 +210,14 @@ class ReturnAnalystRequestsView(View):
         return redirect("classification:reassignment")
 
 
+def _flash_errors(request, form) -> None:
+    """A POST-only form's errors as messages on the page it returns to, named by field."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 def _target_days() -> int:
     from django.conf import settings
 
@@ -215,14 +228,20 @@ class SavedFilterCreateView(View):
     """POST: save the queue's current filters under a name (the user's own)."""
 
     def post(self, request):
-        query = request.POST.get("query", "")
+        form = SavedFilterForm(request.POST)
+        queue = reverse("classification:reclassification_list")
+        if not form.is_valid():
+            _flash_errors(request, form)
+            query = form.cleaned_data.get("query", "")  # only when that field itself is sound
+            return redirect(f"{queue}?{query}" if query else queue)
+        query = form.cleaned_data["query"]
         try:
             saved = services.save_queue_filter(
-                user=request.user, name=request.POST.get("name", ""), query=query
+                user=request.user, name=form.cleaned_data["name"], query=query
             )
         except (ValidationError, workflow.TransitionNotAllowed) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-            return redirect(reverse("classification:reclassification_list") + f"?{query}")
+            return redirect(f"{queue}?{query}" if query else queue)
         messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
         return redirect(saved.get_absolute_url())
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "config.middleware.SessionTouchMiddleware",
+    "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the backend into the lockout page.
@@ -127,8 +129,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Behind the reverse proxy the address Django sees is the proxy's: django-ipware reads the client
 # from X-Forwarded-For instead, but only when AXES_IPWARE_PROXY_COUNT says how many proxies
-# after the client that header lists (0: nginx alone faces clients). Unset, X-Forwarded-For is
-# ignored (a client could write anything there) and REMOTE_ADDR is used. docs/operations.md.
+# after the client that header lists (0: nginx alone faces clients), and only on a request
+# that came from one of HIM_PROXY_ADDRESSES (the proxies; "unix" for a Unix socket). Unset, or
+# from anyone else, X-Forwarded-For is ignored (a client could write anything there) and
+# REMOTE_ADDR is used (facilities.proxies, which also checks the two agree). docs/operations.md.
+AXES_CLIENT_IP_CALLABLE = "facilities.proxies.client_ip_address"
+HIM_PROXY_ADDRESSES = env_list("HIM_PROXY_ADDRESSES", "")
 _proxy_count = env("AXES_IPWARE_PROXY_COUNT", "").strip()
 AXES_IPWARE_PROXY_COUNT = int(_proxy_count) if _proxy_count else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
@@ -197,6 +203,32 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Browser features the site never uses, denied to every page and anything it could embed
+# (config.middleware.PermissionsPolicyMiddleware). Names Chromium knows (an unknown one is
+# logged and ignored: tests/security/test_headers.py checks); Firefox ignores the header.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

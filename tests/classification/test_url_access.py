@@ -23,9 +23,10 @@ URL_ACCESS = {
         "decided",
         {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},
     ),
+    # A draft is the agency's own: DCC staff get 404 for it, as for another agency's objects.
     "reclassification_update": (
         "draft",
-        {"hr": 200, "hr_other": 404, "analyst": 403, "supervisor": 403},
+        {"hr": 200, "hr_other": 404, "analyst": 404, "supervisor": 404},
     ),
     "attachment_create": (
         "decided",

@@ -38,8 +38,8 @@ def only_row(actor, row: list):
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        (["NOPE", 2024, 1, 1, ""], "Unknown facility"),
-        (["PC1", 2024, 1, 1, ""], "not one of your agency's facilities"),
+        (["NOPE", 2024, 1, 1, ""], "Unknown facility code “NOPE”"),
+        (["PC1", 2024, 1, 1, ""], "Unknown facility code “PC1”"),  # another agency's: no leak
         (["DD1", 2024, "12.5", 1, ""], "not a whole number"),
         (["DD1", 2024, "lots", 1, ""], "not a whole number"),
         (["DD1", 2024, 1, -3, ""], "cannot be negative"),

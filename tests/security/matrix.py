@@ -179,12 +179,20 @@ ACCESS: dict[str, list[Case]] = {
         # A draft is the agency's own business until it is submitted.
         Case(args=lambda o: [o.draft.pk], get=by(hr=200, dcc=404, admin=404), label="draft"),
     ],
+    # Every URL of a draft answers DCC staff 404, as another agency's objects do (DRAFT_ONLY).
     "classification:reclassification_update": [
         Case(
             args=lambda o: [o.draft.pk],
-            get=by(hr=200, dcc=403, admin=404),
-            post=by(hr=400, dcc=403, admin=404),
-        )
+            get=by(hr=200, dcc=404, admin=404),
+            post=by(hr=400, dcc=404, admin=404),
+            label="draft",
+        ),
+        Case(
+            args=lambda o: [o.submitted.pk],
+            get=by(hr=403, dcc=403, admin=404),
+            post=by(hr=403, dcc=403, admin=404),
+            label="submitted",
+        ),
     ],
     "classification:attachment_create": [
         Case(
@@ -192,12 +200,28 @@ ACCESS: dict[str, list[Case]] = {
             get=every(405),
             post=by(hr=wrote(302), dcc=302, admin=404),
             data=lambda o: {"kind": "other", "file": SimpleUploadedFile("more.pdf", PDF)},
-        )
+        ),
+        Case(
+            args=lambda o: [o.draft.pk],
+            get=every(405),
+            post=by(hr=wrote(302), dcc=404, admin=404),
+            data=lambda o: {"kind": "other", "file": SimpleUploadedFile("more.pdf", PDF)},
+            label="draft",
+        ),
     ],
     "classification:attachment_download": [
-        Case(args=lambda o: [o.decided.pk, o.decided.attachments.first().pk], get=OWN)
+        Case(args=lambda o: [o.decided.pk, o.decided.attachments.first().pk], get=OWN),
+        Case(
+            args=lambda o: [o.draft.pk, o.draft.attachments.first().pk],
+            get=by(hr=200, dcc=404, admin=404),
+            label="draft",
+        ),
     ],
-    "classification:decision_letter": [Case(args=lambda o: [o.decided.pk], get=OWN)],
+    "classification:decision_letter": [
+        Case(args=lambda o: [o.decided.pk], get=OWN),
+        # A draft has no letter: nobody gets one, and DCC staff cannot tell it exists.
+        Case(args=lambda o: [o.draft.pk], get=by(hr=404, dcc=404, admin=404), label="draft"),
+    ],
     "classification:reclassification_transition": [
         Case(
             label="take",
@@ -219,6 +243,27 @@ ACCESS: dict[str, list[Case]] = {
             get=by(hr=302, dcc=302, admin=404),
             post=by(hr=302, dcc=302, admin=404),
             data=lambda o: {"version": o.decided.version, "effective_date": "2026-01-01"},
+        ),
+        Case(
+            label="submit a draft",
+            args=_transition("submit", "draft"),
+            get=by(hr=200, dcc=404, admin=404),
+            post=by(hr=wrote(302), dcc=404, admin=404),
+            data=lambda o: {"version": o.draft.version},
+        ),
+        Case(
+            label="take a draft",
+            args=_transition("take", "draft"),
+            get=by(hr=302, dcc=404, admin=404),
+            post=by(hr=302, dcc=404, admin=404),
+            data=lambda o: {"version": o.draft.version},
+        ),
+        Case(
+            label="withdraw a draft",
+            args=_transition("withdraw", "draft"),
+            get=by(hr=200, dcc=404, admin=404),
+            post=by(hr=wrote(302), dcc=404, admin=404),
+            data=lambda o: {"version": o.draft.version, "message": "Started by mistake."},
         ),
         Case(
             label="no such action",

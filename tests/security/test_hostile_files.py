@@ -24,7 +24,7 @@ from classification.models import Attachment
 from facilities.imports import MAX_ROWS, parse_upload
 from facilities.models import AnnualActivity, CountImport
 from tests.classification.factories import PDF
-from tests.facilities.helpers import csv_bytes
+from tests.facilities.helpers import csv_bytes, xlsx_with_sheet
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 HEADER = ["facility_code", "fiscal_year", "individuals_served", "records_activities"]
@@ -96,7 +96,7 @@ def test_a_zip_bomb_posing_as_xlsx_is_refused(bomb):
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert parsed.errors == ["The XLSX file would expand to more than 25 MB; it cannot be read."]
+    assert parsed.errors == ["This file would expand to more than 25 MB; it cannot be accepted."]
     assert peak < 20 * 1024 * 1024
 
 
@@ -118,39 +118,7 @@ def _sheet_xml(rows: int) -> bytes:
 
 def minimal_xlsx(rows: int) -> bytes:
     """A real workbook with `rows` rows of counts, written directly (fast at any size)."""
-    ns = "http://schemas.openxmlformats.org"
-    parts = {
-        "[Content_Types].xml": (
-            f'<Types xmlns="{ns}/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-            'worksheet+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
-            f'Type="{ns}/officeDocument/2006/relationships/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/'
-            'relationships"><sheets><sheet name="Counts" sheetId="1" r:id="rId1"/></sheets>'
-            "</workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
-            f'Type="{ns}/officeDocument/2006/relationships/worksheet" '
-            'Target="worksheets/sheet1.xml"/></Relationships>'
-        ),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-        archive.writestr("xl/worksheets/sheet1.xml", _sheet_xml(rows))
-    return buffer.getvalue()
+    return xlsx_with_sheet(_sheet_xml(rows))
 
 
 def test_a_small_workbook_is_read():
@@ -165,7 +133,7 @@ def test_a_workbook_of_a_million_rows_is_refused_before_it_is_read():
     data = minimal_xlsx(1_000_000)
     assert len(data) < 5 * 1024 * 1024
     parsed = parse_upload("counts.xlsx", data)
-    assert parsed.errors == ["The XLSX file would expand to more than 25 MB; it cannot be read."]
+    assert parsed.errors == ["This file would expand to more than 25 MB; it cannot be accepted."]
 
 
 def test_a_workbook_over_the_row_limit_is_read_no_further(monkeypatch):
@@ -202,7 +170,10 @@ def test_files_that_are_not_what_they_claim_are_refused(name, data):
 
 def test_a_zip_that_is_no_workbook_is_refused():
     parsed = parse_upload("counts.xlsx", zip_bomb(1024, xlsx_parts=False))
-    assert parsed.errors == ["The XLSX file could not be read. Save it again from Excel."]
+    assert len(parsed.errors) == 1
+    assert parsed.errors[0].startswith(
+        "This file is not a readable Excel workbook: it could not be opened."
+    )
 
 
 def test_utf16_with_a_byte_order_mark_is_read():

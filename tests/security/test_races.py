@@ -336,3 +336,98 @@ def test_position_moved_while_it_is_approved(people):
         pk=r.position_id, facility=elsewhere, title=r.proposed_title
     ).exists()
     assert_consistent()
+
+
+def _draft_form(client: Client, position) -> dict:
+    """The new-request form as HR's page draws it (with its creation token), filled in."""
+    page = client.get(reverse("classification:reclassification_create"))
+    token = page.context["form"]["creation_token"].value()
+    return {
+        "position": position.pk,
+        "proposed_title": Title.objects.get(code=TECHNICIAN_2).pk,
+        "creation_token": token,
+        "justification": "Supervises two Technicians 1.",
+        "technicians_1_supervised": 2,
+        "technicians_2_supervised": 0,
+        "clerical_supervised": 0,
+        "duty_0": "Supervise",
+        "duty_0_percent": 100,
+    }
+
+
+def _waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _pause_after(sql_part: str, holding: threading.Event, go_on: threading.Event):
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql_part in sql and not holding.is_set():
+            holding.set()
+            assert go_on.wait(timeout=10)
+        return result
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    "second_arrives", ["while the first holds the position", "between its check and its form"]
+)
+def test_the_same_new_request_form_posted_twice_at_once(people, second_arrives):
+    """A double click on "Save draft": two posts of one form (one creation token) at once.
+    Decision 0002: the second is sent to the draft the first created, never a 400.
+
+    Two orders, each held in place: the second post reaches the service while the first
+    holds the position's lock (today: "already has an open request", 400), or it finds no
+    draft for its token, then the first commits before its form is checked (today: the
+    position is no longer open, so the form refused it, 400)."""
+    hr = people["hr"]
+    position = PositionFactory(facility__agency=hr.agency)
+    first, second = Client(), Client()
+    first.force_login(hr)
+    second.force_login(hr)
+    data = _draft_form(first, position)
+    url = reverse("classification:reclassification_create")
+    holding, go_on = threading.Event(), threading.Event()
+    answers: dict[str, object] = {}
+
+    if second_arrives == "while the first holds the position":
+        held, pause_on = "first", "FOR UPDATE"
+    else:
+        held, pause_on = "second", "creation_token"
+
+    def post(name: str, client: Client) -> None:
+        if name == held:
+            with connection.execute_wrapper(_pause_after(pause_on, holding, go_on)):
+                answers[name] = client.post(url, data)
+        else:
+            assert holding.wait(timeout=10)
+            answers[name] = client.post(url, data)
+
+    def release() -> None:
+        assert holding.wait(timeout=10)
+        try:
+            for _ in range(100):
+                if held == "first" and _waiting_on_a_lock():
+                    return  # the second post waits on the first's lock
+                if held == "second" and "first" in answers:
+                    return  # the first post has committed its draft
+                time.sleep(0.05)
+            raise AssertionError("the other post never got where it should")
+        finally:
+            go_on.set()
+
+    outcomes = race([lambda: post("first", first), lambda: post("second", second), release])
+    assert outcomes == ["ok", "ok", "ok"], outcomes
+    (draft,) = ReclassificationRequest.objects.filter(position=position)
+    for name in ("first", "second"):
+        response = answers[name]
+        assert response.status_code == 302, (name, response.status_code)
+        assert response["Location"] == draft.get_absolute_url(), name
+    assert draft.events.count() == 1 and draft.status == "draft"
+    assert_consistent()
