@@ -24,7 +24,6 @@ def cluster():
     drop_cluster(made)
 
 
-@pytest.mark.postgres
 def test_healthz_answers_503_while_the_database_is_stopped(cluster, tmp_path):
     url = cluster.create_database("him_healthz")
     env = production_environment(database_url=url, static_root=tmp_path / "static")
