@@ -110,9 +110,7 @@ def _titled(t: Title) -> str:
 def outcome_title(r: ReclassificationRequest) -> Title:
     """The title the decision speaks of: the approved (recommended) title on an approval,
     the proposed one on a denial."""
-    if r.status == "approved" and r.recommended_title_id:
-        return r.recommended_title
-    return r.proposed_title
+    return r.outcome_title
 
 
 def letter_date(r: ReclassificationRequest) -> date:

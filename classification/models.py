@@ -21,7 +21,9 @@ from facilities.search import trigram_index
 
 from .workflow import (
     ACTIONS,
+    APPROVED,
     DECIDED_STATUSES,
+    DENIED,
     DRAFT,
     INFO_REQUESTED,
     OPEN_STATUSES,
@@ -394,6 +396,33 @@ class ReclassificationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def outcome_title_id(self) -> int:
+        """The id of `outcome_title`, without loading a title."""
+        if self.status != DENIED and self.recommended_title_id:
+            return self.recommended_title_id
+        return self.proposed_title_id
+
+    @property
+    def outcome_title(self) -> Title:
+        """The title the request now names as its outcome: the title the analyst recommended
+        approving it as (what approval applies, and what every page, email, export and letter
+        names from then on), else the proposed title; a denial speaks of what was asked for.
+        """
+        if self.status != DENIED and self.recommended_title_id:
+            return self.recommended_title
+        return self.proposed_title
+
+    @property
+    def outcome_differs(self) -> bool:
+        """The outcome is another title than the agency proposed."""
+        return self.outcome_title_id != self.proposed_title_id
+
+    @property
+    def approved_title(self) -> Title | None:
+        """The title the position was approved to (None unless approved)."""
+        return self.outcome_title if self.status == APPROVED else None
 
 
 class DutyLine(models.Model):

@@ -438,14 +438,14 @@ def _queue_emails(
             continue
         seen.add(recipient)
         body = _(
-            "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(proposed)s.\n"
+            "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(outcome)s.\n"
             "Status: %(status)s.\n%(message)s\nSee the request: %(link)s\n"
         ) % {
             "subject": subject,
             "item": reclassification.position.item_number,
             "facility": reclassification.position.facility.name,
             "current": reclassification.current_title,
-            "proposed": reclassification.proposed_title,
+            "outcome": _outcome_words(reclassification),
             "status": reclassification.status_label,
             "message": f"\n{event.message}\n" if event.message else "",
             "link": link,
@@ -458,6 +458,16 @@ def _queue_emails(
             body=body,
         )
         transaction.on_commit(lambda pk=log.pk: send_notification.enqueue(pk))
+
+
+def _outcome_words(reclassification: ReclassificationRequest) -> str:
+    """The title the request now leads to, and the proposed one when that differs."""
+    if not reclassification.outcome_differs:
+        return str(reclassification.outcome_title)
+    return _("%(outcome)s (proposed: %(proposed)s)") % {
+        "outcome": reclassification.outcome_title,
+        "proposed": reclassification.proposed_title,
+    }
 
 
 def _agency_contact(reclassification: ReclassificationRequest) -> str:
@@ -668,7 +678,7 @@ def approve_reclassification(
     title-history row) and the decision letter is stored; the agency is emailed."""
 
     def change(r: ReclassificationRequest, today: date) -> None:
-        title = r.recommended_title or r.proposed_title
+        title = r.outcome_title
         position = r.position  # locked, and read after the lock: _transition(writes_position)
         effective = effective_date or r.requested_effective_date or today
         PositionTitleChange.objects.create(

@@ -75,7 +75,11 @@ class ReclassificationListView(View):
             # of eight tables took longer than running it).
             .select_related(None)
             .select_related(
-                "position__facility__agency", "current_title", "proposed_title", "assigned_to"
+                "position__facility__agency",
+                "current_title",
+                "proposed_title",
+                "recommended_title",
+                "assigned_to",
             )
         )
         filterset = ReclassificationFilter(request.GET, queryset=qs, user=user)
@@ -119,6 +123,7 @@ class ReclassificationListView(View):
             _("Agency"),
             _("Current title"),
             _("Proposed title"),
+            _("Approved title"),
             _("Status"),
             _("Assignee"),
             _("Days open"),
@@ -133,6 +138,7 @@ class ReclassificationListView(View):
             "position__facility__agency__code",
             "current_title__name",
             "proposed_title__name",
+            "recommended_title__name",
             "status",
             "assigned_to__first_name",
             "assigned_to__last_name",
@@ -149,6 +155,9 @@ class ReclassificationListView(View):
                 agency,
                 current,
                 proposed,
+                # What approval applied: the recommended title, else the proposed one (the
+                # request's `approved_title`, from plain columns).
+                (recommended or proposed) if status == workflow.APPROVED else "",
                 str(workflow.STATUS_LABELS.get(status, status)),
                 _user_label(first, last, username),
                 open_for.days if open_for is not None else "",
@@ -161,6 +170,7 @@ class ReclassificationListView(View):
                 agency,
                 current,
                 proposed,
+                recommended,
                 status,
                 first,
                 last,
@@ -393,9 +403,7 @@ class ReclassificationDetailView(View):
         incumbent = r.position.incumbent
         # The incumbent against the title the request would give them, as of today.
         incumbent_evaluation = (
-            evaluation_for(
-                incumbent, (r.recommended_title or r.proposed_title).code, today_in_new_york()
-            )
+            evaluation_for(incumbent, r.outcome_title.code, today_in_new_york())
             if incumbent is not None
             else None
         )
@@ -407,7 +415,7 @@ class ReclassificationDetailView(View):
             "determination": current_determination,
             "checks": selectors.supervision_checks(
                 r.position,
-                r.recommended_title or r.proposed_title,
+                r.outcome_title,
                 determination=current_determination,
                 chief=selectors.chief_of(r),
             ),
