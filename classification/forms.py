@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .effective_dates import effective_date_problems
 from .models import Attachment, Position, ReclassificationRequest, Title
+from .selectors import latest_title_change_on
 from .standard import FACILITY_TYPES
 
 DUTY_ROWS = 8
@@ -66,6 +68,10 @@ class ReclassificationDraftForm(forms.ModelForm):
                 }
             )
         self.fields["proposed_title"].queryset = Title.objects.all()
+        self.fields["requested_effective_date"].help_text = _(
+            "Optional. Not before the position's latest title change and at most a year "
+            "ahead; a date before the submission needs the supervisor's reason to approve."
+        )
         duties = list(self.instance.duties.all()) if self.instance.pk else []
         for i in range(DUTY_ROWS):
             d = duties[i] if i < len(duties) else None
@@ -88,6 +94,15 @@ class ReclassificationDraftForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        day = data.get("requested_effective_date")
+        position = self.instance.position if self.instance.pk else data.get("position")
+        if day is not None and position is not None:
+            for problem in effective_date_problems(
+                day,
+                today=timezone.localdate(),
+                latest_change_on=latest_title_change_on(position),
+            ):
+                self.add_error("requested_effective_date", problem)
         for i in range(DUTY_ROWS):
             text, pct = data.get(f"duty_{i}"), data.get(f"duty_{i}_percent")
             if text and not pct:
@@ -162,6 +177,18 @@ class TransitionForm(forms.Form):
                 label=_("Effective date"),
                 widget=forms.DateInput(attrs={"type": "date"}),
                 initial=reclassification.requested_effective_date or timezone.localdate(),
+                help_text=_(
+                    "On or after the request's submission (earlier only with a reason below), "
+                    "at most a year ahead. A later date is recorded now and takes effect on "
+                    "that day."
+                ),
+            )
+            self.fields["retroactive_reason"] = forms.CharField(
+                label=_("Reason for a retroactive date"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Needed only when the effective date is before the submission."),
             )
         elif action == "respond":
             self.fields["file"] = forms.FileField(
@@ -170,7 +197,31 @@ class TransitionForm(forms.Form):
             self.fields["kind"] = forms.ChoiceField(
                 label=_("Kind of file"), choices=Attachment.Kind.choices, initial="other"
             )
-        self.order_fields(["analyst", "recommendation", "recommended_title", "effective_date"])
+        self.reclassification = reclassification
+        self.order_fields(
+            [
+                "analyst",
+                "recommendation",
+                "recommended_title",
+                "effective_date",
+                "retroactive_reason",
+            ]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day = data.get("effective_date")
+        if self.transition.action == "approve" and day is not None:
+            r = self.reclassification
+            for problem in effective_date_problems(
+                day,
+                today=timezone.localdate(),
+                latest_change_on=latest_title_change_on(r.position),
+                submitted_on=r.submitted_on,
+                retroactive_reason=data.get("retroactive_reason") or "",
+            ):
+                self.add_error("effective_date", problem)
+        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -186,6 +237,7 @@ class TransitionForm(forms.Form):
             kwargs["recommended_title"] = d.get("recommended_title")
         elif action == "approve":
             kwargs["effective_date"] = d["effective_date"]
+            kwargs["retroactive_reason"] = d.get("retroactive_reason", "")
         elif action == "respond" and d.get("file"):
             kwargs["files"] = [(d["kind"], d["file"])]
         return kwargs

@@ -155,6 +155,14 @@ class PositionTitleChange(AuditChained):
 
     class Meta:
         ordering = ["position", "-effective_on", "-changed_at"]
+        indexes = [
+            # The title in effect on a day: the latest change effective by then, per position.
+            models.Index(
+                fields=["position", "-effective_on", "-changed_at"],
+                include=["to_title"],
+                name="title_change_in_effect",
+            ),
+        ]
         triggers = append_only_triggers()
 
     def __str__(self) -> str:
@@ -278,6 +286,10 @@ class ReclassificationRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     decision_effective_date = models.DateField(null=True, blank=True, editable=False)
     decision_note = models.TextField(blank=True, editable=False)
+    # Why an approval takes effect before the request was submitted (required then).
+    retroactive_reason = models.TextField(
+        _("reason for a retroactive date"), blank=True, editable=False
+    )
 
     # The determination the request rests on, frozen when submitted and again when recommended.
     standard_id = models.CharField(max_length=40, blank=True, editable=False)
@@ -288,6 +300,9 @@ class ReclassificationRequest(models.Model):
     determination_needs_review = models.BooleanField(default=False, editable=False)
     determination_reasons = models.JSONField(default=list, blank=True, editable=False)
     determination_clauses = models.JSONField(default=list, blank=True, editable=False)
+    # The supervision checks as they stood when recommended ([{"ok": bool, "message": str}]):
+    # a decided request shows these facts, never a check run again on today's positions.
+    supervision_facts = models.JSONField(default=list, blank=True, editable=False)
 
     letter = models.FileField(
         storage=private_storage, upload_to=random_letter_name, blank=True, editable=False

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from facilities import roles
 from facilities.models import User
 
 from . import workflow
+from .effective_dates import effective_date_problems, long_date
 from .letters import render_decision_letter
 from .models import (
     Attachment,
@@ -42,7 +44,14 @@ from .models import (
     StatusSpell,
     Title,
 )
-from .selectors import determination_for_facility
+from .selectors import (
+    determination_for_facility,
+    latest_title_change_on,
+    pending_title_change,
+    supervision_checks,
+    title_in_effect,
+    title_on,
+)
 from .tasks import send_notification
 from .uploads import check_upload
 from .workflow import TransitionNotAllowed
@@ -52,6 +61,8 @@ __all__ = [
     "IncompleteError",
     "TransitionNotAllowed",
     "add_attachment",
+    "apply_due_title_changes",
+    "apply_title_in_effect",
     "approve_reclassification",
     "assign_reclassification",
     "create_position",
@@ -61,6 +72,7 @@ __all__ = [
     "missing_for_submission",
     "recommend_reclassification",
     "record_event",
+    "record_title_change",
     "request_reclassification_information",
     "respond_to_reclassification",
     "return_analyst_reclassifications_to_queue",
@@ -126,6 +138,108 @@ def create_position(
     return position
 
 
+# --- title history (docs/decisions/00NN-effective-dates.md) ----------------------------------
+
+
+def record_title_change(
+    *,
+    position: Position,
+    to_title: Title,
+    effective_on: date,
+    actor: User | None,
+    today: date,
+    reclassification: ReclassificationRequest | None = None,
+) -> PositionTitleChange:
+    """Append a change to the position's effective-dated title history, and apply it now if
+    it is already in effect (`today`, a New York date); a later date stays pending until
+    `apply_due_title_changes` runs on it. The one way a decision changes a title (approval;
+    an appeal's outcome too). The caller holds the position's row lock (taken before any
+    request's: docs/conventions.md) and has checked `effective_on`
+    (`effective_dates.effective_date_problems`)."""
+    change = PositionTitleChange.objects.create(
+        position=position,
+        from_title=title_in_effect(position, effective_on),
+        to_title=to_title,
+        effective_on=effective_on,
+        reclassification=reclassification,
+        changed_by=actor,
+    )
+    apply_title_in_effect(position, today)
+    return change
+
+
+def apply_title_in_effect(position: Position, on: date) -> bool:
+    """Store in `position.title` the title its history puts in effect on `on`; True if it
+    changed. The caller holds the position's row lock."""
+    title = title_in_effect(position, on)
+    if title.pk == position.title_id:
+        return False
+    position.title = title
+    position.full_clean()
+    position.save(update_fields=["title"])
+    return True
+
+
+def apply_due_title_changes(*, on: date) -> list[Position]:
+    """Every position whose stored title is not the one its history puts in effect on `on`
+    (a New York date) takes that title: the daily run (`manage.py apply_due_title_changes`)
+    that makes a future-dated approval take effect on its date. Each position in its own
+    transaction, locked (a position before its requests; no request is locked here) and read
+    again under the lock, in id order: running it twice, or twice at once, changes each
+    position once. Returns the positions changed."""
+    due = list(
+        Position.objects.annotate(title_on=title_on(on))
+        .exclude(title_id=F("title_on"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    changed = []
+    for pk in due:
+        with transaction.atomic():
+            position = Position.objects.select_for_update(of=("self",)).get(pk=pk)
+            if apply_title_in_effect(position, on):
+                changed.append(position)
+    return changed
+
+
+def _check_effective_date(
+    position: Position,
+    day: date | None,
+    *,
+    today: date,
+    field: str,
+    submitted_on: date | None = None,
+    retroactive_reason: str = "",
+) -> None:
+    if day is None:
+        return
+    problems = effective_date_problems(
+        day,
+        today=today,
+        latest_change_on=latest_title_change_on(position),
+        submitted_on=submitted_on,
+        retroactive_reason=retroactive_reason,
+    )
+    if problems:
+        raise ValidationError({field: list(problems)})
+
+
+def _check_no_pending_change(position: Position, today: date) -> None:
+    pending = pending_title_change(position, today)
+    if pending is not None:
+        raise ValidationError(
+            _(
+                "Position %(item)s becomes %(title)s on %(date)s. A new request can start "
+                "once that change has taken effect."
+            )
+            % {
+                "item": position.item_number,
+                "title": pending.to_title.short_name,
+                "date": long_date(pending.effective_on),
+            }
+        )
+
+
 # --- drafting ---------------------------------------------------------------------------------
 
 
@@ -174,10 +288,18 @@ def create_reclassification(
             % {"item": position.item_number, "id": open_request.pk}
         )
     now = timezone.now()
+    today = timezone.localdate(now)
+    _check_no_pending_change(position, today)
+    _check_effective_date(
+        position,
+        fields.get("requested_effective_date"),
+        today=today,
+        field="requested_effective_date",
+    )
     reclassification = ReclassificationRequest(
         position=position,
         agency_id=position.facility.agency_id,
-        current_title_id=position.title_id,
+        current_title=title_in_effect(position, today),
         proposed_title=proposed_title,
         created_by=actor,
         created_at=now,
@@ -331,6 +453,13 @@ def update_reclassification_draft(
     for name, value in fields.items():
         setattr(reclassification, name, value)
     _check_proposed_title(reclassification)
+    if "requested_effective_date" in fields:
+        _check_effective_date(
+            reclassification.position,
+            reclassification.requested_effective_date,
+            today=timezone.localdate(),
+            field="requested_effective_date",
+        )
     reclassification.version += 1
     reclassification.updated_at = timezone.now()
     reclassification.full_clean()
@@ -492,7 +621,7 @@ def submit_reclassification(
         missing = missing_for_submission(r)
         if missing:
             raise IncompleteError(missing)
-        r.current_title_id = r.position.title_id
+        r.current_title = title_in_effect(r.position, today)
         _check_proposed_title(r)
         r.submitted_at = timezone.now()
         r.submitted_on = today
@@ -629,7 +758,7 @@ def recommend_reclassification(
         title = None
         if recommendation == ReclassificationRequest.Recommendation.APPROVE:
             title = recommended_title or r.proposed_title
-            if title.pk == r.position.title_id:
+            if title.pk == title_in_effect(r.position, today).pk:
                 raise ValidationError(_("The recommended title is the position's current title."))
         r.recommendation = recommendation
         r.recommended_title = title
@@ -637,6 +766,11 @@ def recommend_reclassification(
         r.recommended_by = actor
         r.recommended_at = timezone.now()
         _snapshot_determination(r)
+        # The facts the decision rests on, as they stand now: a decided request shows these.
+        r.supervision_facts = [
+            {"ok": c.ok, "message": c.message}
+            for c in supervision_checks(r.position, r.outcome_title, on=today)
+        ]
 
     def supervisors(r: ReclassificationRequest) -> list[tuple[str, str]]:
         emails = (
@@ -671,30 +805,41 @@ def approve_reclassification(
     reclassification_id: int,
     expected_version: int | None,
     effective_date: date | None = None,
+    retroactive_reason: str = "",
     message: str = "",
 ) -> ReclassificationRequest:
     """recommended → approved by a supervisor who did not recommend it. In the same
-    transaction the position takes the recommended title as of the effective date (with a
-    title-history row) and the decision letter is stored; the agency is emailed."""
+    transaction the position's title history gains the recommended title as of the effective
+    date (`record_title_change`: in effect now if the date has come, pending until then) and
+    the decision letter is stored; the agency is emailed. The effective date keeps the bounds
+    of `effective_dates` (ValidationError on `effective_date` otherwise): a date before the
+    submission needs `retroactive_reason`, which is recorded."""
 
     def change(r: ReclassificationRequest, today: date) -> None:
         title = r.outcome_title
         position = r.position  # locked, and read after the lock: _transition(writes_position)
         effective = effective_date or r.requested_effective_date or today
-        PositionTitleChange.objects.create(
+        reason = (retroactive_reason or "").strip()
+        _check_effective_date(
+            position,
+            effective,
+            today=today,
+            field="effective_date",
+            submitted_on=r.submitted_on,
+            retroactive_reason=reason,
+        )
+        record_title_change(
             position=position,
-            from_title_id=position.title_id,
             to_title=title,
             effective_on=effective,
+            actor=actor,
+            today=today,
             reclassification=r,
-            changed_by=actor,
         )
-        position.title = title
-        position.full_clean()
-        position.save(update_fields=["title"])
         r.decided_by = actor
         r.decided_at = timezone.now()
         r.decision_effective_date = effective
+        r.retroactive_reason = reason if r.submitted_on and effective < r.submitted_on else ""
         r.decision_note = (message or "").strip()
         r.status = workflow.APPROVED  # the letter says what is being decided
         _store_letter(r)

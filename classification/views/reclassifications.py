@@ -397,6 +397,8 @@ class ReclassificationDetailView(View):
 
     def context(self, r):
         user = self.request.user
+        today = today_in_new_york()
+        decided = r.status in workflow.DECIDED_STATUSES
         current_determination = selectors.determination_for_facility(
             r.position.facility, selectors.latest_counts_of(r)
         )
@@ -413,12 +415,19 @@ class ReclassificationDetailView(View):
             "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
             "duties_total": sum(d.percent for d in r.duties.all()),
             "determination": current_determination,
-            "checks": selectors.supervision_checks(
+            # A decided request shows the facts recorded when it was recommended: checking
+            # today's positions again would judge the decision by what came after it.
+            "checks": None
+            if decided
+            else selectors.supervision_checks(
                 r.position,
                 r.outcome_title,
+                on=today,
                 determination=current_determination,
                 chief=selectors.chief_of(r),
             ),
+            "decided": decided,
+            "pending_change": selectors.pending_title_change(r.position, today),
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
             "can_edit": r.status == workflow.DRAFT and permissions.is_agency_hr(user),
@@ -583,12 +592,18 @@ class PositionListView(View):
 class PositionDetailView(View):
     def get(self, request, pk):
         position = get_object_or_404(selectors.positions_visible_to(request.user), pk=pk)
+        today = today_in_new_york()
         requests_qs = selectors.reclassifications_visible_to(request.user).filter(position=position)
         return render(
             request,
             "classification/position_detail.html",
             {
                 "position": position,
+                # The title in effect today, from the history (right also before the daily
+                # run has stored it), and the change still to come.
+                "title": selectors.title_in_effect(position, today),
+                "pending_change": selectors.pending_title_change(position, today),
+                "today": today,
                 "history": PositionTitleChange.objects.filter(position=position).select_related(
                     "from_title", "to_title", "changed_by", "reclassification"
                 ),
