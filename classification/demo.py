@@ -426,13 +426,96 @@ def seed_departed_analyst(stdout) -> int:
     return len(positions)
 
 
+# A Technician 2 proposed as an Administrator 2, approved as an Administrator 1 (assistant to
+# the facility's Administrator 3) from a later day: the approved title everywhere, and a title
+# change shown as pending until `apply_due_title_changes` runs on its date. And a Technician 2
+# proposed as an Administrator 1 where the chief is an Administrator 2: the assistant clause's
+# check fails. Facility codes from facilities.demo; the first suitable facility otherwise.
+PENDING_FACILITY = "OMH-CDPC"
+ASSISTANT_CHECK_FACILITY = "OMH-PPC"  # DRIFTED_CHIEFS: its chief is an Administrator 2
+PENDING_DAYS = 35
+
+
+def _technician_2_of(facility_code: str, chief_code: str) -> Position | None:
+    positions = Position.objects.filter(
+        item_number__endswith="-02",
+        title__code=TECHNICIAN_2,
+        active=True,
+        reclassifications__isnull=True,
+        facility__positions__item_number__endswith="-01",
+        facility__positions__title__code=chief_code,
+    ).select_related("facility")
+    return (
+        positions.filter(facility__code=facility_code).first()
+        or positions.order_by("item_number").first()
+    )
+
+
+def seed_decision_details(stdout) -> int:
+    """The two requests above (idempotent: skipped when their positions have requests)."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["analyst", "analyst2", "supervisor"])
+    }
+    if len(users) < 3:
+        return 0
+    hrs = {
+        u.agency_id: u for u in User.objects.filter(groups__name="Agency HR").exclude(agency=None)
+    }
+    made = 0
+    today = timezone.localdate()
+    pending = _technician_2_of(PENDING_FACILITY, ADMINISTRATOR_3)
+    if pending is not None and pending.facility.agency_id in hrs:
+        hr = hrs[pending.facility.agency_id]
+        start = today - timedelta(days=16)
+        with clock(start):
+            r = _draft(hr, pending, ADMINISTRATOR_2)
+            _run(r, hr, "submit")
+        with clock(start + timedelta(days=1)):
+            _run(r, users["analyst"], "take")
+        with clock(start + timedelta(days=9)):
+            _run(
+                r,
+                users["analyst"],
+                "recommend",
+                recommendation="approve",
+                recommended_title=Title.objects.get(code=ADMINISTRATOR_1),
+                rationale="The position assists the facility's Administrator 3; the standard "
+                "gives an assistant the Administrator 1 level, not Administrator 2.",
+            )
+        with clock(start + timedelta(days=12)):
+            _run(
+                r,
+                users["supervisor"],
+                "approve",
+                effective_date=today + timedelta(days=PENDING_DAYS),
+                message="Approved as Administrator 1, effective with the new unit's opening.",
+            )
+        made += 1
+    assistant = _technician_2_of(ASSISTANT_CHECK_FACILITY, ADMINISTRATOR_2)
+    if assistant is not None and assistant.facility.agency_id in hrs:
+        hr = hrs[assistant.facility.agency_id]
+        with clock(today - timedelta(days=6)):
+            r = _draft(hr, assistant, ADMINISTRATOR_1)
+            _run(r, hr, "submit")
+        with clock(today - timedelta(days=5)):
+            _run(r, users["analyst2"], "take")
+        made += 1
+    stdout.write(f"Demo approved-as-another-title and assistant-check requests: {made} created.")
+    return made
+
+
 def seed(stdout) -> None:
     _fallback_facilities(stdout)
     seed_positions(stdout)
     seed_requests(stdout)
+    seed_decision_details(stdout)
     seed_history(stdout)
     seed_departed_analyst(stdout)
     seed_incumbents(stdout)
+    # Approvals dated after their decision day took effect since: the daily run, once.
+    changed = services.apply_due_title_changes(on=timezone.localdate())
+    stdout.write(f"Demo title changes that took effect since: {len(changed)}.")
 
 
 __all__ = ["ADMINISTRATOR_2", "ADMINISTRATOR_3", "seed"]
