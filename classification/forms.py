@@ -257,10 +257,15 @@ class AttachmentForm(forms.Form):
 
 
 def positions_open_for_request(qs) -> Any:
-    """Active positions without an open request (a new draft can start on these)."""
+    """Active positions without an open request or a title change still to take effect (a
+    new draft can start on these)."""
     from .workflow import OPEN_STATUSES
 
-    return qs.filter(active=True).exclude(reclassifications__status__in=OPEN_STATUSES)
+    return (
+        qs.filter(active=True)
+        .exclude(reclassifications__status__in=OPEN_STATUSES)
+        .exclude(title_changes__effective_on__gt=timezone.localdate())
+    )
 
 
 __all__ = ["AttachmentForm", "Position", "ReclassificationDraftForm", "TransitionForm"]

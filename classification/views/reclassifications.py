@@ -594,6 +594,7 @@ class PositionDetailView(View):
         position = get_object_or_404(selectors.positions_visible_to(request.user), pk=pk)
         today = today_in_new_york()
         requests_qs = selectors.reclassifications_visible_to(request.user).filter(position=position)
+        pending_change = selectors.pending_title_change(position, today)
         return render(
             request,
             "classification/position_detail.html",
@@ -602,13 +603,16 @@ class PositionDetailView(View):
                 # The title in effect today, from the history (right also before the daily
                 # run has stored it), and the change still to come.
                 "title": selectors.title_in_effect(position, today),
-                "pending_change": selectors.pending_title_change(position, today),
+                "pending_change": pending_change,
                 "today": today,
                 "history": PositionTitleChange.objects.filter(position=position).select_related(
                     "from_title", "to_title", "changed_by", "reclassification"
                 ),
                 "reclassifications": requests_qs,
                 "direct_reports": position.direct_reports.select_related("title", "incumbent"),
-                "can_request": permissions.is_agency_hr(request.user) and position.active,
+                # A pending change takes effect before a new request can start (services).
+                "can_request": permissions.is_agency_hr(request.user)
+                and position.active
+                and pending_change is None,
             },
         )

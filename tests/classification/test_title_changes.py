@@ -158,6 +158,9 @@ def test_a_future_approval_is_pending_until_its_day(client, cast, recommended, f
     page = client.get(position.get_absolute_url()).content.decode()
     title_cell = page.split('data-testid="title"')[1].split("</dd>")[0]
     assert "Health Information Management Technician 1" in title_cell and words in title_cell
+    assert "Request reclassification" not in page  # not until the change has taken effect
+    form = client.get(reverse("classification:reclassification_create")).content.decode()
+    assert position.item_number not in form
     request_page = client.get(done.get_absolute_url()).content.decode()
     assert words in request_page.split('data-testid="status"')[1].split("</p>")[0]
 

@@ -225,6 +225,10 @@ def test_approval_changes_the_title_with_history(cast, fast_letter):
         effective_date=date(2027, 1, 7),
     )
     done.position.refresh_from_db()
+    # Recorded now, in effect from Jan 7, 2027 (the daily run applies it on that day).
+    assert done.position.title.code == "3616110"
+    services.apply_due_title_changes(on=date(2027, 1, 7))
+    done.position.refresh_from_db()
     assert done.position.title.code == "3616120"
     change = done.position.title_changes.get()
     assert (change.from_title.code, change.to_title.code, change.effective_on) == (
