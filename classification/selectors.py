@@ -37,6 +37,7 @@ from classification.standard import (
     TECHNICIAN_1,
     TECHNICIAN_2,
     TITLES_BY_CODE,
+    title_rank,
 )
 from facilities import permissions
 from facilities.models import AnnualActivity, AnnualActivityRevision, Facility
@@ -86,8 +87,11 @@ def chiefs_on(on: date, **filters: Any) -> QuerySet[Position]:
 
 def _stand_in(pk: int, item_number: str, code: str) -> Position:
     t = TITLES_BY_CODE[code]
+    rank = title_rank(code) + 1  # the rank classification.titles seeds
     return Position(
-        pk=pk, item_number=item_number, title=Title(code=t.code, name=t.name, grade=t.grade)
+        pk=pk,
+        item_number=item_number,
+        title=Title(code=t.code, name=t.name, grade=t.grade, rank=rank),
     )
 
 

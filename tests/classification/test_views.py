@@ -383,14 +383,15 @@ def test_csv_export_row_shows_what_the_page_shows(client, cast):
         for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
     }
     row = rows[str(r.pk)]
-    assert row[1:8] == [
+    assert row[1:9] == [
         r.position.item_number,
         r.position.facility.name,
         r.position.facility.agency.code,
         r.current_title.name,
         r.proposed_title.name,
+        "",  # approved title: none yet
         "In review",
         "Ana Lee",
     ]
-    assert rows[str(unassigned.pk)][7] == ""
+    assert rows[str(unassigned.pk)][8] == ""
     assert rows[str(r.pk)][8] == "10"  # days open since submission ten days ago
