@@ -427,7 +427,13 @@ class ReclassificationDetailView(View):
                 chief=selectors.chief_of(r),
             ),
             "decided": decided,
-            "pending_change": selectors.pending_title_change(r.position, today),
+            # This approval's title change, still to take effect (read off the request: the
+            # page stays within its query budget).
+            "pending_from": r.decision_effective_date
+            if r.status == workflow.APPROVED
+            and r.decision_effective_date
+            and r.decision_effective_date > today
+            else None,
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
             "can_edit": r.status == workflow.DRAFT and permissions.is_agency_hr(user),
