@@ -394,4 +394,4 @@ def test_csv_export_row_shows_what_the_page_shows(client, cast):
         "Ana Lee",
     ]
     assert rows[str(unassigned.pk)][8] == ""
-    assert rows[str(r.pk)][8] == "10"  # days open since submission ten days ago
+    assert rows[str(r.pk)][9] == "10"  # days open since submission ten days ago
