@@ -10,11 +10,11 @@ from django_tables2 import SingleTableMixin
 
 from classification.reports import dashboard_for, with_chief
 from classification.selectors import chief_position, positions_for_facility
+from common.exports import export_response
 from facilities import permissions
 from facilities import selectors as facility_selectors
 from facilities import services as facility_services
 from facilities.charts import count_panels
-from facilities.exports import csv_response, xlsx_response
 from facilities.filters import FacilityFilter
 from facilities.tables import EXPORT_HEADER, BoundedPaginator, FacilityTable, export_rows
 
@@ -52,8 +52,7 @@ class FacilityListView(SingleTableMixin, FilterView):
             # The same sort the page shows, every filtered row (no pagination).
             table = FacilityTable(rows, order_by=request.GET.get("sort") or None)
             facilities = [row.record for row in table.rows]
-            write = csv_response if export == "csv" else xlsx_response
-            return write("facilities", [str(h) for h in EXPORT_HEADER], export_rows(facilities))
+            return export_response(export, "facilities", EXPORT_HEADER, export_rows(facilities))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -2,7 +2,7 @@
 
 The pure rules (`classification.allocation`, `classification.standard`,
 `candidates.qualifications`) are leaves anyone may import, and they import no app and no
-Django. Every import counts, at the top of a module or inside a function (docs/architecture.md).
+Django. `common` (shared plumbing) may be imported by every app and imports none. Every import counts, at the top of a module or inside a function (docs/architecture.md).
 """
 
 import ast
@@ -12,9 +12,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("facilities", "candidates", "classification")
+PACKAGES = ("common", *APPS)
 RULES = ("classification.allocation", "classification.standard", "candidates.qualifications")
 # What each app may import besides itself and the rules.
-MAY_IMPORT = {"facilities": set(), "candidates": {"facilities"}, "classification": set(APPS)}
+MAY_IMPORT = {
+    "common": set(),
+    "facilities": {"common"},
+    "candidates": {"common", "facilities"},
+    "classification": {"common", *APPS},
+}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -30,7 +36,7 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
                 name = ".".join(base + ([node.module] if node.module else []))
             else:
                 name = node.module or ""
-            if name not in APPS:  # `from classification import standard` is about `standard`
+            if name not in PACKAGES:  # `from classification import standard` is about `standard`
                 found.append((node.lineno, name))
             found += [(node.lineno, f"{name}.{alias.name}") for alias in node.names]
     return found
@@ -42,11 +48,11 @@ def is_rule(module: str) -> bool:
 
 def app_of(module: str) -> str | None:
     top = module.split(".")[0]
-    return top if top in APPS else None
+    return top if top in PACKAGES else None
 
 
 def source_files():
-    for app in APPS:
+    for app in PACKAGES:
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" not in path.parts:
                 yield path
@@ -59,6 +65,8 @@ def forbidden(module: str, name: str) -> bool:
         return False
     if is_rule(module):  # the rules import only each other
         return not is_rule(name)
+    if own == "common":  # plumbing knows no app, not even the rules
+        return target != own
     return target != own and not is_rule(name) and target not in MAY_IMPORT[own]
 
 
@@ -98,6 +106,9 @@ def test_rules_import_no_django():
         ("classification/standard.py", "from classification.models import Title", True),
         ("candidates/qualifications.py", "from classification.standard import TITLES", False),
         ("candidates/qualifications.py", "from . import models", True),
+        ("common/x.py", "from classification.standard import TITLES", True),
+        ("common/x.py", "from .search import as_id", False),
+        ("facilities/x.py", "from common.audit import AuditChained", False),
     ],
 )
 def test_the_check_sees_each_kind_of_import(tmp_path, monkeypatch, module, source, expected):
