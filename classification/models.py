@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.audit import (  # noqa: F401 (AppendOnlyError re-exported)
+from common.audit import (  # noqa: F401 (AppendOnlyError re-exported)
     AppendOnlyError,
     AuditChained,
     append_only_triggers,
 )
+from common.search import trigram_index
 from facilities.models import Facility
-from facilities.search import trigram_index
 
 from .workflow import (
     ACTIONS,
@@ -361,7 +361,7 @@ class ReclassificationRequest(models.Model):
                 ],
                 name="reclass_status_covering",
             ),
-            # The queue's search box (facilities.search).
+            # The queue's search box (common.search).
             trigram_index("reclass_justif_upper_trgm", "justification"),
         ]
         triggers = [

@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from facilities.tables2_speedup import FastBodyTable
+from common.tables2_speedup import FastBodyTable
 
 from .models import Position, ReclassificationRequest
 

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from classification.urls import facility_pages
+from classification.views.facilities import DashboardView
 from config.views import ping
+from facilities import urls as facility_urls
 from facilities.forms import SignInForm
-from facilities.views import AdminLoginRedirectView, DashboardView, healthz
+from facilities.views import AdminLoginRedirectView, healthz
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
@@ -21,7 +24,7 @@ urlpatterns = [
     # The admin signs in through the site's own sign-in page (lockout, styling, one door).
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
-    path("facilities/", include("facilities.urls")),
+    path("facilities/", include((facility_pages + facility_urls.urlpatterns, "facilities"))),
     path("", include("classification.urls")),
     path("people/", include("candidates.urls")),
 ]

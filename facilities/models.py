@@ -12,10 +12,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from classification.standard import FACILITY_TYPES, TITLES
+from common.audit import AuditChained, append_only_triggers
+from common.search import trigram_index
 
 from . import roles
-from .audit import AuditChained, append_only_triggers
-from .search import trigram_index
 
 
 class Agency(models.Model):
@@ -184,7 +184,7 @@ class Facility(models.Model):
         indexes = [
             models.Index(fields=["agency", "name"]),
             models.Index(fields=["facility_type"]),
-            # The registry's search box (facilities.search).
+            # The registry's search box (common.search).
             trigram_index("facility_name_upper_trgm", "name"),
             trigram_index("facility_code_upper_trgm", "code"),
             trigram_index("facility_region_upper_trgm", "region"),

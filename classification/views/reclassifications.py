@@ -17,7 +17,6 @@ from django_tables2 import RequestConfig
 from candidates.dates import today_in_new_york
 from candidates.selectors import evaluation_for
 from classification import selectors, services, workflow
-from classification.exports import export_response
 from classification.filters import PositionFilter, ReclassificationFilter
 from classification.forms import (
     AttachmentForm,
@@ -32,8 +31,9 @@ from classification.models import (
     Title,
 )
 from classification.tables import PositionTable, ReclassificationTable
+from common.exports import export_response
+from common.search import as_id
 from facilities import permissions
-from facilities.search import as_id
 from facilities.tables import BoundedPaginator
 
 PAGE_SIZE = 25

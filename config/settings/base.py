@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "pgtrigger",
+    "common",
     "facilities",
     "classification",
     "candidates",
@@ -132,8 +133,8 @@ AXES_VERBOSE = False
 # after the client that header lists (0: nginx alone faces clients), and only on a request
 # that came from one of HIM_PROXY_ADDRESSES (the proxies; "unix" for a Unix socket). Unset, or
 # from anyone else, X-Forwarded-For is ignored (a client could write anything there) and
-# REMOTE_ADDR is used (facilities.proxies, which also checks the two agree). docs/operations.md.
-AXES_CLIENT_IP_CALLABLE = "facilities.proxies.client_ip_address"
+# REMOTE_ADDR is used (common.proxies, which also checks the two agree). docs/operations.md.
+AXES_CLIENT_IP_CALLABLE = "common.proxies.client_ip_address"
 HIM_PROXY_ADDRESSES = env_list("HIM_PROXY_ADDRESSES", "")
 _proxy_count = env("AXES_IPWARE_PROXY_COUNT", "").strip()
 AXES_IPWARE_PROXY_COUNT = int(_proxy_count) if _proxy_count else None

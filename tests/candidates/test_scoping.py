@@ -12,6 +12,7 @@ from tests.candidates.factories import (
     PersonFactory,
     verify,
 )
+from tests.downloads import download_text
 from tests.factories import AgencyFactory, UserFactory, analyst_user, hr_user, supervisor_user
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_hr_list_shows_only_own_agency(client, people):
 def test_hr_export_shows_only_own_agency(client, people):
     client.force_login(hr_user("OMH"))
     response = client.get(reverse("candidates:person_list") + "?export=csv")
-    body = response.content.decode()
+    body = download_text(response)
     assert "Omhperson" in body and "Doccsperson" not in body
 
 

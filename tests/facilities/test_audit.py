@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from classification.models import ReclassificationEvent
-from facilities.audit import GENESIS, AppendOnlyError, chained_models, first_broken_row
+from common.audit import GENESIS, AppendOnlyError, chained_models, first_broken_row
 from tests.classification.factories import reclassification_in
 from tests.factories import hr_user
 

@@ -7,7 +7,7 @@ import pytest
 
 # (model, trigger): what each one is for.
 DECLARED = {
-    # Audit rows are append-only (facilities.audit.append_only_triggers).
+    # Audit rows are append-only (common.audit.append_only_triggers).
     ("facilities.AnnualActivityRevision", "append_only"),
     ("candidates.Verification", "append_only"),
     ("classification.PositionTitleChange", "append_only"),

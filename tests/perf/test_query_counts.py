@@ -92,7 +92,7 @@ PAGES = {
     ),
     "reverification": (lambda: reverse("candidates:reverification"), {"analyst": 3}),
     # Every filter chosen and a search: each list's choices are checked and drawn from the same
-    # query (facilities.widgets.RowChoiceField). Chosen from the busiest request, so rows show.
+    # query (common.widgets.RowChoiceField). Chosen from the busiest request, so rows show.
     "queue, every filter and a search": (
         lambda: (
             reverse(QUEUE)

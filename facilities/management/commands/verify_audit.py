@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from facilities.audit import chained_models, first_broken_row
+from common.audit import chained_models, first_broken_row
 
 
 class Command(BaseCommand):

@@ -36,9 +36,8 @@ from classification.workflow import (
     TRANSITIONS_BY_ACTION,
     WITHDRAWN,
 )
+from facilities.bulk.facilities import PREFIX, Context
 from facilities.models import Facility
-
-from .facilities import PREFIX, Context
 
 NEW_YORK = ZoneInfo("America/New_York")
 

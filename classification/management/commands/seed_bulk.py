@@ -1,4 +1,4 @@
-"""Fill the database with years of realistic State use (facilities/bulk/ says what and how).
+"""Fill the database with years of realistic State use (each app's `bulk` module says what and how).
 
     python manage.py seed_bulk            # 2,000 facilities, 10 years, 20,000 positions,
                                           # 100,000 requests, 1,000,000 events, 20,000 people
@@ -16,11 +16,11 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from candidates.bulk import seed_people
 from candidates.dates import today_in_new_york
+from classification.bulk import seed_positions_and_requests
 from classification.titles import ensure_titles
 from facilities.bulk import Writer
-from facilities.bulk.candidates import seed_people
-from facilities.bulk.classification import seed_positions_and_requests
 from facilities.bulk.facilities import PREFIX, Context, seed_facilities, seed_users
 from facilities.models import Facility
 from facilities.roles import ensure_reference_data
