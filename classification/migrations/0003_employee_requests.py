@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('classification', '0002_titles'),
-        ('facilities', '0004_employee_requests'),
+        ('facilities', '0004_employee_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
