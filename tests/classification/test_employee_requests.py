@@ -43,6 +43,8 @@ ARGS = {
     "return_to_analyst": {"message": "Look again."},
     "withdraw": {"message": "Not needed."},
 }
+
+
 def _statuses_for(t) -> list[str]:
     # Every source state, and one state outside them (the refusal), keeps the run short: the
     # agency's own requests get the whole cross product in test_workflow.py.
