@@ -303,6 +303,9 @@ def _write(
         }
         requested_effective = _ny_date(plan.created) + timedelta(days=60)
         for action, at in zip(plan.walk, moments, strict=True):
+            if action == "proceed_without_comment" and _ny_date(at) <= r["comment_due_on"]:
+                # Squeezed into the comment period: the agency commented in time instead.
+                action = "comment"
             transition = TRANSITIONS_BY_ACTION[action]
             assert status in transition.sources, (plan.walk, action, status)
             today = _ny_date(at)
