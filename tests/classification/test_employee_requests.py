@@ -309,3 +309,22 @@ def test_the_employee_files_through_the_site(cast, client):
     assert client.post(url, {"version": r.version}).status_code == 302
     r.refresh_from_db()
     assert r.status == workflow.AGENCY_COMMENT
+
+
+def test_the_letter_puts_no_supervision_counts_in_an_employees_mouth(cast):
+    """The employee gives no supervision counts, so the letter's facts do not say the
+    request states that the position supervises nobody."""
+    from classification.letters import decision_letter
+
+    r = reclassification_in(
+        "approved",
+        hr=cast.hr,
+        employee=cast.employee,
+        assigned=cast.assigned,
+        decider=cast.supervisor,
+    )
+    assert not any("supervises" in fact for fact in decision_letter(r).facts)
+    agency_filed = reclassification_in(
+        "approved", hr=cast.hr, assigned=cast.assigned, decider=cast.supervisor
+    )
+    assert any("supervises" in fact for fact in decision_letter(agency_filed).facts)
