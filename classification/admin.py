@@ -59,6 +59,8 @@ class PositionAdmin(admin.ModelAdmin):
     list_select_related = ["facility", "title", "incumbent"]
     autocomplete_fields = ["reports_to"]
     inlines = [TitleChangeInline]
+    # Employees are linked to their positions on the user's page (facilities.admin).
+    exclude = ["employees"]
 
     def get_readonly_fields(self, request, obj=None):
         # A position's title changes only through an approved reclassification (with history).

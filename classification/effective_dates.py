@@ -1,4 +1,4 @@
-"""The bounds of an effective date (docs/decisions/00NN-effective-dates.md). Pure: dates in,
+"""The bounds of an effective date (docs/decisions/0014-effective-dates.md). Pure: dates in,
 the problems a clerk can act on out; the forms (for a message beside the field) and the
 services (on the locked rows) ask the same function. All dates are New York dates.
 

@@ -131,6 +131,40 @@ class ReclassificationDraftForm(forms.ModelForm):
         }
 
 
+class EmployeeRequestForm(ReclassificationDraftForm):
+    """An employee's own request (form CC-2E): their position, the title they ask for, why,
+    and their duties. No supervision counts or agency contact: the employee may not know
+    them, and the agency's comment and DCC's review supply them."""
+
+    class Meta(ReclassificationDraftForm.Meta):
+        fields = [
+            "position",
+            "proposed_title",
+            "requested_effective_date",
+            "justification",
+            "purpose",
+            "reporting_relationships",
+        ]
+        labels = {
+            "position": _("Your position"),
+            "proposed_title": _("Title you ask for"),
+            "justification": _("Why your position should be reclassified"),
+            "purpose": _("Purpose of your position"),
+            "reporting_relationships": _("Whom you report to, and who reports to you"),
+        }
+
+    def __init__(self, *args: Any, positions=None, **kwargs: Any) -> None:
+        super().__init__(*args, positions=positions, **kwargs)
+        if "position" in self.fields:
+            self.fields["position"].help_text = _("Your positions with no open request.")
+            self.fields["position"].label_from_instance = lambda p: (
+                f"{p.item_number} · {p.title.name} · {p.facility.name}"
+            )
+            # No htmx fragment: the standard's determination is DCC's analysis to show.
+            for attr in ("hx-get", "hx-target", "hx-trigger"):
+                self.fields["position"].widget.attrs.pop(attr, None)
+
+
 class TransitionForm(forms.Form):
     """The confirmation of one action, with its message and the version it was drawn from."""
 
@@ -190,7 +224,18 @@ class TransitionForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("Needed only when the effective date is before the submission."),
             )
-        elif action == "respond":
+        elif action in ("respond", "comment"):
+            if action == "comment":
+                self.fields["stance"] = forms.ChoiceField(
+                    label=_("The agency's position"),
+                    choices=ReclassificationRequest.Stance.choices,
+                    widget=forms.RadioSelect,
+                )
+                self.fields["shared"] = forms.BooleanField(
+                    label=_("Share this comment and its file with the employee"),
+                    required=False,
+                    help_text=_("Unshared, the employee sees only that the agency commented."),
+                )
             self.fields["file"] = forms.FileField(
                 label=_("Attach a file (optional)"), required=False
             )
@@ -205,6 +250,7 @@ class TransitionForm(forms.Form):
                 "recommended_title",
                 "effective_date",
                 "retroactive_reason",
+                "stance",
             ]
         )
 
@@ -238,8 +284,11 @@ class TransitionForm(forms.Form):
         elif action == "approve":
             kwargs["effective_date"] = d["effective_date"]
             kwargs["retroactive_reason"] = d.get("retroactive_reason", "")
-        elif action == "respond" and d.get("file"):
+        if action in ("respond", "comment") and d.get("file"):
             kwargs["files"] = [(d["kind"], d["file"])]
+        if action == "comment":
+            kwargs["stance"] = d["stance"]
+            kwargs["shared"] = d["shared"]
         return kwargs
 
 
@@ -268,7 +317,13 @@ def positions_open_for_request(qs) -> Any:
     )
 
 
-__all__ = ["AttachmentForm", "Position", "ReclassificationDraftForm", "TransitionForm"]
+__all__ = [
+    "AttachmentForm",
+    "EmployeeRequestForm",
+    "Position",
+    "ReclassificationDraftForm",
+    "TransitionForm",
+]
 
 
 # Far above any State facility; keeps a typo from becoming a 20-digit number on the page.

@@ -21,6 +21,7 @@ from facilities.models import Facility
 
 from .workflow import (
     ACTIONS,
+    AGENCY_COMMENT,
     APPROVED,
     DECIDED_STATUSES,
     DENIED,
@@ -98,6 +99,14 @@ class Position(models.Model):
         verbose_name=_("reports to"),
     )
     active = models.BooleanField(_("active"), default=True)
+    # The employees who hold the position and may see it and file for it (form CC-2E). An
+    # administrator sets the link on the user's admin page; nothing else writes it.
+    employees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="own_positions",
+        verbose_name=_("employees (sign-ins) in this position"),
+    )
 
     class Meta:
         ordering = ["item_number"]
@@ -178,6 +187,13 @@ class ReclassificationRequest(models.Model):
     class Recommendation(models.TextChoices):
         APPROVE = "approve", _("Approve")
         DENY = "deny", _("Deny")
+
+    class Stance(models.TextChoices):
+        """The agency's position on an employee's request (its comment)."""
+
+        SUPPORT = "support", _("Supports the request")
+        OPPOSE = "oppose", _("Opposes the request")
+        NO_POSITION = "no_position", _("Takes no position")
 
     position = models.ForeignKey(
         Position, on_delete=models.PROTECT, related_name="reclassifications"
@@ -291,6 +307,37 @@ class ReclassificationRequest(models.Model):
         _("reason for a retroactive date"), blank=True, editable=False
     )
 
+    # Form CC-2E: the employee who filed the request for their own position (None when the
+    # agency filed it), and the agency's comment on it (decision 0015).
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filed_reclassifications",
+        editable=False,
+        verbose_name=_("filed by the employee"),
+    )
+    comment_due_on = models.DateField(
+        _("agency comment due"), null=True, blank=True, editable=False
+    )
+    agency_stance = models.CharField(
+        _("agency's position"), max_length=12, choices=Stance.choices, blank=True, editable=False
+    )
+    agency_comment = models.TextField(_("agency's comment"), blank=True, editable=False)
+    agency_comment_shared = models.BooleanField(
+        _("comment shared with the employee"), default=False, editable=False
+    )
+    agency_commented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    agency_commented_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     # The determination the request rests on, frozen when submitted and again when recommended.
     standard_id = models.CharField(max_length=40, blank=True, editable=False)
     counts_fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -339,6 +386,16 @@ class ReclassificationRequest(models.Model):
                 name="reclass_paused_only_when_info_requested",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="reclass_version_positive"),
+            # Only an employee's request goes to its agency for comment, and always with a date.
+            models.CheckConstraint(
+                condition=~Q(status=AGENCY_COMMENT)
+                | Q(employee__isnull=False, comment_due_on__isnull=False),
+                name="reclass_agency_comment_has_employee_and_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(agency_stance="") | Q(employee__isnull=False),
+                name="reclass_stance_only_on_employee_requests",
+            ),
         ]
         indexes = [
             # Agency HR's queue, counts and scoping.
@@ -439,6 +496,10 @@ class ReclassificationRequest(models.Model):
         """The title the position was approved to (None unless approved)."""
         return self.outcome_title if self.status == APPROVED else None
 
+    @property
+    def filed_by_employee(self) -> bool:
+        return self.employee_id is not None
+
 
 class DutyLine(models.Model):
     """One duty of the duties statement with its share of time (the shares sum to 100)."""
@@ -486,6 +547,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # On an employee's request: a file the agency attached to its comment and chose to share.
+    # (The employee's own files are theirs to see; nobody else's are shown to them.)
+    shared_with_employee = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["reclassification", "uploaded_at"]

@@ -53,12 +53,15 @@ COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
 
 
 def positions_visible_to(user: Any) -> QuerySet[Position]:
-    """Positions `user` may see: all for DCC staff, its agency's for Agency HR, else none."""
+    """Positions `user` may see: all for DCC staff, its agency's for Agency HR, an employee's
+    own (the positions an administrator linked to them), else none."""
     qs = Position.objects.select_related("facility__agency", "title", "incumbent", "reports_to")
     if permissions.is_dcc_staff(user):
         return qs
     if permissions.is_agency_hr(user):
         return qs.filter(facility__agency_id=user.agency_id)
+    if permissions.is_employee(user):
+        return qs.filter(employees=user)
     return qs.none()
 
 
@@ -106,7 +109,7 @@ def chief_position(facility: Facility, on: date | None = None) -> Position | Non
     return _stand_in(chief["pk"], chief["item_number"], chief["title_code_on"])
 
 
-# --- titles in effect (docs/decisions/00NN-effective-dates.md) ------------------------------
+# --- titles in effect (docs/decisions/0014-effective-dates.md) ------------------------------
 #
 # The title history is effective-dated: a position holds, on a day, the title of its latest
 # change effective on or before that day. `Position.title` stores the title in effect today,
@@ -159,7 +162,9 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
     """Requests `user` may see: its agency's for Agency HR; for DCC staff every request but
     drafts (a draft is the agency's own business until it is submitted, so every URL of one,
     its attachments and actions included, answers DCC staff 404 as another agency's objects
-    do); none for anyone else."""
+    do); for an employee the requests they filed themselves (form CC-2E), and for Agency HR
+    an employee's request only once it is filed (the employee's draft is theirs alone); none
+    for anyone else. Another employee's request is a 404."""
     qs = ReclassificationRequest.objects.select_related(
         "position__facility__agency",
         "position__title",
@@ -171,8 +176,41 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
     if permissions.is_dcc_staff(user):
         return qs.exclude(status=DRAFT)
     if permissions.is_agency_hr(user):
-        return qs.filter(agency_id=user.agency_id)
+        return qs.filter(agency_id=user.agency_id).exclude(status=DRAFT, employee__isnull=False)
+    if permissions.is_employee(user):
+        return qs.filter(employee=user)
     return qs.none()
+
+
+def attachments_visible_to(user: Any, reclassification: ReclassificationRequest) -> QuerySet:
+    """The files of a request `user` may see (the request already came from
+    `reclassifications_visible_to`): every one for the agency and DCC staff; for the
+    employee who filed it, their own files and those the agency shared with its comment."""
+    qs = reclassification.attachments.select_related("uploaded_by")
+    if permissions.is_employee(user):
+        return qs.filter(Q(uploaded_by=user) | Q(shared_with_employee=True))
+    return qs
+
+
+# What the employee who filed a request reads on its page: their own words, what DCC asks of
+# them, and the decision. The agency's comment only when it chose to share it.
+EMPLOYEE_VISIBLE_MESSAGES = (
+    "file",
+    "request_information",
+    "respond",
+    "withdraw",
+    "approve",
+    "deny",
+)
+
+
+def event_message_visible(user: Any, reclassification: ReclassificationRequest, event) -> bool:
+    """Whether `user` may read the message of one event of the request on its page."""
+    if not permissions.is_employee(user):
+        return True
+    if event.action == "comment":
+        return reclassification.agency_comment_shared
+    return event.action in EMPLOYEE_VISIBLE_MESSAGES
 
 
 def with_turnaround(qs: QuerySet[ReclassificationRequest], today: date | None = None) -> QuerySet:

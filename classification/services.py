@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from facilities import roles
@@ -65,11 +66,14 @@ __all__ = [
     "apply_title_in_effect",
     "approve_reclassification",
     "assign_reclassification",
+    "comment_on_reclassification",
     "create_position",
     "create_reclassification",
     "delete_saved_filter",
     "deny_reclassification",
+    "file_reclassification",
     "missing_for_submission",
+    "proceed_without_comment",
     "recommend_reclassification",
     "record_event",
     "record_title_change",
@@ -97,6 +101,15 @@ DRAFT_FIELDS = (
     "contact_name",
     "contact_email",
     "contact_phone",
+)
+# What an employee's own request carries (form CC-2E): no supervision counts they cannot
+# know, no agency contact (the employee is the contact).
+EMPLOYEE_DRAFT_FIELDS = (
+    "proposed_title",
+    "justification",
+    "purpose",
+    "reporting_relationships",
+    "requested_effective_date",
 )
 
 
@@ -138,7 +151,7 @@ def create_position(
     return position
 
 
-# --- title history (docs/decisions/00NN-effective-dates.md) ----------------------------------
+# --- title history (docs/decisions/0014-effective-dates.md) ----------------------------------
 
 
 def record_title_change(
@@ -272,13 +285,20 @@ def create_reclassification(
     if existing is not None:
         return existing
     held = workflow.roles_for(
-        actor, agency_id=position.facility.agency_id, assigned_to_id=None, recommended_by_id=None
+        actor,
+        agency_id=position.facility.agency_id,
+        assigned_to_id=None,
+        recommended_by_id=None,
+        employee_id=actor.pk if _holds_position(actor, position) else None,
     )
-    if workflow.AGENCY_HR not in held:
-        raise TransitionNotAllowed(_("Only the position's agency HR may start a request."))
+    by_employee = workflow.EMPLOYEE in held
+    if not by_employee and workflow.AGENCY_HR not in held:
+        raise TransitionNotAllowed(
+            _("Only the position's agency HR, or an employee in it, may start a request.")
+        )
     if not position.active:
         raise ValidationError(_("Position %(item)s is inactive.") % {"item": position.item_number})
-    unknown = set(fields) - set(DRAFT_FIELDS)
+    unknown = set(fields) - set(EMPLOYEE_DRAFT_FIELDS if by_employee else DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     open_request = position.reclassifications.filter(status__in=workflow.OPEN_STATUSES).first()
@@ -308,6 +328,10 @@ def create_reclassification(
         status=workflow.DRAFT,
         **fields,
     )
+    if by_employee:
+        reclassification.employee = actor
+        reclassification.contact_name = actor.get_full_name() or actor.username
+        reclassification.contact_email = actor.email
     _check_proposed_title(reclassification)
     reclassification.full_clean()
     try:
@@ -330,6 +354,16 @@ def create_reclassification(
         at=now,
     )
     return reclassification
+
+
+def _holds_position(user: User, position: Position) -> bool:
+    """`user` is an employee an administrator linked to `position`."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_employee
+        and position.employees.filter(pk=user.pk).exists()
+    )
 
 
 def _draft_for_token(
@@ -444,10 +478,13 @@ def update_reclassification_draft(
         agency_id=reclassification.position.facility.agency_id,
         assigned_to_id=None,
         recommended_by_id=None,
+        employee_id=reclassification.employee_id,
     )
-    if workflow.AGENCY_HR not in held or reclassification.status != workflow.DRAFT:
-        raise TransitionNotAllowed(_("Only the agency's HR may edit a draft."))
-    unknown = set(fields) - set(DRAFT_FIELDS)
+    editor = workflow.EMPLOYEE if reclassification.filed_by_employee else workflow.AGENCY_HR
+    if editor not in held or reclassification.status != workflow.DRAFT:
+        raise TransitionNotAllowed(_("Only the one who started a draft may edit it."))
+    allowed = EMPLOYEE_DRAFT_FIELDS if reclassification.filed_by_employee else DRAFT_FIELDS
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     for name, value in fields.items():
@@ -479,7 +516,14 @@ def missing_for_submission(reclassification: ReclassificationRequest) -> list[st
             _("duties whose shares of time sum to 100%% (they sum to %(total)s%%)")
             % {"total": total}
         )
-    if not reclassification.attachments.filter(kind=Attachment.Kind.ORGANIZATION_CHART).exists():
+    # An employee may not have the organization chart: the agency can attach it with its
+    # comment, and DCC can ask for it (decision 0015).
+    if (
+        not reclassification.filed_by_employee
+        and not reclassification.attachments.filter(
+            kind=Attachment.Kind.ORGANIZATION_CHART
+        ).exists()
+    ):
         missing.append(_("an organization chart (attach it as “Organization chart”)"))
     return missing
 
@@ -554,18 +598,21 @@ def _transition(
 def _queue_emails(
     reclassification: ReclassificationRequest,
     event: ReclassificationEvent,
-    recipients_and_subjects: list[tuple[str, str]],
+    recipients_and_subjects: list[tuple[str, str] | tuple[str, str, bool]],
 ) -> None:
-    """EmailLog rows now; the sending task runs once the transaction has committed."""
+    """EmailLog rows now; the sending task runs once the transaction has committed. A third
+    item False leaves the event's message out of that recipient's email (the agency's
+    comment, unshared, never reaches the employee)."""
     # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
     link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
         "classification:reclassification_detail", args=[reclassification.pk]
     )
     seen = set()
-    for recipient, subject in recipients_and_subjects:
+    for recipient, subject, *rest in recipients_and_subjects:
         if not recipient or recipient in seen:
             continue
         seen.add(recipient)
+        with_message = rest[0] if rest else True
         body = _(
             "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(outcome)s.\n"
             "Status: %(status)s.\n%(message)s\nSee the request: %(link)s\n"
@@ -576,7 +623,7 @@ def _queue_emails(
             "current": reclassification.current_title,
             "outcome": _outcome_words(reclassification),
             "status": reclassification.status_label,
-            "message": f"\n{event.message}\n" if event.message else "",
+            "message": f"\n{event.message}\n" if event.message and with_message else "",
             "link": link,
         }
         log = EmailLog.objects.create(
@@ -600,7 +647,32 @@ def _outcome_words(reclassification: ReclassificationRequest) -> str:
 
 
 def _agency_contact(reclassification: ReclassificationRequest) -> str:
+    """Who hears of a request's progress: the contact it names (on an employee's request, the
+    employee), else its author."""
     return reclassification.contact_email or reclassification.created_by.email
+
+
+def _agency_hr_emails(reclassification: ReclassificationRequest) -> list[str]:
+    """The active HR users of the request's agency (who comment on an employee's request)."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name=roles.AGENCY_HR, agency_id=reclassification.agency_id
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _decision_recipients(r: ReclassificationRequest, what: str) -> list[tuple[str, str]]:
+    """The request's contact and, on an employee's request, the agency's HR as well."""
+    subject = _subject(r, what)
+    recipients = [(_agency_contact(r), subject)]
+    if r.filed_by_employee:
+        recipients += [(e, subject) for e in _agency_hr_emails(r)]
+    return recipients
 
 
 def _subject(reclassification: ReclassificationRequest, what: str) -> str:
@@ -633,6 +705,116 @@ def submit_reclassification(
         expected_version=expected_version,
         action="submit",
         change=change,
+    )
+
+
+def file_reclassification(
+    *, actor: User, reclassification_id: int, expected_version: int | None
+) -> ReclassificationRequest:
+    """draft → agency_comment: the employee files their own request (form CC-2E) when it is
+    complete. It goes to the agency's HR for comment, due HIM_AGENCY_COMMENT_DAYS calendar
+    days on (New York dates); the agency's HR is emailed. DCC's turnaround clock starts when
+    the request reaches its queue (on the comment, or when DCC proceeds without it)."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        missing = missing_for_submission(r)
+        if missing:
+            raise IncompleteError(missing)
+        r.current_title_id = r.position.title_id
+        _check_proposed_title(r)
+        r.comment_due_on = today + timedelta(days=settings.HIM_AGENCY_COMMENT_DAYS)
+
+    def agency(r: ReclassificationRequest) -> list[tuple[str, str]]:
+        subject = _subject(
+            r,
+            _("an employee's request awaits your comment by %(due)s")
+            % {"due": date_format(r.comment_due_on, "DATE_FORMAT")},
+        )
+        return [(e, subject) for e in _agency_hr_emails(r)]
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="file",
+        change=change,
+        notify=agency,
+    )
+
+
+def _reaches_dcc(r: ReclassificationRequest, today: date) -> None:
+    """An employee's request enters DCC's queue: its turnaround clock starts now and the
+    determination it rests on is frozen, as a submission by the agency does."""
+    r.current_title_id = r.position.title_id
+    r.submitted_at = timezone.now()
+    r.submitted_on = today
+    _snapshot_determination(r)
+
+
+def comment_on_reclassification(
+    *,
+    actor: User,
+    reclassification_id: int,
+    expected_version: int | None,
+    stance: str,
+    message: str,
+    shared: bool = False,
+    files: list[tuple[str, UploadedFile]] | None = None,
+) -> ReclassificationRequest:
+    """agency_comment → submitted: the agency's HR gives its position on an employee's
+    request (supports, opposes, no position), its comment and files, shared with the
+    employee or not; the request enters DCC's queue. Allowed after the due date too, as long
+    as DCC has not proceeded without it. The employee is emailed (with the comment only if
+    shared)."""
+    if stance not in ReclassificationRequest.Stance.values:
+        raise ValidationError(_("Say whether the agency supports, opposes or takes no position."))
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        r.agency_stance = stance
+        r.agency_comment = (message or "").strip()
+        r.agency_comment_shared = bool(shared)
+        r.agency_commented_by = actor
+        r.agency_commented_at = timezone.now()
+        for kind, upload in files or []:
+            _store_attachment(r, actor=actor, kind=kind, upload=upload, shared=bool(shared))
+        _reaches_dcc(r, today)
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="comment",
+        message=message,
+        change=change,
+        notify=lambda r: [
+            (
+                _agency_contact(r),
+                _subject(r, _("your agency commented; DCC reviews it next")),
+                shared,
+            )
+        ],
+    )
+
+
+def proceed_without_comment(
+    *, actor: User, reclassification_id: int, expected_version: int | None, message: str = ""
+) -> ReclassificationRequest:
+    """agency_comment → submitted by DCC staff once the agency's comment period has ended
+    (the workflow refuses it before): the request enters DCC's queue without the comment.
+    The employee and the agency's HR are emailed."""
+
+    def recipients(r: ReclassificationRequest) -> list[tuple[str, str]]:
+        subject = _subject(r, _("DCC reviews it without the agency's comment"))
+        return [(_agency_contact(r), subject)] + [(e, subject) for e in _agency_hr_emails(r)]
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="proceed_without_comment",
+        message=message,
+        change=_reaches_dcc,
+        notify=recipients,
     )
 
 
@@ -851,7 +1033,7 @@ def approve_reclassification(
         action="approve",
         message=message,
         change=change,
-        notify=lambda r: [(_agency_contact(r), _subject(r, _("approved")))],
+        notify=lambda r: _decision_recipients(r, _("approved")),
         writes_position=True,
     )
 
@@ -876,7 +1058,7 @@ def deny_reclassification(
         action="deny",
         message=message,
         change=change,
-        notify=lambda r: [(_agency_contact(r), _subject(r, _("denied")))],
+        notify=lambda r: _decision_recipients(r, _("denied")),
     )
 
 
@@ -923,20 +1105,31 @@ ATTACH_STATUSES = (workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workf
 
 
 def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
-    """The agency while the request is open to it; the assigned analyst while reviewing."""
+    """The agency while the request is open to it; the assigned analyst while reviewing; the
+    employee on their own draft."""
     held = workflow.roles_for(
         user,
         agency_id=reclassification.position.facility.agency_id,
         assigned_to_id=reclassification.assigned_to_id,
         recommended_by_id=None,
+        employee_id=reclassification.employee_id,
     )
+    if workflow.EMPLOYEE in held:
+        # The employee's files go with the draft (and with an answer to DCC, through respond);
+        # the agency's go with its comment.
+        return reclassification.status == workflow.DRAFT
     if workflow.AGENCY_HR in held:
         return reclassification.status in ATTACH_STATUSES
     return workflow.ASSIGNED_ANALYST in held and reclassification.status == workflow.IN_REVIEW
 
 
 def _store_attachment(
-    r: ReclassificationRequest, *, actor: User, kind: str, upload: UploadedFile
+    r: ReclassificationRequest,
+    *,
+    actor: User,
+    kind: str,
+    upload: UploadedFile,
+    shared: bool = False,
 ) -> Attachment:
     checked = check_upload(upload)
     digest = hashlib.sha256()
@@ -952,6 +1145,7 @@ def _store_attachment(
         sha256=digest.hexdigest(),
         uploaded_by=actor,
         uploaded_at=timezone.now(),
+        shared_with_employee=shared,
     )
     attachment.file.save(f"upload{checked.extension}", upload, save=False)
     try:
@@ -1047,6 +1241,9 @@ def delete_saved_filter(*, user: User, saved_filter_id: int) -> None:
 
 SERVICES: dict[str, Callable[..., ReclassificationRequest]] = {
     "submit": submit_reclassification,
+    "file": file_reclassification,
+    "comment": comment_on_reclassification,
+    "proceed_without_comment": proceed_without_comment,
     "take": take_reclassification,
     "assign": assign_reclassification,
     "return_to_queue": return_reclassification_to_queue,

@@ -82,6 +82,7 @@ class ReclassificationTable(FastBodyTable):
 
 STATUS_BADGES = {
     "draft": "light",
+    "agency_comment": "warning",
     "submitted": "info",
     "in_review": "primary",
     "info_requested": "warning",

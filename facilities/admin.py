@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
+from classification.models import Position
+
 from . import roles, services
 from .models import Agency, AnnualActivity, AnnualActivityRevision, Facility, User
 
@@ -19,7 +21,26 @@ class UserForm(UserChangeForm):
             raise ValidationError("An Agency HR user must belong to exactly one agency: choose it.")
         if agency is not None and group_names & {roles.ANALYST, roles.SUPERVISOR}:
             raise ValidationError("DCC analysts and supervisors belong to no agency: clear it.")
+        if roles.EMPLOYEE in group_names and group_names & {
+            roles.AGENCY_HR,
+            roles.ANALYST,
+            roles.SUPERVISOR,
+        }:
+            # Nobody comments on, reviews or decides their own request.
+            raise ValidationError(
+                "An employee files only for their own positions: give them no other role."
+            )
         return cleaned
+
+
+class OwnPositionInline(admin.TabularInline):
+    """The positions an employee holds: what they see and may file a request for."""
+
+    model = Position.employees.through
+    extra = 1
+    autocomplete_fields = ["position"]
+    verbose_name = "position this employee holds"
+    verbose_name_plural = "Positions this employee holds (employees see and file for these only)"
 
 
 @admin.register(User)
@@ -32,6 +53,7 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Agency and job title", {"fields": ["agency", "job_title"]}),
     )
+    inlines = [OwnPositionInline]
 
 
 @admin.register(Agency)

@@ -20,6 +20,8 @@ DEMO_USERS = [
     ("hr-oasas", "Avery", "Addiction", roles.AGENCY_HR, "OASAS"),
     ("hr-omh", "Morgan", "Mental", roles.AGENCY_HR, "OMH"),
     ("hr-opwdd", "Parker", "Developmental", roles.AGENCY_HR, "OPWDD"),
+    # An employee in OMH positions (classification.demo links them): files form CC-2E.
+    ("employee-omh", "Robin", "Employee", roles.EMPLOYEE, None),
 ]
 
 # Civil service titles of the Division's staff, printed in the letters they sign or are

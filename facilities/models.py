@@ -99,6 +99,16 @@ class User(AbstractUser):
         return self.is_analyst
 
     @property
+    def is_employee(self) -> bool:
+        """An employee who files for their own position(s): never also HR or DCC staff, so
+        no one comments on, reviews or decides their own request."""
+        return (
+            roles.EMPLOYEE in self.role_names
+            and not self.is_analyst
+            and roles.AGENCY_HR not in self.role_names
+        )
+
+    @property
     def role_label(self) -> str:
         if self.is_supervisor:
             return str(_("Classification supervisor"))
@@ -106,6 +116,8 @@ class User(AbstractUser):
             return str(_("Classification analyst"))
         if self.is_agency_hr:
             return str(_("Agency HR, %(agency)s") % {"agency": self.agency.code})
+        if self.is_employee:
+            return str(_("Employee"))
         if self.is_superuser:
             return str(_("Administrator"))
         return str(_("No role"))

@@ -20,6 +20,11 @@ def is_supervisor(user: Any) -> bool:
     return is_signed_in(user) and user.is_supervisor
 
 
+def is_employee(user: Any) -> bool:
+    """A State employee who may see and file requests for their own position(s) only."""
+    return is_signed_in(user) and user.is_employee
+
+
 def is_dcc_staff(user: Any) -> bool:
     return is_analyst(user)
 

@@ -27,17 +27,21 @@ PERSONNEL_OFFICES = {
 AGENCY_HR = "Agency HR"
 ANALYST = "Classification analyst"
 SUPERVISOR = "Classification supervisor"
+# A State employee in an HIM position: sees and files requests for their own position(s).
+EMPLOYEE = "Employee"
 
 # Role permissions live on the user model (facilities.User.Meta.permissions).
 ROLE_PERMISSIONS = {
     AGENCY_HR: ["act_for_agency"],
     ANALYST: ["review_classification"],
     SUPERVISOR: ["review_classification", "decide_classification"],
+    EMPLOYEE: ["file_own_request"],
 }
 PERMISSION_NAMES = {
     "act_for_agency": "Act for one agency (Agency HR)",
     "review_classification": "Review as a classification analyst",
     "decide_classification": "Assign and decide as a classification supervisor",
+    "file_own_request": "File a request for one's own position (employee)",
 }
 
 

@@ -20,6 +20,7 @@ from classification import selectors, services, workflow
 from classification.filters import PositionFilter, ReclassificationFilter
 from classification.forms import (
     AttachmentForm,
+    EmployeeRequestForm,
     ReclassificationDraftForm,
     TransitionForm,
     positions_open_for_request,
@@ -49,7 +50,15 @@ LIST_DEFERRED = (
     "determination_clauses",
 )
 # The exchange between DCC and the agency (the timeline shows every event).
-AGENCY_MESSAGES = ("request_information", "respond", "withdraw", "deny", "approve")
+AGENCY_MESSAGES = (
+    "file",
+    "comment",
+    "request_information",
+    "respond",
+    "withdraw",
+    "deny",
+    "approve",
+)
 
 
 def _error_text(exc: Exception) -> str:
@@ -107,7 +116,7 @@ class ReclassificationListView(View):
                 "tabs": tabs,
                 "tab": tab,
                 "tab_counts": counts,
-                "can_create": permissions.is_agency_hr(user),
+                "can_create": permissions.is_agency_hr(user) or permissions.is_employee(user),
                 "target_days": _target_days(),
                 "saved_filters": selectors.saved_filters_for(user),
                 "current_query": _current_query(request),
@@ -214,11 +223,14 @@ def _target_days() -> int:
 
 
 class ReclassificationCreateView(View):
-    """Agency HR starts a draft for one of its positions."""
+    """Agency HR starts a draft for one of its positions; an employee for one of their own
+    (form CC-2E, a shorter form)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not permissions.is_agency_hr(request.user):
+        self.by_employee = permissions.is_employee(request.user)
+        if not (self.by_employee or permissions.is_agency_hr(request.user)):
             raise PermissionDenied
+        self.form_class = EmployeeRequestForm if self.by_employee else ReclassificationDraftForm
         return super().dispatch(request, *args, **kwargs)
 
     def positions(self):
@@ -226,7 +238,11 @@ class ReclassificationCreateView(View):
 
     def get(self, request):
         user = request.user
-        initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
+        initial = (
+            {}
+            if self.by_employee
+            else {"contact_name": user.get_full_name(), "contact_email": user.email}
+        )
         if request.GET.get("position"):
             initial["position"] = request.GET["position"]
         # The drift report links here with the warranted title's occ. code.
@@ -235,7 +251,7 @@ class ReclassificationCreateView(View):
             title = Title.objects.filter(Q(code=proposed) | Q(pk=as_id(proposed))).first()
             if title is not None:
                 initial["proposed_title"] = title.pk
-        form = ReclassificationDraftForm(initial=initial, positions=self.positions())
+        form = self.form_class(initial=initial, positions=self.positions())
         return self.show(form)
 
     def show(self, form, status=200):
@@ -243,6 +259,13 @@ class ReclassificationCreateView(View):
         pk = as_id(str(form["position"].value() or "").strip())  # what was posted may be anything
         if pk is not None:
             position = self.positions().filter(pk=pk).first()
+        if self.by_employee:
+            return render(
+                self.request,
+                "classification/reclassification_form_employee.html",
+                {"form": form, "position": position},
+                status=status,
+            )
         return render(
             self.request,
             "classification/reclassification_form.html",
@@ -254,7 +277,7 @@ class ReclassificationCreateView(View):
         token = request.POST.get("creation_token", "")
         already = self.already_created(token)
         if already is None:
-            form = ReclassificationDraftForm(request.POST, positions=self.positions())
+            form = self.form_class(request.POST, positions=self.positions())
             if form.is_valid():
                 return self.create(form)
             # The same form's other post may have created its draft since the check above (a
@@ -279,7 +302,12 @@ class ReclassificationCreateView(View):
         except (ValidationError, workflow.TransitionNotAllowed) as exc:
             messages.error(request, _error_text(exc))
             return self.show(form, status=400)
-        messages.success(request, _("Draft saved. Attach the organization chart, then submit."))
+        if self.by_employee:
+            messages.success(
+                request, _("Draft saved. Attach any files that support it, then file it.")
+            )
+        else:
+            messages.success(request, _("Draft saved. Attach the organization chart, then submit."))
         return redirect(reclassification)
 
     def already_created(self, token: str):
@@ -316,22 +344,42 @@ class WarrantedFragmentView(View):
         )
 
 
+def _can_edit(user, r) -> bool:
+    """The draft's author edits it: the agency's HR, or the employee who started it."""
+    if r.status != workflow.DRAFT:
+        return False
+    if r.filed_by_employee:
+        return permissions.is_employee(user) and r.employee_id == user.pk
+    return permissions.is_agency_hr(user)
+
+
+def _draft_form_class(r):
+    return EmployeeRequestForm if r.filed_by_employee else ReclassificationDraftForm
+
+
 class ReclassificationUpdateView(View):
-    """Agency HR edits its draft."""
+    """Agency HR edits its draft; an employee theirs."""
 
     def get_object(self):
         r = get_object_or_404(
             selectors.reclassifications_visible_to(self.request.user), pk=self.kwargs["pk"]
         )
-        if r.status != workflow.DRAFT or not permissions.is_agency_hr(self.request.user):
+        if not _can_edit(self.request.user, r):
             raise PermissionDenied
         return r
 
     def get(self, request, pk):
         r = self.get_object()
-        return self.show(r, ReclassificationDraftForm(instance=r))
+        return self.show(r, _draft_form_class(r)(instance=r))
 
     def show(self, r, form, status=200):
+        if r.filed_by_employee:
+            return render(
+                self.request,
+                "classification/reclassification_form_employee.html",
+                {"form": form, "object": r, "position": r.position},
+                status=status,
+            )
         return render(
             self.request,
             "classification/reclassification_form.html",
@@ -346,7 +394,7 @@ class ReclassificationUpdateView(View):
 
     def post(self, request, pk):
         r = self.get_object()
-        form = ReclassificationDraftForm(request.POST, instance=r)
+        form = _draft_form_class(r)(request.POST, instance=r)
         if not form.is_valid():
             return self.show(r, form, status=400)
         try:
@@ -393,7 +441,35 @@ class ReclassificationDetailView(View):
             )
         )
         r = get_object_or_404(qs, pk=pk)  # a draft is not in DCC staff's selector: 404
+        if permissions.is_employee(request.user):
+            return render(
+                request,
+                "classification/reclassification_detail_employee.html",
+                self.employee_context(r),
+            )
         return render(request, "classification/reclassification_detail.html", self.context(r))
+
+    def employee_context(self, r):
+        """What the employee who filed the request reads: their filing, its state, DCC's
+        questions, the decision and the letter. Not DCC's analysis, not the email log, and
+        not the agency's comment or files unless the agency shared them."""
+        user = self.request.user
+        return {
+            "r": r,
+            "actions": workflow.allowed_transitions(user, r),
+            "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
+            "duties_total": sum(d.percent for d in r.duties.all()),
+            "attachments": selectors.attachments_visible_to(user, r),
+            "can_attach": services.can_attach(user, r),
+            "attachment_form": AttachmentForm(),
+            "can_edit": _can_edit(user, r),
+            "events": [(e, selectors.event_message_visible(user, r, e)) for e in r.events.all()],
+            "waiting_on_you": next(
+                (e for e in reversed(r.events.all()) if e.action == "request_information"), None
+            )
+            if r.status == workflow.INFO_REQUESTED
+            else None,
+        }
 
     def context(self, r):
         user = self.request.user
@@ -436,7 +512,7 @@ class ReclassificationDetailView(View):
             else None,
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
-            "can_edit": r.status == workflow.DRAFT and permissions.is_agency_hr(user),
+            "can_edit": _can_edit(user, r),
             "turnaround": {"open_for": r.open_for, "is_overdue": r.is_overdue},
             "target_days": _target_days(),
             "incumbent_evaluation": incumbent_evaluation,
@@ -545,7 +621,9 @@ def _private_file(field_file, filename: str, content_type: str) -> FileResponse:
 class AttachmentDownloadView(View):
     def get(self, request, pk, attachment_pk):
         r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
-        attachment = get_object_or_404(r.attachments, pk=attachment_pk)
+        attachment = get_object_or_404(
+            selectors.attachments_visible_to(request.user, r), pk=attachment_pk
+        )
         return _private_file(attachment.file, attachment.original_name, attachment.content_type)
 
 
@@ -617,7 +695,9 @@ class PositionDetailView(View):
                 "reclassifications": requests_qs,
                 "direct_reports": position.direct_reports.select_related("title", "incumbent"),
                 # A pending change takes effect before a new request can start (services).
-                "can_request": permissions.is_agency_hr(request.user)
+                "can_request": (
+                    permissions.is_agency_hr(request.user) or permissions.is_employee(request.user)
+                )
                 and position.active
                 and pending_change is None,
             },

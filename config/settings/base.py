@@ -238,6 +238,8 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 
 # Policy settings the standard leaves to the Division (DOMAIN.md).
 HIM_TURNAROUND_TARGET_DAYS = env_int("HIM_TURNAROUND_TARGET_DAYS", 30)
+# Calendar days (New York dates) an agency has to comment on an employee's request (CC-2E).
+HIM_AGENCY_COMMENT_DAYS = env_int("HIM_AGENCY_COMMENT_DAYS", 30)
 HIM_VERIFICATION_MAX_AGE_DAYS = env_int("HIM_VERIFICATION_MAX_AGE_DAYS", 120)
 HIM_RHIA_SATISFIES_RHIT = env_bool("HIM_RHIA_SATISFIES_RHIT", False)
 

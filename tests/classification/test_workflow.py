@@ -24,11 +24,22 @@ DOMAIN_TABLE = {
     ("return_to_analyst", ("recommended",), "in_review", ("supervisor",)),
     (
         "withdraw",
-        ("draft", "submitted", "in_review", "info_requested"),
+        ("draft", "agency_comment", "submitted", "in_review", "info_requested"),
         "withdrawn",
-        ("agency_hr",),
+        ("agency_hr", "employee"),
     ),
 }
+# The employee's own request (form CC-2E, DOMAIN.md "Reclassification requests"; decision
+# 0015): the employee also creates, withdraws and responds; the agency comments.
+EMPLOYEE_TABLE = {
+    ("file", ("draft",), "agency_comment", ("employee",)),
+    ("comment", ("agency_comment",), "submitted", ("employee_agency_hr",)),
+    ("proceed_without_comment", ("agency_comment",), "submitted", ("analyst",)),
+}
+DOMAIN_TABLE = {
+    (a, s, t, ("agency_hr", "employee") if a in ("create", "respond") else w)
+    for a, s, t, w in DOMAIN_TABLE
+} | EMPLOYEE_TABLE
 
 # Which of the table's "who" each test role satisfies on the request the factory builds
 # (assigned to `assigned`, recommended by `assigned`).
@@ -52,6 +63,9 @@ ARGS = {
     "deny": {"message": "No."},
     "return_to_analyst": {"message": "Look again."},
     "withdraw": {"message": "Not needed."},
+    "file": {},
+    "comment": {"stance": "support", "message": "We support it."},
+    "proceed_without_comment": {},
 }
 
 
@@ -70,6 +84,7 @@ CASES = [
     for t in TRANSITIONS
     if t.action != "create"
     for status in workflow.STATUSES
+    if status != workflow.AGENCY_COMMENT  # only an employee's request goes there
     for role in ROLE_HOLDS
 ]
 

@@ -30,12 +30,13 @@ from tests.factories import (
     AgencyFactory,
     FacilityFactory,
     analyst_user,
+    employee_user,
     hr_user,
     supervisor_user,
 )
 
 AGENCIES = ("OMH", "DOCCS")
-ROLES = ("anonymous", "hr", "hr_other", "analyst", "supervisor", "admin")
+ROLES = ("anonymous", "hr", "hr_other", "employee", "analyst", "supervisor", "admin")
 
 
 @dataclass
@@ -131,7 +132,26 @@ def build_scene() -> SimpleNamespace:
     agencies = {
         code: _agency_objects(code, analyst=analyst, supervisor=supervisor) for code in AGENCIES
     }
-    return SimpleNamespace(analyst=analyst, supervisor=supervisor, admin=admin, agencies=agencies)
+    # An employee with a position and a request of their own (at a facility of neither
+    # agency's objects): every agency object must be, to them, no object at all.
+    employee = employee_user(username="employee-m", first_name="Emma")
+    own = reclassification_in(
+        "agency_comment",
+        hr=agencies["OMH"].hr,
+        employee=employee,
+        position=PositionFactory(
+            facility=FacilityFactory(agency=AgencyFactory(code="OASAS"), code="FAC-EMP"),
+            item_number="OWN-EMP-1",
+        ),
+    )
+    return SimpleNamespace(
+        analyst=analyst,
+        supervisor=supervisor,
+        admin=admin,
+        employee=employee,
+        own_request=own,
+        agencies=agencies,
+    )
 
 
 def user_for(scene: SimpleNamespace, role: str, agency: str):
@@ -141,6 +161,7 @@ def user_for(scene: SimpleNamespace, role: str, agency: str):
         "anonymous": None,
         "hr": scene.agencies[agency].hr,
         "hr_other": scene.agencies[other].hr,
+        "employee": scene.employee,
         "analyst": scene.analyst,
         "supervisor": scene.supervisor,
         "admin": scene.admin,
