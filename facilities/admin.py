@@ -3,8 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
-from classification.models import Position
-
 from . import roles, services
 from .models import Agency, AnnualActivity, AnnualActivityRevision, Facility, User
 
@@ -33,16 +31,6 @@ class UserForm(UserChangeForm):
         return cleaned
 
 
-class OwnPositionInline(admin.TabularInline):
-    """The positions an employee holds: what they see and may file a request for."""
-
-    model = Position.employees.through
-    extra = 1
-    autocomplete_fields = ["position"]
-    verbose_name = "position this employee holds"
-    verbose_name_plural = "Positions this employee holds (employees see and file for these only)"
-
-
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserForm
@@ -53,7 +41,6 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Agency and job title", {"fields": ["agency", "job_title"]}),
     )
-    inlines = [OwnPositionInline]
 
 
 @admin.register(Agency)
