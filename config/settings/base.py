@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
-from .database import database_from_url, local_database
+from .database import databases_from_urls, local_databases
 from .env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -80,11 +80,14 @@ TEMPLATES = [
 ]
 
 
-def database() -> dict:
-    """DATABASE_URL's PostgreSQL server; unset, the local one under var/postgres (dev, tests).
+def databases() -> dict:
+    """DATABASE_URL's PostgreSQL server (the site's role; DATABASE_OWNER_URL the owner's, for
+    migrations); unset, the local one under var/postgres with both roles (dev, tests).
     Production settings require DATABASE_URL instead (config/settings/production.py)."""
     url = env("DATABASE_URL", "")
-    return database_from_url(url) if url else local_database(BASE_DIR / "var" / "postgres")
+    if url:
+        return databases_from_urls(url, env("DATABASE_OWNER_URL", ""))
+    return local_databases(BASE_DIR / "var" / "postgres")
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
