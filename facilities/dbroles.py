@@ -17,6 +17,7 @@ table that becomes append-only loses UPDATE and DELETE on the next run.
 """
 
 from django.conf import settings
+from django.core.checks import Tags, Warning, register
 from django.db import connections, transaction
 from psycopg import sql
 
@@ -70,3 +71,31 @@ def grant_after_migrate(sender, using: str = OWNER_ALIAS, **kwargs) -> None:
     """post_migrate (once, from this app): the owner hands the application role its rights."""
     if using != APP_ALIAS:
         grant_app_role(using)
+
+
+@register(Tags.security, deploy=True)
+def check_roles(app_configs, **kwargs) -> list[Warning]:
+    """`check --deploy`: the site does not own its tables, and the audit anchor has a key of its
+    own. Settings only: deployment checks never connect to the database."""
+    warnings = []
+    if OWNER_ALIAS not in settings.DATABASES or owner_is_app_role():
+        warnings.append(
+            Warning(
+                "The site connects as the role that owns its tables: it could empty or cut the "
+                "audit trail.",
+                hint="Set DATABASE_OWNER_URL to the owner role and DATABASE_URL to a role that "
+                "owns nothing (docs/operations.md, 'Two database roles').",
+                id="him.W010",
+            )
+        )
+    key = settings.HIM_AUDIT_CHECKPOINT_KEY
+    if not key or key == settings.SECRET_KEY:
+        warnings.append(
+            Warning(
+                "No key of its own signs the audit trail's checkpoints.",
+                hint="Set HIM_AUDIT_CHECKPOINT_KEY to a new random key, not DJANGO_SECRET_KEY "
+                "(docs/operations.md, 'Anchoring the audit trail').",
+                id="him.W011",
+            )
+        )
+    return warnings

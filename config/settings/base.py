@@ -238,6 +238,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
+# The audit chains' lengths and last rows, anchored outside the database (facilities.checkpoints):
+# `checkpoint_audit` appends signed lines to this file on a schedule and `verify_audit` compares.
+# The key signs them (HMAC-SHA256): a key of its own, not DJANGO_SECRET_KEY, kept where the
+# database's owner cannot read it; old keys stay in the fallbacks so old lines still verify.
+HIM_AUDIT_CHECKPOINT_FILE = Path(
+    env("HIM_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl"))
+)
+HIM_AUDIT_CHECKPOINT_KEY = env("HIM_AUDIT_CHECKPOINT_KEY", "")
+HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS = env_list("HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS", "")
+
 # Policy settings the standard leaves to the Division (DOMAIN.md).
 HIM_TURNAROUND_TARGET_DAYS = env_int("HIM_TURNAROUND_TARGET_DAYS", 30)
 HIM_VERIFICATION_MAX_AGE_DAYS = env_int("HIM_VERIFICATION_MAX_AGE_DAYS", 120)

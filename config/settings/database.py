@@ -14,6 +14,7 @@ server of one's own: `DATABASE_URL` is the application role's, `DATABASE_OWNER_U
 owner's. The local server has both roles, `him_app` and `him_owner`.
 """
 
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -89,18 +90,14 @@ def local_databases(data_dir: Path) -> dict:
         for role, options in roles.items():
             if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
                 # Two processes may start at once: the loser's CREATE fails, and the role is there.
-                try:
+                with contextlib.suppress(psycopg.errors.DuplicateObject):
                     admin.execute(f'CREATE ROLE "{role}" {options}')
-                except psycopg.errors.DuplicateObject:
-                    pass
         exists = admin.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [LOCAL_DATABASE]
         ).fetchone()
         if not exists:
-            try:
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                 admin.execute(f'CREATE DATABASE "{LOCAL_DATABASE}" OWNER "{LOCAL_OWNER_ROLE}"')
-            except psycopg.errors.DuplicateDatabase:
-                pass
 
     def settings_for(role: str) -> dict:
         return {

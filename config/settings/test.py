@@ -19,3 +19,7 @@ DATABASES = databases()  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="him-test-static-"))  # noqa: F405
+# Each test process its own checkpoint file (tests pass their own with override_settings).
+HIM_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="him-test-audit-")) / "checkpoints.jsonl"  # noqa: F405
+HIM_AUDIT_CHECKPOINT_KEY = "test-only-audit-checkpoint-key"
+HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS = []
