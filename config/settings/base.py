@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
-from .database import databases_from_urls, local_databases
+from .database import database_from_url, databases_from_urls, local_databases  # noqa: F401
 from .env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent

@@ -43,6 +43,6 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stderr.write(problem)
             raise CommandError(
-                f"The audit trail is not intact: {len(problems)} problem(s). " + problems[0]
+                f"The audit trail is not intact: {len(problems)} problem(s), written above."
             )
         self.stdout.write(self.style.SUCCESS("Audit chains intact."))
