@@ -105,3 +105,14 @@ def test_granting_twice_changes_nothing():
     call_command("grant_app_role", verbosity=0)
     call_command("grant_app_role", verbosity=0)
     assert {t: _privileges(t) for t in AUDITED} == before
+
+
+def test_check_deploy_warns_where_the_site_owns_its_tables_or_the_anchor_has_no_key(
+    settings, monkeypatch
+):
+    from facilities import dbroles
+
+    assert dbroles.check_roles(None) == []
+    monkeypatch.setattr(dbroles, "owner_is_app_role", lambda: True)
+    settings.HIM_AUDIT_CHECKPOINT_KEY = settings.SECRET_KEY
+    assert [w.id for w in dbroles.check_roles(None)] == ["him.W010", "him.W011"]
