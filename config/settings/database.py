@@ -90,13 +90,17 @@ def local_databases(data_dir: Path) -> dict:
         for role, options in roles.items():
             if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
                 # Two processes may start at once: the loser's CREATE fails, and the role is there.
-                with contextlib.suppress(psycopg.errors.DuplicateObject):
+                with contextlib.suppress(
+                    psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
+                ):
                     admin.execute(f'CREATE ROLE "{role}" {options}')
         exists = admin.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [LOCAL_DATABASE]
         ).fetchone()
         if not exists:
-            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            with contextlib.suppress(
+                psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation
+            ):
                 admin.execute(f'CREATE DATABASE "{LOCAL_DATABASE}" OWNER "{LOCAL_OWNER_ROLE}"')
 
     def settings_for(role: str) -> dict:

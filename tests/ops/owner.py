@@ -13,6 +13,9 @@ from facilities.dbroles import APP_ALIAS, OWNER_ALIAS
 def _params(alias: str) -> dict:
     s = connections[alias].settings_dict
     params = {"dbname": s["NAME"], "user": s["USER"], "autocommit": True}
+    # The site's statement and lock timeouts: a test waiting on a lock fails, never hangs.
+    if s["OPTIONS"].get("options"):
+        params["options"] = s["OPTIONS"]["options"]
     for key, name in (("PASSWORD", "password"), ("HOST", "host"), ("PORT", "port")):
         if s[key]:
             params[name] = s[key]
