@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
-from .database import database_from_url, local_database
+from .database import database_from_url, databases_from_urls, local_databases  # noqa: F401
 from .env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -81,11 +81,14 @@ TEMPLATES = [
 ]
 
 
-def database() -> dict:
-    """DATABASE_URL's PostgreSQL server; unset, the local one under var/postgres (dev, tests).
+def databases() -> dict:
+    """DATABASE_URL's PostgreSQL server (the site's role; DATABASE_OWNER_URL the owner's, for
+    migrations); unset, the local one under var/postgres with both roles (dev, tests).
     Production settings require DATABASE_URL instead (config/settings/production.py)."""
     url = env("DATABASE_URL", "")
-    return database_from_url(url) if url else local_database(BASE_DIR / "var" / "postgres")
+    if url:
+        return databases_from_urls(url, env("DATABASE_OWNER_URL", ""))
+    return local_databases(BASE_DIR / "var" / "postgres")
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -235,6 +238,16 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+# The audit chains' lengths and last rows, anchored outside the database (common.checkpoints):
+# `checkpoint_audit` appends signed lines to this file on a schedule and `verify_audit` compares.
+# The key signs them (HMAC-SHA256): a key of its own, not DJANGO_SECRET_KEY, kept where the
+# database's owner cannot read it; old keys stay in the fallbacks so old lines still verify.
+HIM_AUDIT_CHECKPOINT_FILE = Path(
+    env("HIM_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl"))
+)
+HIM_AUDIT_CHECKPOINT_KEY = env("HIM_AUDIT_CHECKPOINT_KEY", "")
+HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS = env_list("HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS", "")
 
 # Policy settings the standard leaves to the Division (DOMAIN.md).
 HIM_TURNAROUND_TARGET_DAYS = env_int("HIM_TURNAROUND_TARGET_DAYS", 30)

@@ -12,6 +12,11 @@ DECLARED = {
     ("candidates.Verification", "append_only"),
     ("classification.PositionTitleChange", "append_only"),
     ("classification.ReclassificationEvent", "append_only"),
+    # ... and cannot be emptied at once (TRUNCATE fires no row trigger).
+    ("facilities.AnnualActivityRevision", "no_truncate"),
+    ("candidates.Verification", "no_truncate"),
+    ("classification.PositionTitleChange", "no_truncate"),
+    ("classification.ReclassificationEvent", "no_truncate"),
     # A request's stored agency is its position's facility's agency, whatever moves.
     ("classification.ReclassificationRequest", "agency_of_position"),
     ("classification.Position", "requests_follow_position"),
