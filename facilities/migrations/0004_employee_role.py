@@ -7,7 +7,7 @@ from facilities.roles import ensure_reference_data
 
 def seed_employee_group(apps, schema_editor):
     # The Employee group and its permission (form CC-2E requests), as for every role.
-    ensure_reference_data(apps)
+    ensure_reference_data(apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
