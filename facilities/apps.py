@@ -6,6 +6,6 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "Facilities and agencies"
 
     def ready(self) -> None:
-        from . import proxies, tables2_speedup  # noqa: F401 (proxies registers its checks)
+        from . import oidc, proxies, tables2_speedup  # noqa: F401 (oidc, proxies: their checks)
 
         tables2_speedup.install()

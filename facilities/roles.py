@@ -28,6 +28,14 @@ AGENCY_HR = "Agency HR"
 ANALYST = "Classification analyst"
 SUPERVISOR = "Classification supervisor"
 
+# The values a NY.gov ID role claim may carry (HIM_OIDC_ROLE_CLAIM, docs/operations.md) and
+# the role each one gives. A claim never makes anyone an administrator.
+ROLE_CLAIM_VALUES = {
+    "agency_hr": AGENCY_HR,
+    "analyst": ANALYST,
+    "supervisor": SUPERVISOR,
+}
+
 # Role permissions live on the user model (facilities.User.Meta.permissions).
 ROLE_PERMISSIONS = {
     AGENCY_HR: ["act_for_agency"],
