@@ -61,7 +61,9 @@ def sign_in_identity(*, issuer: str, subject: str, claims: Mapping[str, Any]) ->
             .filter(issuer=issuer, subject=subject)
             .first()
         )
-        if identity is None:
+        for _attempt in range(3):
+            if identity is not None:
+                break
             try:
                 with transaction.atomic():
                     user = User.objects.create_user(_free_username(claims), **_details(claims))
@@ -70,12 +72,17 @@ def sign_in_identity(*, issuer: str, subject: str, claims: Mapping[str, Any]) ->
                     )
                 logger.info("NY.gov ID: first sign-in of %s, user %s created", subject, user)
             except IntegrityError:
-                # The same person's first sign-in in another tab got there first.
+                # The same person's first sign-in in another tab got there first (then their
+                # identity is there now), or someone else took the user name meanwhile (then
+                # the next attempt picks another).
                 identity = (
                     OidcIdentity.objects.select_for_update()
                     .select_related("user")
-                    .get(issuer=issuer, subject=subject)
+                    .filter(issuer=issuer, subject=subject)
+                    .first()
                 )
+        if identity is None:
+            raise ValueError("no user could be made for this identity")
         user = identity.user
         details = _details(claims)
         changed = [f for f, v in details.items() if getattr(user, f) != v]

@@ -70,3 +70,12 @@ def test_someone_with_no_role_is_told_whom_to_ask(page, live_server, nygov):
     assert page.get_by_test_id("whoami").inner_text().startswith("Ada Okafor")
     assert serious_violations(page) == []
     shoot(page, "ask-your-administrator")
+
+
+def test_with_local_sign_in_for_administrators_only(page, live_server, nygov, settings):
+    settings.HIM_LOCAL_SIGN_IN = "staff-only"
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.get_by_role("heading", name="Administrators").is_visible()
+    assert page.get_by_role("link", name="Sign in with NY.gov ID").is_visible()
+    assert serious_violations(page) == []
+    shoot(page, "sign-in-staff-only")
