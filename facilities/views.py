@@ -48,6 +48,13 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if oidc_enabled():
+            # NY.gov ID comes first on the page: focus must not jump past it into the form.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             nygov_id=oidc_enabled(),

@@ -63,6 +63,7 @@ def test_with_a_client_id_the_sign_in_page_offers_it_keeping_next(client, settin
     settings.OIDC_RP_CLIENT_ID = "him"
     page = client.get(reverse("login") + "?next=/facilities/")
     assert 'href="/oidc/authenticate/?next=/facilities/"' in page.text
+    assert "autofocus" not in page.text
 
 
 @pytest.mark.parametrize("path", ["/", "/facilities/", "/requests/", "/admin/", "/people/"])

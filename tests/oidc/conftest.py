@@ -148,7 +148,7 @@ def oidc_provider(live_server, tmp_path_factory) -> Provider:
 
 
 def _wait_for(process: subprocess.Popen, url: str, log: Path) -> dict:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the OIDC provider exited:\n{log.read_text()}")
@@ -159,7 +159,7 @@ def _wait_for(process: subprocess.Popen, url: str, log: Path) -> dict:
         except requests.ConnectionError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"the OIDC provider did not start in 120 s:\n{log.read_text()}")
+    raise RuntimeError(f"the OIDC provider did not start in 180 s:\n{log.read_text()}")
 
 
 @pytest.fixture
