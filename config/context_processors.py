@@ -38,7 +38,9 @@ NAV_ITEMS = [
 def navigation(request: HttpRequest) -> dict:
     """`nav_items`: links and drop-down menus, the one that holds the current page marked."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not permissions.has_site_access(user):
+        # Anonymous, or signed in with no role yet: every link would lead to the page that
+        # says to ask an administrator (config.middleware.SiteAccessMiddleware).
         return {"nav_items": []}
     links = []
     for menu, label, url_name, allowed in NAV_ITEMS:

@@ -34,3 +34,18 @@ def can_see_agency(user: Any, agency_id: int | None) -> bool:
     if is_dcc_staff(user):
         return True
     return is_agency_hr(user) and agency_id is not None and user.agency_id == agency_id
+
+
+def has_site_access(user: Any) -> bool:
+    """A role on the site (Agency HR with an agency, analyst, supervisor, an employee filing for
+    their own position) or an administrator. Anyone else signed in sees only the page that says
+    to ask an administrator for one."""
+    if not is_signed_in(user):
+        return False
+    return (
+        user.is_agency_hr
+        or user.is_dcc_staff
+        or user.is_employee
+        or user.is_staff
+        or user.is_superuser
+    )

@@ -116,6 +116,16 @@ ACCESS: dict[str, list[Case]] = {
             post=by(hr=302, hr_other=302, dcc=302, admin=302),
         )
     ],
+    # The page for people signed in with no role (tests/facilities/test_sign_in_policy.py):
+    # everyone in this table has one, or is an administrator, and is sent on to the dashboard.
+    "no_access": [Case(get=every(302))],
+    # Sign-in with NY.gov ID is off in the tests' settings (tests/oidc turns it on).
+    "oidc_authentication_init": [
+        Case(get=by(hr=404, hr_other=404, dcc=404, admin=404, anonymous=404))
+    ],
+    "oidc_authentication_callback": [
+        Case(get=by(hr=404, hr_other=404, dcc=404, admin=404, anonymous=404))
+    ],
     # --- facilities ----------------------------------------------------------------------
     "facilities:facility_list": [Case(get=every(200))],
     "facilities:facility_detail": [Case(args=lambda o: [o.facility.pk], get=OWN)],
