@@ -2,7 +2,8 @@
 
 Each transition opens a transaction, locks the request row, checks the version the form was
 drawn from, re-checks the workflow guard (`classification.workflow`) on the locked row, writes
-the change and its event, and queues email for after the commit. Nothing else sets `status`.
+the change and its event, and queues email in the outbox (sent by the background worker,
+`classification.outbox`). Nothing else sets `status`.
 A transition that writes the position (approval) locks the position first, then the request:
 the one lock order of docs/conventions.md.
 """
@@ -43,7 +44,6 @@ from .models import (
     Title,
 )
 from .selectors import determination_for_facility
-from .tasks import send_notification
 from .uploads import check_upload
 from .workflow import TransitionNotAllowed
 
@@ -427,7 +427,8 @@ def _queue_emails(
     event: ReclassificationEvent,
     recipients_and_subjects: list[tuple[str, str]],
 ) -> None:
-    """EmailLog rows now; the sending task runs once the transaction has committed."""
+    """EmailLog rows in this transaction: the outbox worker sends them once it commits (a
+    page never talks to the mail server, and a rolled-back action sends nothing)."""
     # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
     link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
         "classification:reclassification_detail", args=[reclassification.pk]
@@ -450,14 +451,13 @@ def _queue_emails(
             "message": f"\n{event.message}\n" if event.message else "",
             "link": link,
         }
-        log = EmailLog.objects.create(
+        EmailLog.objects.create(
             reclassification=reclassification,
             event=event,
             recipient=recipient,
             subject=subject[:200],
             body=body,
         )
-        transaction.on_commit(lambda pk=log.pk: send_notification.enqueue(pk))
 
 
 def _agency_contact(reclassification: ReclassificationRequest) -> str:

@@ -294,6 +294,9 @@ def test_respond_with_a_file_through_the_page(client, cast, django_capture_on_co
     r.refresh_from_db()
     assert r.status == "in_review" and r.paused_since is None
     assert r.attachments.filter(original_name="new chart.pdf").exists()
+    from classification import outbox
+
+    outbox.send_due()
     assert mail.outbox[-1].to == [cast.assigned.email]
 
 
