@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -136,15 +137,33 @@ def send_due(*, now: datetime | None = None, limit: int = BATCH) -> dict[str, in
     return counts
 
 
-def run_worker(*, interval: float, stop: threading.Event, on_batch=None) -> None:
+def catch_up() -> None:
+    """The file work a stopped process left undone (docs/operations.md, "Background worker"):
+    decision letters a decision lacks, and uploads still staged (facilities/files.py)."""
+    from facilities import files
+
+    from .services import store_missing_letters
+
+    store_missing_letters()
+    files.settle_staged()
+
+
+def run_worker(
+    *, interval: float, stop: threading.Event, on_batch=None, catch_up_every: float = 60.0
+) -> None:
     """Send batches until `stop` is set: back to back while rows are due, else every
-    `interval` seconds. A batch in progress finishes before the worker stops."""
+    `interval` seconds; every `catch_up_every` seconds, `catch_up()`. A batch in progress
+    finishes before the worker stops."""
+    caught_up = 0.0
     while not stop.is_set():
         close_old_connections()  # a connection past its age, or broken by a restart
         try:
             counts = send_due()
+            if time.monotonic() - caught_up >= catch_up_every:
+                caught_up = time.monotonic()
+                catch_up()
         except Exception:  # a database outage: log it and try again after the interval
-            logger.exception("The email worker could not read the outbox")
+            logger.exception("The background worker could not read the database")
             counts = {}
         if on_batch is not None and counts:
             on_batch(counts)
