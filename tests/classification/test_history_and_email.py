@@ -15,6 +15,7 @@ from classification.models import (
     ReclassificationEvent,
     ReclassificationRequest,
 )
+from tests.factories import committed
 
 from .factories import PositionFactory, reclassification_in
 
@@ -168,8 +169,12 @@ def test_real_letter_is_a_pdf(cast):
     import hashlib
 
     r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
-    done = services.deny_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version, message="No."
+    done = committed(  # the letter is stored after the commit
+        services.deny_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
+        message="No.",
     )
     data = done.letter.read()
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == done.letter_sha256

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from classification.models import ReclassificationRequest
+from tests.factories import committed
 
 from .factories import PDF, PositionFactory, reclassification_in, title
 
@@ -23,8 +24,11 @@ def decided(cast, fast_letter):
     from classification import services
 
     r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
-    return services.approve_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    return committed(  # the letter is stored after the commit
+        services.approve_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
     )
 
 
