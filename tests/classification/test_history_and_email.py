@@ -20,13 +20,15 @@ from tests.factories import committed
 from .factories import PositionFactory, reclassification_in
 
 
-def test_error_mid_approval_leaves_no_trace(cast, monkeypatch):
+def test_error_mid_approval_leaves_no_trace(cast, monkeypatch, fast_letter):
+    """An error after the title change and the event (here: queueing the email) undoes them
+    all; the letter, rendered only after a commit, is not even started."""
     r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
 
-    def broken(_r):
-        raise RuntimeError("letter engine down")
+    def broken(*args):
+        raise RuntimeError("outbox down")
 
-    monkeypatch.setattr("classification.services.render_decision_letter", broken)
+    monkeypatch.setattr("classification.services._queue_emails", broken)
     with pytest.raises(RuntimeError):
         services.approve_reclassification(
             actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
@@ -37,7 +39,7 @@ def test_error_mid_approval_leaves_no_trace(cast, monkeypatch):
     assert r.position.title.code == "3616110"
     assert not PositionTitleChange.objects.filter(position=r.position).exists()
     assert r.events.count() == 1 and not EmailLog.objects.exists()
-    assert mail.outbox == []
+    assert mail.outbox == [] and not r.letter
 
 
 def test_events_are_append_only(cast):
