@@ -16,6 +16,7 @@ the final name (a rename on the same file system). So:
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -34,6 +35,7 @@ STAGING = "staging"
 STAGED_GRACE_SECONDS = 3600
 
 _local = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def _staged_here() -> list[tuple[Storage, str]]:
@@ -128,5 +130,8 @@ class settled_on_error(ContextDecorator):
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None and self._outermost and not connection.in_atomic_block:
             for storage, staged in [s for s in _staged_here() if s not in self._before]:
-                settle(storage, staged, grace=0)
+                try:
+                    settle(storage, staged, grace=0)
+                except Exception:  # the database is down too: the sweep settles it later
+                    logger.warning("Left %s for the sweep", staged, exc_info=True)
         return False
