@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common import files
 from facilities.models import Agency
 
 from . import permissions
@@ -172,6 +173,7 @@ def edit_credential(
 # --- Verifications ---------------------------------------------------------------------------
 
 
+@files.settled_on_error()
 @transaction.atomic
 def record_verification(
     *,
@@ -226,18 +228,18 @@ def record_verification(
         verification.evidence_size = checked.size
         verification.evidence_name = checked.original_name
         verification.evidence_content_type = checked.content_type
-        verification.evidence.save(checked.stored_name, checked.file, save=False)
-        stored = verification.evidence.name
+        # In place only once the transaction commits (common/files.py).
+        staged = files.stage(verification.evidence, checked.stored_name, checked.file)
     else:
-        stored = None
+        staged = None
     try:
         verification.full_clean(exclude=["evidence"])
         verification.save()
         _apply_latest_verification(locked)
     except Exception:
         # A refused or failed write must not leave an orphan file behind.
-        if stored:
-            verification.evidence.storage.delete(stored)
+        if staged:
+            files.discard(verification.evidence.storage, staged)
         raise
     return verification
 

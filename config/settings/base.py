@@ -223,7 +223,12 @@ def mailers(default_backend: str) -> dict:
 MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HIM Classification <him-classification@cs.ny.gov>")
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The outbox worker (classification/outbox.py): tries per message, the first retry's delay
+# (doubled each time after), and how long a claimed message is left to its worker before another
+# may take it (more than a batch of 20 at EMAIL_TIMEOUT_SECONDS each).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 900)
 
 # Security headers that hold everywhere; production.py adds HTTPS-only ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -4,6 +4,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from classification import services
+from tests.factories import committed
 
 from .factories import reclassification_in
 
@@ -239,8 +240,11 @@ def scene(cast, fast_letter):
     r = reclassification_in(
         "recommended", hr=cast.hr, assigned=cast.assigned, employee=cast.employee
     )
-    decided = services.approve_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    decided = committed(  # the letter is stored after the commit
+        services.approve_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
     )
     draft = reclassification_in("draft", hr=cast.hr)
     return {

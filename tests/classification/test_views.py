@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from classification.models import ReclassificationRequest
 from tests.downloads import csv_rows, download_text
+from tests.factories import committed
 
 from .factories import PDF, PositionFactory, reclassification_in, title
 
@@ -23,8 +24,11 @@ def decided(cast, fast_letter):
     from classification import services
 
     r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
-    return services.approve_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    return committed(  # the letter is stored after the commit
+        services.approve_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
     )
 
 
@@ -294,6 +298,9 @@ def test_respond_with_a_file_through_the_page(client, cast, django_capture_on_co
     r.refresh_from_db()
     assert r.status == "in_review" and r.paused_since is None
     assert r.attachments.filter(original_name="new chart.pdf").exists()
+    from classification import outbox
+
+    outbox.send_due()
     assert mail.outbox[-1].to == [cast.assigned.email]
 
 

@@ -6,6 +6,7 @@ import pytest
 from classification import services, workflow
 from classification.models import ReclassificationEvent
 from classification.workflow import TRANSITIONS, TransitionNotAllowed
+from tests.factories import committed
 
 from .factories import reclassification_in
 
@@ -233,7 +234,8 @@ def test_approval_changes_the_title_with_history(cast, fast_letter):
     )
     from datetime import date
 
-    done = services.approve_reclassification(
+    done = committed(  # the letter is stored after the commit
+        services.approve_reclassification,
         actor=cast.supervisor,
         reclassification_id=r.pk,
         expected_version=r.version,
