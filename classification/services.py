@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from common import files, roles
+from common import files
+from facilities import roles
 from facilities.models import User
 
 from . import workflow
