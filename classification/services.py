@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common import files
+from common.errors import ConflictError, Refused
 from facilities import roles
 from facilities.models import User
 
@@ -57,12 +58,11 @@ from .selectors import (
     title_on,
 )
 from .uploads import check_upload
-from .workflow import TransitionNotAllowed
 
 __all__ = [
     "ConflictError",
     "IncompleteError",
-    "TransitionNotAllowed",
+    "Refused",
     "add_attachment",
     "apply_due_title_changes",
     "apply_title_in_effect",
@@ -117,10 +117,6 @@ EMPLOYEE_DRAFT_FIELDS = (
 
 # The advisory-lock namespace of "storing a decision letter" (pg_try_advisory_xact_lock's first key).
 LETTER_LOCK = 14_001
-
-
-class ConflictError(Exception):
-    """The request changed since the form was drawn: nothing was written."""
 
 
 class IncompleteError(ValidationError):
@@ -299,7 +295,7 @@ def create_reclassification(
     )
     by_employee = workflow.EMPLOYEE in held
     if not by_employee and workflow.AGENCY_HR not in held:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("Only the position's agency HR, or an employee in it, may start a request.")
         )
     if not position.active:
@@ -380,7 +376,7 @@ def _draft_for_token(
         return None
     existing = ReclassificationRequest.objects.filter(creation_token=creation_token).first()
     if existing is not None and existing.created_by_id != actor.pk:
-        raise TransitionNotAllowed(_("This form was already used by someone else."))
+        raise Refused(_("This form was already used by someone else."))
     return existing
 
 
@@ -488,7 +484,7 @@ def update_reclassification_draft(
     )
     editor = workflow.EMPLOYEE if reclassification.filed_by_employee else workflow.AGENCY_HR
     if editor not in held or reclassification.status != workflow.DRAFT:
-        raise TransitionNotAllowed(_("Only the one who started a draft may edit it."))
+        raise Refused(_("Only the one who started a draft may edit it."))
     allowed = EMPLOYEE_DRAFT_FIELDS if reclassification.filed_by_employee else DRAFT_FIELDS
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -1222,7 +1218,7 @@ def add_attachment(
     """Store one checked file on the request (ValidationError says why a file is refused)."""
     r = _locked(reclassification_id)
     if not can_attach(actor, r):
-        raise TransitionNotAllowed(_("You cannot add files to this request now."))
+        raise Refused(_("You cannot add files to this request now."))
     return _store_attachment(r, actor=actor, kind=kind, upload=upload)
 
 
@@ -1238,7 +1234,7 @@ def return_analyst_reclassifications_to_queue(
     fails, none is returned. Requests waiting on the agency or recommended stay assigned (the
     workflow has no return from there); the reassignment list shows them."""
     if not (actor and actor.is_active and actor.is_supervisor):
-        raise TransitionNotAllowed(_("Only a supervisor may return an analyst's requests."))
+        raise Refused(_("Only a supervisor may return an analyst's requests."))
     note = (message or "").strip() or _("Returned to the queue: %(analyst)s is unavailable.") % {
         "analyst": analyst
     }
@@ -1275,7 +1271,7 @@ def save_queue_filter(*, user: User, name: str, query: str) -> SavedFilter:
     """Save (or, under the same name, replace) one of `user`'s own queue filters. The query
     string loses its page and export parameters so applying it shows the first page."""
     if not (user and user.is_authenticated and user.is_active):
-        raise TransitionNotAllowed(_("Sign in to save filters."))
+        raise Refused(_("Sign in to save filters."))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the filter a name.")})

@@ -32,6 +32,7 @@ from classification.models import (
     Title,
 )
 from classification.tables import PositionTable, ReclassificationTable
+from common.errors import Refused
 from common.exports import export_response
 from common.search import as_id
 from facilities import permissions
@@ -299,7 +300,7 @@ class ReclassificationCreateView(View):
                 duties=form.duties(),
                 **form.draft_fields(),
             )
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+        except (ValidationError, Refused) as exc:
             messages.error(request, _error_text(exc))
             return self.show(form, status=400)
         if self.by_employee:
@@ -408,7 +409,7 @@ class ReclassificationUpdateView(View):
         except services.ConflictError as exc:
             messages.error(request, str(exc))
             return redirect(r)
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+        except (ValidationError, Refused) as exc:
             messages.error(request, _error_text(exc))
             return self.show(r, form, status=400)
         messages.success(request, _("Draft saved."))
@@ -541,7 +542,7 @@ class ReclassificationTransitionView(View):
         r, transition = self.setup_objects(pk, action)
         try:
             workflow.check(request.user, r, action)
-        except workflow.TransitionNotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
             return redirect(r)
         form = TransitionForm(transition=transition, reclassification=r)
@@ -569,7 +570,7 @@ class ReclassificationTransitionView(View):
         except services.ConflictError as exc:
             messages.error(request, str(exc))
             return redirect(r)
-        except workflow.TransitionNotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
             return redirect(r)
         except services.IncompleteError as exc:
@@ -600,7 +601,7 @@ class AttachmentCreateView(View):
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
             )
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+        except (ValidationError, Refused) as exc:
             messages.error(
                 request, _("The file was not attached: %(why)s") % {"why": _error_text(exc)}
             )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from classification import outbox, services
 from classification.models import EmailLog
+from common.errors import Refused
 from tests.factories import supervisor_user
 from tests.mailserver import SMTPServer
 
@@ -110,7 +111,7 @@ def test_twenty_concurrent_approvals_while_the_worker_runs_all_end_sent(cast, fa
                 actor=user, reclassification_id=r.pk, expected_version=r.version
             )
             outcomes.append("ok")
-        except (services.ConflictError, services.TransitionNotAllowed):
+        except (services.ConflictError, Refused):
             outcomes.append("lost")
         except Exception as exc:
             outcomes.append("error")

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from classification import services, uploads
 from classification.models import Attachment
+from common.errors import Refused
 
 from .factories import PDF, reclassification_in
 
@@ -134,7 +135,7 @@ def test_upload_through_the_page_refuses_with_a_message(client, cast):
 def test_who_may_attach(cast):
     r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
     for user in (cast.hr, cast.analyst, cast.assigned, cast.hr_other):
-        with pytest.raises(services.TransitionNotAllowed):
+        with pytest.raises(Refused):
             services.add_attachment(
                 actor=user,
                 reclassification_id=r.pk,
