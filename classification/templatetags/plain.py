@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from classification.standard import INTERPRETATION_TITLES
+from classification.standard import CLAUSES, INTERPRETATION_TITLES
 
 register = template.Library()
 
@@ -78,6 +78,17 @@ def years_months(days: Fraction | float | int | str | None) -> str:
     if days is None or days == "":
         return ""
     return _years_months(Fraction(str(days).replace(",", "")))
+
+
+@register.filter
+def in_years(days: int | None) -> str:
+    """A requirement in whole years of full-time days: 365 -> "1 year", 730 -> "2 years"."""
+    if not days:
+        return ""
+    if days % DAYS_PER_YEAR:
+        return _years_months(Fraction(days))
+    n = days // DAYS_PER_YEAR
+    return ngettext("%(n)s year", "%(n)s years", n) % {"n": n}
 
 
 def _short_by(days: Fraction) -> str:
@@ -170,3 +181,26 @@ def plain(reason: str | None) -> SafeString:
         last = match.end()
     out.append(conditional_escape(text[last:]))
     return mark_safe("".join(out))
+
+
+@register.filter
+def clause(anchor: str) -> SafeString:
+    """A clause of the standard by its heading, linked to its words on the standard page."""
+    found = CLAUSES.get(anchor)
+    if found is None:
+        return conditional_escape(anchor)
+    return format_html(
+        '<a href="{}#{}">{}</a>', reverse("classification:standard"), anchor, found.heading
+    )
+
+
+@register.filter
+def interpretation_title(key: str) -> str:
+    """An Interpretation's readable title (its id only if it has none)."""
+    return INTERPRETATION_TITLES.get(key, key)
+
+
+@register.filter
+def interpretation(key: str) -> SafeString:
+    """An Interpretation by its readable title, linked to its text on the standard page."""
+    return interpretation_link(key, first=True)

@@ -17,6 +17,7 @@ from django_tables2 import RequestConfig
 from candidates.dates import today_in_new_york
 from candidates.selectors import evaluation_for
 from classification import selectors, services, workflow
+from classification.analysis import analyse_reclassification
 from classification.exports import export_response
 from classification.filters import PositionFilter, ReclassificationFilter
 from classification.forms import (
@@ -405,11 +406,8 @@ class ReclassificationDetailView(View):
             "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
             "duties_total": sum(d.percent for d in r.duties.all()),
             "determination": current_determination,
-            "checks": selectors.supervision_checks(
-                r.position,
-                r.recommended_title or r.proposed_title,
-                determination=current_determination,
-                chief=selectors.chief_of(r),
+            "analysis": analyse_reclassification(
+                r, determination=current_determination, chief=selectors.chief_of(r)
             ),
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
