@@ -47,9 +47,7 @@ class Analysis:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def analyse_reclassification(
-    r: Any, *, determination: Determination, chief: Any
-) -> Analysis:
+def analyse_reclassification(r: Any, *, determination: Determination, chief: Any) -> Analysis:
     """The analysis of request `r` for the title it would give (recommended, else proposed).
 
     `determination` and `chief` are the facility's, as the request page loads them."""
@@ -57,9 +55,7 @@ def analyse_reclassification(
     anchor = DC_CLAUSE_FOR_TITLE.get(title.code, "")
     clause = CLAUSES.get(anchor)
     checks = tuple(
-        selectors.supervision_checks(
-            r.position, title, determination=determination, chief=chief
-        )
+        selectors.supervision_checks(r.position, title, determination=determination, chief=chief)
     )
     quoted = {
         "clause_anchor": anchor,

@@ -101,7 +101,11 @@ def _short_by(days: Fraction) -> str:
 def interpretation_link(key: str, *, first: bool = False) -> SafeString:
     """An Interpretation by its readable title, linked to its text on the standard page."""
     title = INTERPRETATION_TITLES.get(key, key)
-    words = _("The Division's reading “%(title)s”") if first else _("the Division's reading “%(title)s”")
+    words = (
+        _("The Division's reading “%(title)s”")
+        if first
+        else _("the Division's reading “%(title)s”")
+    )
     return format_html(
         '<a href="{}#interpretation-{}">{}</a>',
         reverse("classification:standard"),
