@@ -9,12 +9,13 @@ from facilities import permissions
 # (menu, label, URL name, predicate). Entries with the same menu form one drop-down; entries
 # whose URL does not exist are left out, so a feature appears the moment its URL is added.
 NAV_ITEMS = [
-    (None, _("Dashboard"), "dashboard", permissions.is_signed_in),
-    (None, _("Requests"), "classification:reclassification_list", permissions.is_signed_in),
-    (None, _("Positions"), "classification:position_list", permissions.is_signed_in),
-    (None, _("Facilities"), "facilities:facility_list", permissions.is_signed_in),
-    (None, _("People"), "candidates:person_list", permissions.is_signed_in),
-    (_("Reports"), _("Drift"), "classification:drift_report", permissions.is_signed_in),
+    (None, _("Dashboard"), "dashboard", permissions.has_site_role),
+    (None, _("Requests"), "classification:reclassification_list", permissions.has_site_role),
+    (None, _("New request"), "classification:reclassification_create", permissions.is_agency_hr),
+    (None, _("Positions"), "classification:position_list", permissions.has_site_role),
+    (None, _("Facilities"), "facilities:facility_list", permissions.has_site_role),
+    (None, _("People"), "candidates:person_list", permissions.has_site_role),
+    (_("Reports"), _("Drift"), "classification:drift_report", permissions.has_site_role),
     (_("Reports"), _("Turnaround"), "classification:turnaround_report", permissions.is_dcc_staff),
     (_("Reports"), _("Reassignment"), "classification:reassignment", permissions.is_supervisor),
     (_("Reports"), _("Reverification"), "candidates:reverification", permissions.is_dcc_staff),
@@ -25,6 +26,8 @@ NAV_ITEMS = [
         "classification:simulator",
         permissions.is_signed_in,
     ),
+    # The Administrator's work is the Django admin (DOMAIN.md); the case pages are not theirs.
+    (None, _("Administration"), "admin:index", permissions.is_administrator),
 ]
 
 

@@ -55,6 +55,12 @@ class DashboardView(TemplateView):
 
     template_name = "facilities/dashboard.html"
 
+    def get(self, request, *args, **kwargs):
+        # The Administrator's work is the Django admin: they land there (DOMAIN.md's People).
+        if permissions.is_administrator(request.user):
+            return redirect("admin:index")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         from classification.reports import dashboard_for
 

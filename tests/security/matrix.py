@@ -92,7 +92,8 @@ def _transition(action: str, state: str) -> Callable[[Any], list]:
 
 ACCESS: dict[str, list[Case]] = {
     # --- the root ------------------------------------------------------------------------
-    "dashboard": [Case(get=every(200))],
+    # The Administrator lands on the Django admin (DOMAIN.md: the admin is their work).
+    "dashboard": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=302))],
     "healthz": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=200, anonymous=200))],
     "ping": [Case(get=every(200))],
     "login": [
