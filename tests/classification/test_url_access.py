@@ -19,6 +19,7 @@ URL_ACCESS = {
         {"hr": 200, "hr_other": 200, "analyst": 403, "supervisor": 403},
     ),
     "warranted_fragment": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "position_search": ("none", {"hr": 200, "hr_other": 200, "analyst": 403, "supervisor": 403}),
     "reclassification_detail": (
         "decided",
         {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},

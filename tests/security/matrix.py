@@ -175,6 +175,8 @@ ACCESS: dict[str, list[Case]] = {
         )
     ],
     "classification:warranted_fragment": [Case(get=every(200))],
+    # The new-request form's position picker: HR's own positions only.
+    "classification:position_search": [Case(get=by(hr=200, hr_other=200, dcc=403, admin=403))],
     "classification:reclassification_detail": [
         Case(args=lambda o: [o.decided.pk], get=OWN, label="decided"),
         # A draft is the agency's own business until it is submitted.
