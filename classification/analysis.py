@@ -47,11 +47,14 @@ class Analysis:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def analyse_reclassification(r: Any, *, determination: Determination, chief: Any) -> Analysis:
-    """The analysis of request `r` for the title it would give (recommended, else proposed).
+def analyse_reclassification(
+    r: Any, *, determination: Determination, chief: Any, title: Any = None
+) -> Analysis:
+    """The analysis of request `r` for `title` (default: the recommended title, else the
+    proposed one; the page passes the proposed one to whoever may not see the recommendation).
 
     `determination` and `chief` are the facility's, as the request page loads them."""
-    title = r.recommended_title or r.proposed_title
+    title = title or r.recommended_title or r.proposed_title
     anchor = DC_CLAUSE_FOR_TITLE.get(title.code, "")
     clause = CLAUSES.get(anchor)
     checks = tuple(

@@ -449,11 +449,13 @@ class ReclassificationDetailView(View):
             r.position.facility, selectors.latest_counts_of(r)
         )
         incumbent = r.position.incumbent
+        sees_recommendation = selectors.recommendation_visible_to(user, r)
+        # The title the request would give: the recommended one where this user may see the
+        # recommendation, else the proposed one (the agency's own question).
+        in_question = (r.recommended_title if sees_recommendation else None) or r.proposed_title
         # The incumbent against the title the request would give them, as of today.
         incumbent_evaluation = (
-            evaluation_for(
-                incumbent, (r.recommended_title or r.proposed_title).code, today_in_new_york()
-            )
+            evaluation_for(incumbent, in_question.code, today_in_new_york())
             if incumbent is not None
             else None
         )
@@ -469,8 +471,13 @@ class ReclassificationDetailView(View):
             "duties_total": sum(d.percent for d in r.duties.all()),
             "determination": current_determination,
             "analysis": analyse_reclassification(
-                r, determination=current_determination, chief=selectors.chief_of(r)
+                r,
+                determination=current_determination,
+                chief=selectors.chief_of(r),
+                title=in_question,
             ),
+            "sees_recommendation": sees_recommendation,
+            "hidden_messages": selectors.hidden_event_messages(user, r, r.events.all()),
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
             "can_edit": r.status == workflow.DRAFT and permissions.is_agency_hr(user),
