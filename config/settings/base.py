@@ -78,6 +78,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
             ],
+            # One way to write dates, fiscal years, experience and reasons on every page.
+            "builtins": ["common.templatetags.formats", "classification.templatetags.plain"],
         },
     },
 ]
@@ -184,6 +186,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
 )
 
 LANGUAGE_CODE = "en-us"
+# One date format on every page ("Jan 7, 2027"), also where a template prints a date as is.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

@@ -45,6 +45,17 @@ URL_ACCESS = {
             "employee_other": 200,
         },
     ),
+    "position_search": (
+        "none",
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 403,
+            "supervisor": 403,
+            "employee": 403,
+            "employee_other": 403,
+        },
+    ),
     "reclassification_detail": (
         "decided",
         {

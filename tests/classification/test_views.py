@@ -365,15 +365,23 @@ def test_csv_export_streams_every_row_in_constant_queries(client, cast, django_a
         assert len(export()) == 1 + 43
 
 
-def test_facility_filter_lists_the_visible_facilities_escaped_and_keeps_the_choice(client, cast):
+def test_facility_filter_is_typed_scoped_escaped_and_keeps_the_value(client, cast):
+    """No <select> of every facility: a facility is typed by name or code (an id, as saved
+    filters hold, still works); another agency's facility matches nothing for HR."""
     own = PositionFactory(facility__agency=cast.hr.agency, facility__name="<Own> & Co").facility
     other = PositionFactory(facility__agency=cast.hr_other.agency).facility
+    reclassification_in("submitted", hr=cast.hr, position=own.positions.get())
+    reclassification_in("submitted", hr=cast.hr_other, position=other.positions.get())
     login(client, cast.hr)
     url = reverse("classification:reclassification_list")
-    html = client.get(url, {"facility": own.pk}).content.decode()
-    select = html[html.index('name="facility"') :].split("</select>")[0]
-    assert f'<option value="{own.pk}" selected>&lt;Own&gt; &amp; Co</option>' in select
-    assert f'<option value="{other.pk}"' not in select
+    response = client.get(url, {"facility": "<own>"})
+    html = response.content.decode()
+    assert '<select name="facility"' not in html
+    assert 'name="facility" value="&lt;own&gt;"' in html
+    assert response.context["table"].paginator.count == 1
+    assert client.get(url, {"facility": own.pk}).context["table"].paginator.count == 1
+    for typed in (other.name, other.pk, other.code):
+        assert client.get(url, {"facility": typed}).context["table"].paginator.count == 0
 
 
 def test_csv_export_row_shows_what_the_page_shows(client, cast):
