@@ -127,10 +127,24 @@ def reclassification_queue(user: Any, tab: str) -> QuerySet[ReclassificationRequ
         if tab == "unassigned":
             qs = qs.filter(status=SUBMITTED)
         elif tab == "mine":
-            qs = qs.filter(assigned_to=user, status__in=OPEN_STATUSES)
+            qs = qs.filter(my_work(user), status__in=OPEN_STATUSES)
         elif tab == "awaiting" and permissions.is_supervisor(user):
             qs = qs.filter(status=RECOMMENDED)
     return with_turnaround(qs)
+
+
+def covered_analysts(user: Any) -> frozenset[int]:
+    """The analysts whose assigned requests `user` covers today (delegations)."""
+    return frozenset(g.delegator_id for g in user.authority.covering_for)
+
+
+def my_work(user: Any) -> Q:
+    """A DCC user's own work: requests assigned to them, and those of the analysts they cover
+    for today (docs/decisions/00NN-delegation.md), which stay assigned to the analyst away."""
+    covered = covered_analysts(user)
+    if covered:
+        return Q(assigned_to=user) | Q(assigned_to__in=sorted(covered))
+    return Q(assigned_to=user)
 
 
 def queue_tabs(user: Any) -> list[tuple[str, Any]]:
@@ -156,7 +170,7 @@ def tab_counts(user: Any) -> dict[str, int]:
     requests = ReclassificationRequest.objects.order_by()
     conditions = {
         "unassigned": Q(status=SUBMITTED),
-        "mine": Q(assigned_to=user, status__in=OPEN_STATUSES),
+        "mine": my_work(user) & Q(status__in=OPEN_STATUSES),
         "awaiting": Q(status=RECOMMENDED),
         "all": ~Q(status="draft"),
     }

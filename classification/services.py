@@ -27,11 +27,13 @@ from django.utils.translation import gettext as _
 
 from facilities import roles
 from facilities.models import User
+from facilities.selectors import authority_of
 
 from . import workflow
 from .letters import render_decision_letter
 from .models import (
     Attachment,
+    DelegatedAct,
     DutyLine,
     EmailLog,
     Position,
@@ -387,17 +389,26 @@ def _transition(
             _lock_position_of(reclassification_id)
         reclassification = _locked(reclassification_id)
         _check_version(reclassification, expected_version)
-        transition = workflow.check(actor, reclassification, action)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        # The actor's delegations in effect today, locked (position, request, delegation):
+        # a delegation ended meanwhile has ended, one being ended waits for this transaction.
+        authority = authority_of(actor, today, lock=True)
+        transition = workflow.check(actor, reclassification, action, authority)
+        grant = workflow.acting_for(actor, reclassification, transition, authority)
+        acted_for = User.objects.get(pk=grant.delegator_id) if grant else None
         message = (message or "").strip()
         if transition.message_required and not message:
             raise ValidationError(_("%(label)s is required.") % {"label": transition.message_label})
-        now = timezone.now()
-        today = timezone.localdate(now)
         from_status = reclassification.status
         if from_status == workflow.INFO_REQUESTED and reclassification.paused_since:
             # The clock was paused while the agency owed information: bank the pause.
             reclassification.paused_total += today - reclassification.paused_since
             reclassification.paused_since = None
+        if action == "recommend":
+            reclassification.recommended_for = acted_for
+        if action in ("approve", "deny"):  # before `change`: the letter is signed "acting for"
+            reclassification.decided_for = acted_for
         if change is not None:
             change(reclassification, today)
         reclassification.status = transition.target
@@ -417,8 +428,12 @@ def _transition(
             at=now,
             message=message,
         )
+        if grant is not None:
+            DelegatedAct.objects.create(
+                event=event, delegation_id=grant.delegation_id, acted_for=acted_for
+            )
         if notify is not None:
-            _queue_emails(reclassification, event, notify(reclassification))
+            _queue_emails(reclassification, event, notify(reclassification), acted_for)
     return reclassification
 
 
@@ -426,8 +441,10 @@ def _queue_emails(
     reclassification: ReclassificationRequest,
     event: ReclassificationEvent,
     recipients_and_subjects: list[tuple[str, str]],
+    acted_for: User | None = None,
 ) -> None:
-    """EmailLog rows now; the sending task runs once the transaction has committed."""
+    """EmailLog rows now; the sending task runs once the transaction has committed. An action
+    taken through a delegation says so: "for <delegator>, by <delegate>"."""
     # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
     link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
         "classification:reclassification_detail", args=[reclassification.pk]
@@ -439,7 +456,7 @@ def _queue_emails(
         seen.add(recipient)
         body = _(
             "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(proposed)s.\n"
-            "Status: %(status)s.\n%(message)s\nSee the request: %(link)s\n"
+            "Status: %(status)s.\n%(by)s%(message)s\nSee the request: %(link)s\n"
         ) % {
             "subject": subject,
             "item": reclassification.position.item_number,
@@ -447,6 +464,10 @@ def _queue_emails(
             "current": reclassification.current_title,
             "proposed": reclassification.proposed_title,
             "status": reclassification.status_label,
+            "by": _("%(action)s for %(delegator)s, by %(delegate)s.\n")
+            % {"action": event.action_label, "delegator": acted_for, "delegate": event.actor}
+            if acted_for is not None
+            else "",
             "message": f"\n{event.message}\n" if event.message else "",
             "link": link,
         }
@@ -734,6 +755,7 @@ def return_reclassification_to_analyst(
         r.recommendation = ""
         r.recommended_title = None
         r.recommended_by = None
+        r.recommended_for = None
         r.recommended_at = None
 
     return _transition(

@@ -49,6 +49,20 @@ class ReclassificationTable(FastBodyTable):
         row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}
         empty_text = _("No requests match.")
 
+    def __init__(self, *args, covering: frozenset[int] = frozenset(), **kwargs):
+        # Analysts whose assigned requests the viewer covers today (a delegation).
+        self.covering = covering
+        super().__init__(*args, **kwargs)
+
+    def render_assignee(self, value, record):
+        if record.assigned_to_id in self.covering:
+            return format_html(
+                '{} <span class="badge text-bg-info">{}</span>',
+                value,
+                _("covering for %(analyst)s") % {"analyst": value},
+            )
+        return value
+
     def render_titles(self, record):
         return format_html(
             "{} → <strong>{}</strong>",

@@ -44,6 +44,11 @@ ANALYST = "analyst"  # any DCC analyst or supervisor (taking a request for onese
 ASSIGNED_ANALYST = "assigned_analyst"  # the DCC user the request is assigned to
 SUPERVISOR = "supervisor"
 SUPERVISOR_NOT_RECOMMENDER = "supervisor_not_recommender"  # the two-person rule
+# Held through a delegation in effect today (docs/decisions/00NN-delegation.md): the user acts
+# for someone else, and the event records "for <delegator>, by <delegate>".
+ACTING_SUPERVISOR = "acting_supervisor"  # named acting supervisor by a supervisor
+ACTING_SUPERVISOR_NOT_RECOMMENDER = "acting_supervisor_not_recommender"  # ... two-person rule
+COVERING_ANALYST = "covering_analyst"  # covers the queue of the request's assigned analyst
 
 WHO_LABELS = {
     AGENCY_HR: _("Agency HR"),
@@ -51,6 +56,14 @@ WHO_LABELS = {
     ASSIGNED_ANALYST: _("assigned analyst"),
     SUPERVISOR: _("supervisor"),
     SUPERVISOR_NOT_RECOMMENDER: _("supervisor, not the recommender"),
+    ACTING_SUPERVISOR: _("acting supervisor"),
+    ACTING_SUPERVISOR_NOT_RECOMMENDER: _("acting supervisor, not the recommender"),
+    COVERING_ANALYST: _("analyst covering for the assigned analyst"),
+}
+DELEGATED_ROLES = {
+    ACTING_SUPERVISOR: "acting_for",
+    ACTING_SUPERVISOR_NOT_RECOMMENDER: "acting_for",
+    COVERING_ANALYST: "covering_for",
 }
 
 
@@ -77,7 +90,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "return_to_queue",
         (IN_REVIEW,),
         SUBMITTED,
-        (ASSIGNED_ANALYST, SUPERVISOR),
+        (ASSIGNED_ANALYST, SUPERVISOR, COVERING_ANALYST),
         _("Return to queue"),
         message_label=_("Note (optional)"),
         style="secondary",
@@ -86,7 +99,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "request_information",
         (IN_REVIEW,),
         INFO_REQUESTED,
-        (ASSIGNED_ANALYST,),
+        (ASSIGNED_ANALYST, COVERING_ANALYST),
         _("Request information"),
         message_label=_("What the agency should send"),
         message_required=True,
@@ -104,7 +117,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "recommend",
         (IN_REVIEW,),
         RECOMMENDED,
-        (ASSIGNED_ANALYST,),
+        (ASSIGNED_ANALYST, COVERING_ANALYST),
         _("Recommend"),
         message_label=_("Rationale"),
         message_required=True,
@@ -113,7 +126,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "approve",
         (RECOMMENDED,),
         APPROVED,
-        (SUPERVISOR_NOT_RECOMMENDER,),
+        (SUPERVISOR_NOT_RECOMMENDER, ACTING_SUPERVISOR_NOT_RECOMMENDER),
         _("Approve"),
         message_label=_("Note for the letter (optional)"),
         style="success",
@@ -122,7 +135,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "deny",
         (RECOMMENDED,),
         DENIED,
-        (SUPERVISOR_NOT_RECOMMENDER,),
+        (SUPERVISOR_NOT_RECOMMENDER, ACTING_SUPERVISOR_NOT_RECOMMENDER),
         _("Deny"),
         message_label=_("Reason"),
         message_required=True,
@@ -132,7 +145,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "return_to_analyst",
         (RECOMMENDED,),
         IN_REVIEW,
-        (SUPERVISOR,),
+        (SUPERVISOR, ACTING_SUPERVISOR),
         _("Return to analyst"),
         message_label=_("Reason"),
         message_required=True,
@@ -157,36 +170,96 @@ class TransitionNotAllowed(Exception):
     """The user may not take this action on the request in its current state."""
 
 
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One delegation in effect today: the user may act for `delegator_id` through it."""
+
+    delegation_id: int
+    delegator_id: int
+    delegator_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """What a user holds today through delegations (facilities.selectors.authority_of)."""
+
+    acting_for: tuple[Grant, ...] = ()  # supervisors this user is acting supervisor for
+    covering_for: tuple[Grant, ...] = ()  # analysts whose assigned requests this user covers
+
+
+NO_AUTHORITY = Authority()
+
+
+def _authority_of(user: Any, authority: Authority | None) -> Authority:
+    if authority is not None:
+        return authority
+    # The user's delegations in effect today, read once per request (facilities.User).
+    return getattr(user, "authority", None) or NO_AUTHORITY
+
+
 def roles_for(
-    user: Any, *, agency_id: int | None, assigned_to_id: int | None, recommended_by_id: int | None
+    user: Any,
+    *,
+    agency_id: int | None,
+    assigned_to_id: int | None,
+    recommended_by_id: int | None,
+    recommended_for_id: int | None = None,
+    authority: Authority | None = None,
 ) -> frozenset[str]:
-    """The workflow roles `user` holds towards one request (or a new one of `agency_id`)."""
+    """The workflow roles `user` holds towards one request (or a new one of `agency_id`).
+
+    The two-person rule looks at both the person who recommended and the person they
+    recommended for (a covering analyst recommends for the assigned analyst): neither may
+    decide, in their own right or as anyone's acting supervisor, and an acting supervisor may
+    not decide for either of them. Delegated roles come from `authority` (default: the
+    user's delegations in effect today)."""
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
+    recommenders = {recommended_by_id, recommended_for_id} - {None}
     held = set()
     if user.is_agency_hr and agency_id is not None and user.agency_id == agency_id:
         held.add(AGENCY_HR)
-    if user.is_analyst:
-        held.add(ANALYST)
-        if assigned_to_id is not None and assigned_to_id == user.pk:
-            held.add(ASSIGNED_ANALYST)
+    if not user.is_analyst:
+        return frozenset(held)  # delegations give DCC powers to DCC staff only
+    held.add(ANALYST)
+    if assigned_to_id is not None and assigned_to_id == user.pk:
+        held.add(ASSIGNED_ANALYST)
     if user.is_supervisor:
         held.add(SUPERVISOR)
-        if recommended_by_id != user.pk:
+        if user.pk not in recommenders:
             held.add(SUPERVISOR_NOT_RECOMMENDER)
+    granted = _authority_of(user, authority)
+    if granted.acting_for:
+        held.add(ACTING_SUPERVISOR)
+        if user.pk not in recommenders and any(
+            g.delegator_id not in recommenders for g in granted.acting_for
+        ):
+            held.add(ACTING_SUPERVISOR_NOT_RECOMMENDER)
+    if (
+        assigned_to_id is not None
+        and assigned_to_id != user.pk
+        and any(g.delegator_id == assigned_to_id for g in granted.covering_for)
+    ):
+        held.add(COVERING_ANALYST)
     return frozenset(held)
 
 
-def _roles_on(user: Any, reclassification: Any) -> frozenset[str]:
+def _roles_on(
+    user: Any, reclassification: Any, authority: Authority | None = None
+) -> frozenset[str]:
     return roles_for(
         user,
         agency_id=reclassification.position.facility.agency_id,
         assigned_to_id=reclassification.assigned_to_id,
         recommended_by_id=reclassification.recommended_by_id,
+        recommended_for_id=getattr(reclassification, "recommended_for_id", None),
+        authority=authority,
     )
 
 
-def check(user: Any, reclassification: Any, action: str) -> Transition:
+def check(
+    user: Any, reclassification: Any, action: str, authority: Authority | None = None
+) -> Transition:
     """The transition for `action` on an existing request, or TransitionNotAllowed saying why
     it cannot happen now. (`create` is checked with `roles_for` on the position's agency.)"""
     transition = TRANSITIONS_BY_ACTION.get(action)
@@ -198,11 +271,22 @@ def check(user: Any, reclassification: Any, action: str) -> Transition:
             _("This request is %(status)s: “%(action)s” is not possible now.")
             % {"status": STATUS_LABELS.get(status, status), "action": transition.label}
         )
-    held = _roles_on(user, reclassification)
+    held = _roles_on(user, reclassification, authority)
     if not held.intersection(transition.who):
-        if transition.who == (SUPERVISOR_NOT_RECOMMENDER,) and SUPERVISOR in held:
+        if SUPERVISOR_NOT_RECOMMENDER in transition.who and held & {SUPERVISOR, ACTING_SUPERVISOR}:
+            recommenders = {
+                reclassification.recommended_by_id,
+                getattr(reclassification, "recommended_for_id", None),
+            }
+            if user.pk in recommenders:
+                raise TransitionNotAllowed(
+                    _("You recommended this request; another supervisor must decide it.")
+                )
             raise TransitionNotAllowed(
-                _("You recommended this request; another supervisor must decide it.")
+                _(
+                    "You act for the supervisor who recommended this request; another "
+                    "supervisor must decide it."
+                )
             )
         raise TransitionNotAllowed(
             _("Only the %(who)s may “%(action)s” this request.")
@@ -214,9 +298,42 @@ def check(user: Any, reclassification: Any, action: str) -> Transition:
     return transition
 
 
-def allowed_transitions(user: Any, reclassification: Any) -> list[Transition]:
+def acting_for(
+    user: Any, reclassification: Any, transition: Transition, authority: Authority | None = None
+) -> Grant | None:
+    """Through which delegation `user` takes `transition` (already checked): None when they
+    may take it in their own right, else the grant of the person they act for. A grant whose
+    delegator recommended the request is never chosen for a decision (the two-person rule)."""
+    own = _roles_on(user, reclassification, NO_AUTHORITY)
+    if own.intersection(transition.who):
+        return None
+    granted = _authority_of(user, authority)
+    held = _roles_on(user, reclassification, granted)
+    recommenders = {
+        reclassification.recommended_by_id,
+        getattr(reclassification, "recommended_for_id", None),
+    }
+    for role in transition.who:
+        if role not in held or role not in DELEGATED_ROLES:
+            continue
+        if role == COVERING_ANALYST:
+            candidates = [
+                g for g in granted.covering_for if g.delegator_id == reclassification.assigned_to_id
+            ]
+        elif role == ACTING_SUPERVISOR_NOT_RECOMMENDER:
+            candidates = [g for g in granted.acting_for if g.delegator_id not in recommenders]
+        else:
+            candidates = list(granted.acting_for)
+        if candidates:
+            return min(candidates, key=lambda g: g.delegation_id)
+    raise TransitionNotAllowed(_("You may not take this action."))  # unreachable once checked
+
+
+def allowed_transitions(
+    user: Any, reclassification: Any, authority: Authority | None = None
+) -> list[Transition]:
     """The transitions `user` may take on the request now, in table order (its buttons)."""
-    held = _roles_on(user, reclassification)
+    held = _roles_on(user, reclassification, authority)
     return [
         t
         for t in TRANSITIONS

@@ -29,3 +29,26 @@ def can_see_agency(user: Any, agency_id: int | None) -> bool:
     if is_dcc_staff(user):
         return True
     return is_agency_hr(user) and agency_id is not None and user.agency_id == agency_id
+
+
+def is_administrator(user: Any) -> bool:
+    """DCC system staff: the Django admin's superusers."""
+    return is_signed_in(user) and user.is_superuser
+
+
+def can_manage_delegations(user: Any) -> bool:
+    """Who sees the Delegations page: supervisors (in their own right) and administrators."""
+    return is_supervisor(user) or is_administrator(user)
+
+
+def can_manage_delegation(user: Any, *, kind: str, delegator_id: int | None) -> bool:
+    """A supervisor names their own acting supervisor and the cover for any analyst's queue;
+    an administrator does both for anyone. (An acting supervisor is not a supervisor in their
+    own right, so delegated authority is never handed on from here.)"""
+    if is_administrator(user):
+        return True
+    if not is_supervisor(user):
+        return False
+    if kind == "acting_supervisor":
+        return delegator_id == user.pk
+    return kind == "analyst_cover"
