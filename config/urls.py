@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("facilities/", include("facilities.urls")),
+    path("delegations/", include("facilities.delegation_urls")),
     path("", include("classification.urls")),
     path("people/", include("candidates.urls")),
 ]

@@ -471,6 +471,9 @@ class Delegation(models.Model):
             "end": self.ends_on,
         }
 
+    def get_absolute_url(self) -> str:
+        return reverse("delegations:delegation_update", args=[self.pk])
+
     def phase(self, today: date) -> str:
         """ "current", "future" or "past" on New York date `today`."""
         if self.ended_at is not None or self.ends_on < today:
