@@ -278,6 +278,13 @@ def check(
                 reclassification.recommended_by_id,
                 getattr(reclassification, "recommended_for_id", None),
             }
+            if user.pk == getattr(reclassification, "recommended_for_id", None):
+                raise TransitionNotAllowed(
+                    _(
+                        "This request was recommended for you by the analyst covering your "
+                        "queue; another supervisor must decide it."
+                    )
+                )
             if user.pk in recommenders:
                 raise TransitionNotAllowed(
                     _("You recommended this request; another supervisor must decide it.")
