@@ -790,7 +790,8 @@ ATTACH_STATUSES = (workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workf
 
 
 def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
-    """The agency while the request is open to it; the assigned analyst while reviewing."""
+    """The agency while the request is open to it; the assigned analyst (or the analyst
+    covering their queue today) while reviewing."""
     held = workflow.roles_for(
         user,
         agency_id=reclassification.position.facility.agency_id,
@@ -799,7 +800,8 @@ def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
     )
     if workflow.AGENCY_HR in held:
         return reclassification.status in ATTACH_STATUSES
-    return workflow.ASSIGNED_ANALYST in held and reclassification.status == workflow.IN_REVIEW
+    reviewer = held & {workflow.ASSIGNED_ANALYST, workflow.COVERING_ANALYST}
+    return bool(reviewer) and reclassification.status == workflow.IN_REVIEW
 
 
 def _store_attachment(

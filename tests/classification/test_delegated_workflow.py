@@ -324,3 +324,9 @@ def test_the_request_page_says_for_whom_and_by_whom(cast, acting, fast_letter, c
     html = client.get(r.get_absolute_url()).content.decode()
     assert "for Sam Supervisor, by Jordan Acting (acting supervisor)" in html  # the decision
     assert "for Sam Supervisor, by Jordan Acting" in html.split('data-testid="timeline"')[1]
+
+
+def test_the_covering_analyst_may_attach_files_while_reviewing(cast, cover):
+    r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    assert services.can_attach(fresh(cast.analyst), r)
+    assert not services.can_attach(fresh(analyst_user(username="nobody-t")), r)

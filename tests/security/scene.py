@@ -131,7 +131,29 @@ def build_scene() -> SimpleNamespace:
     agencies = {
         code: _agency_objects(code, analyst=analyst, supervisor=supervisor) for code in AGENCIES
     }
-    return SimpleNamespace(analyst=analyst, supervisor=supervisor, admin=admin, agencies=agencies)
+    # A future acting supervisor (it gives the analyst nothing today) for the delegation pages.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from facilities.services.delegations import create_delegation
+
+    later = timezone.localdate() + timedelta(days=10)
+    delegation = create_delegation(
+        actor=supervisor,
+        kind="acting_supervisor",
+        delegator=supervisor,
+        delegate=analyst,
+        starts_on=later,
+        ends_on=later + timedelta(days=2),
+    )
+    return SimpleNamespace(
+        analyst=analyst,
+        supervisor=supervisor,
+        admin=admin,
+        agencies=agencies,
+        delegation=delegation,
+    )
 
 
 def user_for(scene: SimpleNamespace, role: str, agency: str):
