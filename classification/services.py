@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from facilities import roles
 from facilities.models import User
-from facilities.selectors import authority_of
+from facilities.selectors import authority_of, delegations_in_effect
 
 from . import workflow
 from .letters import render_decision_letter
@@ -464,8 +464,8 @@ def _queue_emails(
             "current": reclassification.current_title,
             "proposed": reclassification.proposed_title,
             "status": reclassification.status_label,
-            "by": _("%(action)s for %(delegator)s, by %(delegate)s.\n")
-            % {"action": event.action_label, "delegator": acted_for, "delegate": event.actor}
+            "by": _("This was done for %(delegator)s, by %(delegate)s.\n")
+            % {"delegator": acted_for, "delegate": event.actor}
             if acted_for is not None
             else "",
             "message": f"\n{event.message}\n" if event.message else "",
@@ -650,12 +650,20 @@ def recommend_reclassification(
         _snapshot_determination(r)
 
     def supervisors(r: ReclassificationRequest) -> list[tuple[str, str]]:
-        emails = (
+        emails = list(
             get_user_model()
             .objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
             .exclude(pk=actor.pk)
             .values_list("email", flat=True)
             .distinct()
+        )
+        # Acting supervisors today are told too (docs/decisions/00NN-delegation.md).
+        emails += (
+            delegations_in_effect(timezone.localdate())
+            .filter(kind="acting_supervisor", delegate__is_active=True)
+            .exclude(delegate=actor)
+            .order_by("delegate_id")
+            .values_list("delegate__email", flat=True)
         )
         return [(e, _subject(r, _("a recommendation awaits your decision"))) for e in emails]
 

@@ -169,10 +169,11 @@ class DelegationForm(DelegationDatesForm):
         from .models import Delegation
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (Delegation.Kind.ACTING_SUPERVISOR, _("Acting supervisor: approves, denies, returns")),
-            (Delegation.Kind.ANALYST_COVER, _("Covering analyst: works the queue of an analyst")),
-        ]
+        self.fields["kind"].choices = Delegation.Kind.choices
+        self.fields["kind"].help_text = _(
+            "An acting supervisor approves, denies and returns recommendations; a covering "
+            "analyst works the requests assigned to the analyst who is away."
+        )
         self.fields["delegator"].queryset = _dcc_staff()
         self.fields["delegate"].queryset = _dcc_staff()
 

@@ -330,3 +330,18 @@ def test_the_covering_analyst_may_attach_files_while_reviewing(cast, cover):
     r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
     assert services.can_attach(fresh(cast.analyst), r)
     assert not services.can_attach(fresh(analyst_user(username="nobody-t")), r)
+
+
+def test_acting_supervisors_hear_of_a_new_recommendation(cast, acting):
+    r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    services.recommend_reclassification(
+        actor=fresh(cast.assigned),
+        reclassification_id=r.pk,
+        expected_version=r.version,
+        recommendation="approve",
+        rationale="Fits.",
+    )
+    recipients = set(
+        EmailLog.objects.filter(reclassification=r).values_list("recipient", flat=True)
+    )
+    assert {cast.supervisor.email, cast.supervisor2.email, cast.analyst.email} == recipients
