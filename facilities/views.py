@@ -434,6 +434,13 @@ class DelegationCreateView(_DelegationAccess):
         if not form.is_valid():
             return self.show(form, status=400)
         data = form.cleaned_data
+        if not permissions.can_manage_delegation(
+            request.user, kind=data["kind"], delegator_id=data["delegator"].pk
+        ):
+            form.add_error(
+                "delegator", _("A supervisor names an acting supervisor for themselves only.")
+            )
+            return self.show(form, status=400)
         try:
             delegation_services.create_delegation(
                 actor=request.user,
@@ -487,10 +494,7 @@ class DelegationUpdateView(_DelegationAccess):
                 "d": d,
                 "form": form,
                 "phase": d.phase(today),
-                "may_change": d.phase(today) != "past"
-                and permissions.can_manage_delegation(
-                    self.request.user, kind=d.kind, delegator_id=d.delegator_id
-                ),
+                "may_change": d.phase(today) != "past" and _may_change(self.request.user, d),
                 "end_form": DelegationEndForm(initial={"version": d.version}),
                 "events": d.events.select_related("actor", "delegate").order_by("at", "pk"),
             },
@@ -499,6 +503,8 @@ class DelegationUpdateView(_DelegationAccess):
 
     def post(self, request, pk: int):
         d = selectors.delegation_for_user(request.user, pk)
+        if not _may_change(request.user, d):
+            raise PermissionDenied
         form = DelegationChangeForm(request.POST)
         if not form.is_valid():
             return self.show(d, form, status=400)
@@ -525,11 +531,17 @@ class DelegationUpdateView(_DelegationAccess):
         return redirect("delegations:delegation_list")
 
 
+def _may_change(user, d) -> bool:
+    return permissions.can_manage_delegation(user, kind=d.kind, delegator_id=d.delegator_id)
+
+
 class DelegationEndView(_DelegationAccess):
     """POST only: end a current or future delegation now."""
 
     def post(self, request, pk: int):
         d = selectors.delegation_for_user(request.user, pk)
+        if not _may_change(request.user, d):
+            raise PermissionDenied
         form = DelegationEndForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Reload the page and try again."))

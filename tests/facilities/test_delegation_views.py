@@ -107,3 +107,21 @@ def test_a_supervisor_cannot_name_another_supervisors_acting_supervisor(client, 
     )
     assert response.status_code == 400
     assert not Delegation.objects.exists()
+
+
+def test_another_supervisor_may_read_but_not_end_my_acting_supervisor(client, people):
+    d = create_delegation(
+        actor=people.supervisor,
+        kind="acting_supervisor",
+        delegator=people.supervisor,
+        delegate=people.analyst,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    client.force_login(supervisor_user(username="sup3-v"))
+    page = client.get(reverse("delegations:delegation_update", args=[d.pk]))
+    assert page.status_code == 200 and "End now" not in page.content.decode()
+    url = reverse("delegations:delegation_end", args=[d.pk])
+    assert client.post(url, {"version": 1}).status_code == 403
+    d.refresh_from_db()
+    assert d.ended_at is None
