@@ -805,6 +805,7 @@ def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
         agency_id=reclassification.position.facility.agency_id,
         assigned_to_id=reclassification.assigned_to_id,
         recommended_by_id=None,
+        authority=None if reclassification.status == workflow.IN_REVIEW else workflow.NO_AUTHORITY,
     )
     if workflow.AGENCY_HR in held:
         return reclassification.status in ATTACH_STATUSES

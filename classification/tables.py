@@ -49,13 +49,9 @@ class ReclassificationTable(FastBodyTable):
         row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}
         empty_text = _("No requests match.")
 
-    def __init__(self, *args, covering: frozenset[int] = frozenset(), **kwargs):
-        # Analysts whose assigned requests the viewer covers today (a delegation).
-        self.covering = covering
-        super().__init__(*args, **kwargs)
-
     def render_assignee(self, value, record):
-        if record.assigned_to_id in self.covering:
+        # "Mine" marks the requests of an analyst the viewer covers for today (a delegation).
+        if getattr(record, "covering", False):
             return format_html(
                 '{} <span class="badge text-bg-info">{}</span>',
                 value,

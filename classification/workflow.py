@@ -244,9 +244,30 @@ def roles_for(
     return frozenset(held)
 
 
+_DELEGATED_BY_STATUS = {
+    status: frozenset(w for t in TRANSITIONS if status in t.sources for w in t.who)
+    & frozenset(DELEGATED_ROLES)
+    for status in STATUSES
+}
+
+
+def wants_authority(user: Any, reclassification: Any) -> bool:
+    """Whether a delegation could give `user` anything on this request now: only then are the
+    user's delegations read (pages keep their query counts; a supervisor needs no acting one)."""
+    roles = _DELEGATED_BY_STATUS.get(reclassification.status, frozenset())
+    if roles & {ACTING_SUPERVISOR, ACTING_SUPERVISOR_NOT_RECOMMENDER} and not getattr(
+        user, "is_supervisor", False
+    ):
+        return True
+    assigned = reclassification.assigned_to_id
+    return COVERING_ANALYST in roles and assigned is not None and assigned != user.pk
+
+
 def _roles_on(
     user: Any, reclassification: Any, authority: Authority | None = None
 ) -> frozenset[str]:
+    if authority is None and not wants_authority(user, reclassification):
+        authority = NO_AUTHORITY
     return roles_for(
         user,
         agency_id=reclassification.position.facility.agency_id,
