@@ -1,6 +1,6 @@
 """Evidence files: PDF, PNG or JPEG only, judged by content, 10 MB at most, stored privately.
 
-They are also judged by what they expand to (facilities.expansion): a PNG whose pixel data
+They are also judged by what they expand to (common.expansion): a PNG whose pixel data
 inflates past its header, a JPEG declaring more than 100 million pixels or a PDF whose streams
 inflate past 100 MB is refused, as the request attachments are.
 
@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from facilities.expansion import check_expansion
+from common.expansion import check_expansion
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_EXPANDED_BYTES = 100 * 1024 * 1024

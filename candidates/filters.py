@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.search import among, search_filter
 from facilities.filters import agency_filter
 from facilities.models import Agency
-from facilities.search import among, search_filter
 
 from .dates import today_in_new_york
 from .models import Credential, CredentialKind, Person
@@ -58,7 +58,7 @@ class PersonFilter(django_filters.FilterSet):
             | Q(email__icontains=value)
         )
         ahima = Credential.objects.filter(ahima_id__iexact=value)
-        # One OR on the people, the AHIMA ids' people as an array (facilities.search).
+        # One OR on the people, the AHIMA ids' people as an array (common.search).
         return queryset.filter(own | among("pk", ahima, value, key="person"))
 
     def filter_kind(self, queryset, name, value):

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.audit import AuditChained, append_only_triggers
+from common.audit import AuditChained, append_only_triggers
+from common.search import trigram_index, upper_index
 from facilities.models import Agency
-from facilities.search import trigram_index, upper_index
 
 from .dates import today_in_new_york
 
@@ -44,7 +44,7 @@ class Person(models.Model):
             )
         ]
         indexes = [
-            # The people list's search box (facilities.search).
+            # The people list's search box (common.search).
             trigram_index("person_given_name_upper_trgm", "given_name"),
             trigram_index("person_family_name_upper_trgm", "family_name"),
             trigram_index("person_employee_id_upper_trgm", "employee_id"),

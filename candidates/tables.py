@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from facilities.tables2_speedup import FastBodyTable
+from common.tables2_speedup import FastBodyTable
 
 from .models import CredentialStatus, Person
 from .selectors import highest_title_met, validity, verification_state

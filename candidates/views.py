@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from common.exports import export_response
 from facilities.tables import BoundedPaginator
 
 from . import permissions, selectors, services
 from .dates import today_in_new_york
-from .exports import csv_response, xlsx_response
 from .filters import PersonFilter
 from .forms import (
     AsOfForm,
@@ -98,7 +98,7 @@ class PersonListView(View):
                 ]
             )
         name = f"people-{today.isoformat()}"
-        return (csv_response if fmt == "csv" else xlsx_response)(name, header, rows)
+        return export_response(fmt, name, header, rows)
 
 
 class PersonCreateView(View):

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from facilities.admin import UserAdmin as FacilitiesUserAdmin
+from facilities.models import User
+
 from . import services
 from .models import (
     Attachment,
@@ -13,6 +16,26 @@ from .models import (
     ReclassificationRequest,
     Title,
 )
+
+
+class OwnPositionInline(admin.TabularInline):
+    """The positions an employee holds: what they see and may file a request for."""
+
+    model = Position.employees.through
+    extra = 1
+    autocomplete_fields = ["position"]
+    verbose_name = "position this employee holds"
+    verbose_name_plural = "Positions this employee holds (employees see and file for these only)"
+
+
+# The registry's user admin, with the positions an employee holds (classification's data):
+# the upper app adds what the lower one cannot know (docs/architecture.md).
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(FacilitiesUserAdmin):
+    inlines = [*FacilitiesUserAdmin.inlines, OwnPositionInline]
 
 
 @admin.register(Title)
@@ -60,6 +83,8 @@ class PositionAdmin(admin.ModelAdmin):
     list_select_related = ["facility", "title", "incumbent"]
     autocomplete_fields = ["reports_to"]
     inlines = [TitleChangeInline]
+    # Employees are linked to their positions on the user's page (facilities.admin).
+    exclude = ["employees"]
 
     def get_readonly_fields(self, request, obj=None):
         # A position's title changes only through an approved reclassification (with history).

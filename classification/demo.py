@@ -427,7 +427,7 @@ def seed_departed_analyst(stdout) -> int:
 
 
 def seed_delegations(stdout) -> int:
-    """One past and one current delegation (docs/decisions/00NN-delegation.md): Jordan
+    """One past and one current delegation (docs/decisions/0018-delegation.md): Jordan
     Analyst was acting supervisor for Sam Supervisor for ten days five weeks ago and approved
     one request for him; this week Jordan covers Alex Analyst's queue."""
     from facilities.models import Delegation
@@ -498,14 +498,343 @@ def seed_delegations(stdout) -> int:
     return 2
 
 
+# A Technician 2 proposed as an Administrator 2, approved as an Administrator 1 (assistant to
+# the facility's Administrator 3) from a later day: the approved title everywhere, and a title
+# change shown as pending until `apply_due_title_changes` runs on its date. And a Technician 2
+# proposed as an Administrator 1 where the chief is an Administrator 2: the assistant clause's
+# check fails. Facility codes from facilities.demo; the first suitable facility otherwise.
+PENDING_FACILITY = "OMH-CDPC"
+ASSISTANT_CHECK_FACILITY = "OMH-PPC"  # DRIFTED_CHIEFS: its chief is an Administrator 2
+PENDING_DAYS = 35
+
+
+def _technician_2_of(facility_code: str, chief_code: str) -> Position | None:
+    positions = Position.objects.filter(
+        item_number__endswith="-02",
+        title__code=TECHNICIAN_2,
+        active=True,
+        reclassifications__isnull=True,
+        facility__positions__item_number__endswith="-01",
+        facility__positions__title__code=chief_code,
+    ).select_related("facility")
+    return (
+        positions.filter(facility__code=facility_code).first()
+        or positions.order_by("item_number").first()
+    )
+
+
+def seed_decision_details(stdout) -> int:
+    """The two requests above (idempotent: skipped when their positions have requests)."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["analyst", "analyst2", "supervisor"])
+    }
+    if len(users) < 3:
+        return 0
+    hrs = {
+        u.agency_id: u for u in User.objects.filter(groups__name="Agency HR").exclude(agency=None)
+    }
+    made = 0
+    today = timezone.localdate()
+    pending = _technician_2_of(PENDING_FACILITY, ADMINISTRATOR_3)
+    if pending is not None and pending.facility.agency_id in hrs:
+        hr = hrs[pending.facility.agency_id]
+        start = today - timedelta(days=16)
+        with clock(start):
+            r = _draft(hr, pending, ADMINISTRATOR_2)
+            _run(r, hr, "submit")
+        with clock(start + timedelta(days=1)):
+            _run(r, users["analyst"], "take")
+        with clock(start + timedelta(days=9)):
+            _run(
+                r,
+                users["analyst"],
+                "recommend",
+                recommendation="approve",
+                recommended_title=Title.objects.get(code=ADMINISTRATOR_1),
+                rationale="The position assists the facility's Administrator 3; the standard "
+                "gives an assistant the Administrator 1 level, not Administrator 2.",
+            )
+        with clock(start + timedelta(days=12)):
+            _run(
+                r,
+                users["supervisor"],
+                "approve",
+                effective_date=today + timedelta(days=PENDING_DAYS),
+                message="Approved as Administrator 1, effective with the new unit's opening.",
+            )
+        made += 1
+    assistant = _technician_2_of(ASSISTANT_CHECK_FACILITY, ADMINISTRATOR_2)
+    if assistant is not None and assistant.facility.agency_id in hrs:
+        hr = hrs[assistant.facility.agency_id]
+        with clock(today - timedelta(days=6)):
+            r = _draft(hr, assistant, ADMINISTRATOR_1)
+            _run(r, hr, "submit")
+        with clock(today - timedelta(days=5)):
+            _run(r, users["analyst2"], "take")
+        made += 1
+    stdout.write(f"Demo approved-as-another-title and assistant-check requests: {made} created.")
+
+
+EMPLOYEE_JUSTIFICATION = (
+    "Since the unit's reorganization I lead the release-of-information desk and check the "
+    "work of two Technicians 1 every day."
+)
+EMPLOYEE_DUTIES = [
+    ("Lead the release-of-information desk", 40),
+    ("Review the Technicians' coding and record completeness", 35),
+    ("Code and abstract records", 25),
+]
+# The employee's requests (form CC-2E), one per state of the path: (name, days ago it was
+# drafted, steps as (action, who, days after the drafting, kwargs)). Closed ones come first:
+# each later one reuses a position whose earlier request is closed.
+EMPLOYEE_SCENARIOS = [
+    (
+        "withdrawn",
+        90,
+        [
+            ("file", "employee", 1, {}),
+            (
+                "withdraw",
+                "employee",
+                4,
+                {"message": "I will file again once the new unit is staffed."},
+            ),
+        ],
+    ),
+    (
+        "denied",
+        80,
+        [
+            ("file", "employee", 1, {}),
+            (
+                "comment",
+                "hr",
+                12,
+                {
+                    "stance": "oppose",
+                    "shared": False,
+                    "message": "The desk's supervision is the unit chief's; the employee assists.",
+                },
+            ),
+            ("take", "analyst2", 14, {}),
+            (
+                "recommend",
+                "analyst2",
+                20,
+                {"recommendation": "deny", "rationale": "No Technician 1 reports to the position."},
+            ),
+            (
+                "deny",
+                "supervisor",
+                24,
+                {"message": "The duties do not include supervising Technicians 1."},
+            ),
+        ],
+    ),
+    (
+        "approved",
+        70,
+        [
+            ("file", "employee", 1, {}),
+            (
+                "comment",
+                "hr",
+                8,
+                {
+                    "stance": "support",
+                    "shared": True,
+                    "message": "The agency supports the request: the duties are as described.",
+                },
+            ),
+            ("take", "analyst", 10, {}),
+            (
+                "recommend",
+                "analyst",
+                16,
+                {
+                    "recommendation": "approve",
+                    "rationale": "Leads two Technicians 1, as the Technician 2 standard describes.",
+                },
+            ),
+            ("approve", "supervisor", 20, {}),
+        ],
+    ),
+    ("draft", 1, []),
+    ("with the agency for comment", 6, [("file", "employee", 1, {})]),
+    ("comment period over", 40, [("file", "employee", 1, {})]),
+    (
+        "submitted after the agency's comment",
+        14,
+        [
+            ("file", "employee", 1, {}),
+            (
+                "comment",
+                "hr",
+                9,
+                {
+                    "stance": "no_position",
+                    "shared": True,
+                    "message": "The agency takes no position.",
+                },
+            ),
+        ],
+    ),
+    (
+        "in review without the agency's comment",
+        45,
+        [
+            ("file", "employee", 1, {}),
+            ("proceed_without_comment", "analyst", 33, {"message": "No comment came in time."}),
+            ("take", "analyst", 34, {}),
+        ],
+    ),
+    (
+        "waiting on the employee",
+        30,
+        [
+            ("file", "employee", 1, {}),
+            (
+                "comment",
+                "hr",
+                6,
+                {
+                    "stance": "support",
+                    "shared": False,
+                    "message": "Supported; the unit's chart is attached.",
+                },
+            ),
+            ("take", "analyst2", 8, {}),
+            (
+                "request_information",
+                "analyst2",
+                10,
+                {"message": "Please describe a typical week at the release-of-information desk."},
+            ),
+        ],
+    ),
+    (
+        "recommended",
+        35,
+        [
+            ("file", "employee", 1, {}),
+            (
+                "comment",
+                "hr",
+                7,
+                {
+                    "stance": "support",
+                    "shared": True,
+                    "message": "The agency supports the request.",
+                },
+            ),
+            ("take", "analyst", 9, {}),
+            (
+                "recommend",
+                "analyst",
+                14,
+                {
+                    "recommendation": "approve",
+                    "rationale": "Duties and supervision match the Technician 2 standard.",
+                },
+            ),
+        ],
+    ),
+]
+# The positions they take, by scenario (the closed ones share the open ones' positions).
+EMPLOYEE_POSITION_OF = {"withdrawn": 3, "denied": 4}
+
+
+def seed_employee_requests(stdout) -> int:
+    """The demo employee `employee-omh` holds OMH Technician 1 positions with no request yet,
+    and has a request of their own (form CC-2E) in each state of its path, through the
+    services, with the clock set back."""
+    employee = User.objects.filter(username="employee-omh").first()
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["analyst", "analyst2", "supervisor", "hr-omh"])
+    }
+    if employee is None or len(users) < 4:
+        stdout.write("Demo employee requests skipped: demo users missing.")
+        return 0
+    if ReclassificationRequest.objects.filter(employee=employee).exists():
+        stdout.write("Demo employee requests: already there.")
+        return 0
+    open_count = len(EMPLOYEE_SCENARIOS) - len(EMPLOYEE_POSITION_OF)
+    positions = list(
+        Position.objects.filter(facility__agency__code="OMH", title__code=TECHNICIAN_1, active=True)
+        .exclude(reclassifications__isnull=False)
+        .order_by("item_number")[:open_count]
+    )
+    if len(positions) < open_count:
+        stdout.write("Demo employee requests skipped: too few free OMH positions.")
+        return 0
+    for position in positions:
+        position.employees.add(employee)
+    today = timezone.localdate()
+    made = 0
+    free = iter(positions)
+    taken: list[Position] = []
+    for name, days_ago, steps in EMPLOYEE_SCENARIOS:
+        if name in EMPLOYEE_POSITION_OF:
+            position = positions[EMPLOYEE_POSITION_OF[name]]
+        else:
+            position = next(free)
+            taken.append(position)
+        position.refresh_from_db()
+        day = today - timedelta(days=days_ago)
+        with clock(day):
+            r = services.create_reclassification(
+                actor=employee,
+                position=position,
+                proposed_title=Title.objects.get(code=TECHNICIAN_2),
+                justification=EMPLOYEE_JUSTIFICATION,
+                purpose="Keep the unit's health records complete and released on time.",
+                reporting_relationships="I report to the Health Information Management "
+                "Administrator; two Technicians 1 bring their work to me.",
+                requested_effective_date=day + timedelta(days=60),
+                duties=EMPLOYEE_DUTIES,
+            )
+            services.add_attachment(
+                actor=employee,
+                reclassification_id=r.pk,
+                kind="duties",
+                upload=SimpleUploadedFile("my duties.pdf", DEMO_PDF, "application/pdf"),
+            )
+        for action, who, after, kwargs in steps:
+            actor = employee if who == "employee" else users["hr-omh" if who == "hr" else who]
+            if action == "comment":
+                kwargs = {
+                    **kwargs,
+                    "files": [
+                        (
+                            "org_chart",
+                            SimpleUploadedFile(
+                                "unit organization chart.pdf", DEMO_PDF, "application/pdf"
+                            ),
+                        )
+                    ],
+                }
+            with clock(min(today, day + timedelta(days=after))):
+                _run(r, actor, action, **kwargs)
+        made += 1
+    stdout.write(f"Demo employee requests: {made} created for employee-omh.")
+    return made
+
+
 def seed(stdout) -> None:
     _fallback_facilities(stdout)
     seed_positions(stdout)
     seed_requests(stdout)
+    seed_decision_details(stdout)
     seed_history(stdout)
     seed_departed_analyst(stdout)
+    seed_employee_requests(stdout)
     seed_delegations(stdout)
     seed_incumbents(stdout)
+    # Approvals dated after their decision day took effect since: the daily run, once.
+    changed = services.apply_due_title_changes(on=timezone.localdate())
+    stdout.write(f"Demo title changes that took effect since: {len(changed)}.")
 
 
 __all__ = ["ADMINISTRATOR_2", "ADMINISTRATOR_3", "seed"]

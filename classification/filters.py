@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Person
+from common.search import as_id, matching_pks, narrow, search_filter, uses_trigrams
+from common.widgets import RowChoiceFilter
 from facilities.filters import agency_filter
 from facilities.models import Facility
-from facilities.search import as_id, matching_pks, narrow, search_filter, uses_trigrams
-from facilities.widgets import RowChoiceFilter
 
 from .models import Position, ReclassificationRequest, Title
 from .workflow import OPEN_STATUSES, STATUS_LABELS
@@ -70,9 +70,9 @@ class ReclassificationFilter(django_filters.FilterSet):
         if pk is not None:
             arms.append(requests.filter(pk=pk))
         if uses_trigrams(value) and narrow(*arms):
-            # One indexed query per table (facilities.search).
+            # One indexed query per table (common.search).
             return queryset.filter(pk__in=matching_pks(*arms))
-        # One pass over the requests (facilities.search).
+        # One pass over the requests (common.search).
         positions = Position.objects.filter(
             Q(item_number__icontains=value) | Q(facility__in=facilities)
         )
@@ -107,7 +107,7 @@ class PositionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # One pass over the positions, whatever the term (facilities.search).
+        # One pass over the positions, whatever the term (common.search).
         return queryset.filter(
             Q(item_number__icontains=value)
             | Q(facility__in=Facility.objects.filter(name__icontains=value))

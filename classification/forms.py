@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .effective_dates import effective_date_problems
 from .models import Attachment, Position, ReclassificationRequest, Title
+from .selectors import latest_title_change_on
 from .standard import FACILITY_TYPES
 
 DUTY_ROWS = 8
@@ -66,6 +68,10 @@ class ReclassificationDraftForm(forms.ModelForm):
                 }
             )
         self.fields["proposed_title"].queryset = Title.objects.all()
+        self.fields["requested_effective_date"].help_text = _(
+            "Optional. Not before the position's latest title change and at most a year "
+            "ahead; a date before the submission needs the supervisor's reason to approve."
+        )
         duties = list(self.instance.duties.all()) if self.instance.pk else []
         for i in range(DUTY_ROWS):
             d = duties[i] if i < len(duties) else None
@@ -88,6 +94,15 @@ class ReclassificationDraftForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        day = data.get("requested_effective_date")
+        position = self.instance.position if self.instance.pk else data.get("position")
+        if day is not None and position is not None:
+            for problem in effective_date_problems(
+                day,
+                today=timezone.localdate(),
+                latest_change_on=latest_title_change_on(position),
+            ):
+                self.add_error("requested_effective_date", problem)
         for i in range(DUTY_ROWS):
             text, pct = data.get(f"duty_{i}"), data.get(f"duty_{i}_percent")
             if text and not pct:
@@ -114,6 +129,40 @@ class ReclassificationDraftForm(forms.ModelForm):
             for name in self.Meta.fields
             if name != "position" and name in self.cleaned_data
         }
+
+
+class EmployeeRequestForm(ReclassificationDraftForm):
+    """An employee's own request (form CC-2E): their position, the title they ask for, why,
+    and their duties. No supervision counts or agency contact: the employee may not know
+    them, and the agency's comment and DCC's review supply them."""
+
+    class Meta(ReclassificationDraftForm.Meta):
+        fields = [
+            "position",
+            "proposed_title",
+            "requested_effective_date",
+            "justification",
+            "purpose",
+            "reporting_relationships",
+        ]
+        labels = {
+            "position": _("Your position"),
+            "proposed_title": _("Title you ask for"),
+            "justification": _("Why your position should be reclassified"),
+            "purpose": _("Purpose of your position"),
+            "reporting_relationships": _("Whom you report to, and who reports to you"),
+        }
+
+    def __init__(self, *args: Any, positions=None, **kwargs: Any) -> None:
+        super().__init__(*args, positions=positions, **kwargs)
+        if "position" in self.fields:
+            self.fields["position"].help_text = _("Your positions with no open request.")
+            self.fields["position"].label_from_instance = lambda p: (
+                f"{p.item_number} · {p.title.name} · {p.facility.name}"
+            )
+            # No htmx fragment: the standard's determination is DCC's analysis to show.
+            for attr in ("hx-get", "hx-target", "hx-trigger"):
+                self.fields["position"].widget.attrs.pop(attr, None)
 
 
 class TransitionForm(forms.Form):
@@ -162,15 +211,63 @@ class TransitionForm(forms.Form):
                 label=_("Effective date"),
                 widget=forms.DateInput(attrs={"type": "date"}),
                 initial=reclassification.requested_effective_date or timezone.localdate(),
+                help_text=_(
+                    "On or after the request's submission (earlier only with a reason below), "
+                    "at most a year ahead. A later date is recorded now and takes effect on "
+                    "that day."
+                ),
             )
-        elif action == "respond":
+            self.fields["retroactive_reason"] = forms.CharField(
+                label=_("Reason for a retroactive date"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Needed only when the effective date is before the submission."),
+            )
+        elif action in ("respond", "comment"):
+            if action == "comment":
+                self.fields["stance"] = forms.ChoiceField(
+                    label=_("The agency's position"),
+                    choices=ReclassificationRequest.Stance.choices,
+                    widget=forms.RadioSelect,
+                )
+                self.fields["shared"] = forms.BooleanField(
+                    label=_("Share this comment and its file with the employee"),
+                    required=False,
+                    help_text=_("Unshared, the employee sees only that the agency commented."),
+                )
             self.fields["file"] = forms.FileField(
                 label=_("Attach a file (optional)"), required=False
             )
             self.fields["kind"] = forms.ChoiceField(
                 label=_("Kind of file"), choices=Attachment.Kind.choices, initial="other"
             )
-        self.order_fields(["analyst", "recommendation", "recommended_title", "effective_date"])
+        self.reclassification = reclassification
+        self.order_fields(
+            [
+                "analyst",
+                "recommendation",
+                "recommended_title",
+                "effective_date",
+                "retroactive_reason",
+                "stance",
+            ]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day = data.get("effective_date")
+        if self.transition.action == "approve" and day is not None:
+            r = self.reclassification
+            for problem in effective_date_problems(
+                day,
+                today=timezone.localdate(),
+                latest_change_on=latest_title_change_on(r.position),
+                submitted_on=r.submitted_on,
+                retroactive_reason=data.get("retroactive_reason") or "",
+            ):
+                self.add_error("effective_date", problem)
+        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -186,8 +283,12 @@ class TransitionForm(forms.Form):
             kwargs["recommended_title"] = d.get("recommended_title")
         elif action == "approve":
             kwargs["effective_date"] = d["effective_date"]
-        elif action == "respond" and d.get("file"):
+            kwargs["retroactive_reason"] = d.get("retroactive_reason", "")
+        if action in ("respond", "comment") and d.get("file"):
             kwargs["files"] = [(d["kind"], d["file"])]
+        if action == "comment":
+            kwargs["stance"] = d["stance"]
+            kwargs["shared"] = d["shared"]
         return kwargs
 
 
@@ -205,13 +306,24 @@ class AttachmentForm(forms.Form):
 
 
 def positions_open_for_request(qs) -> Any:
-    """Active positions without an open request (a new draft can start on these)."""
+    """Active positions without an open request or a title change still to take effect (a
+    new draft can start on these)."""
     from .workflow import OPEN_STATUSES
 
-    return qs.filter(active=True).exclude(reclassifications__status__in=OPEN_STATUSES)
+    return (
+        qs.filter(active=True)
+        .exclude(reclassifications__status__in=OPEN_STATUSES)
+        .exclude(title_changes__effective_on__gt=timezone.localdate())
+    )
 
 
-__all__ = ["AttachmentForm", "Position", "ReclassificationDraftForm", "TransitionForm"]
+__all__ = [
+    "AttachmentForm",
+    "EmployeeRequestForm",
+    "Position",
+    "ReclassificationDraftForm",
+    "TransitionForm",
+]
 
 
 # Far above any State facility; keeps a typo from becoming a 20-digit number on the page.

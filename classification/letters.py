@@ -110,9 +110,7 @@ def _titled(t: Title) -> str:
 def outcome_title(r: ReclassificationRequest) -> Title:
     """The title the decision speaks of: the approved (recommended) title on an approval,
     the proposed one on a denial."""
-    if r.status == "approved" and r.recommended_title_id:
-        return r.recommended_title
-    return r.proposed_title
+    return r.outcome_title
 
 
 def letter_date(r: ReclassificationRequest) -> date:
@@ -341,7 +339,10 @@ def _facility_fact(r: ReclassificationRequest) -> str | None:
 
 def _facts(r: ReclassificationRequest) -> tuple[str, ...]:
     facility = _facility_fact(r)
-    return (_supervision_fact(r), *([facility] if facility else []))
+    # An employee's own request (form CC-2E) states no supervision counts: saying it states
+    # none supervised would put words in it (decision 0015).
+    supervision = () if r.filed_by_employee else (_supervision_fact(r),)
+    return (*supervision, *([facility] if facility else []))
 
 
 def _rationale(r: ReclassificationRequest) -> str:

@@ -11,17 +11,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.audit import (  # noqa: F401 (AppendOnlyError re-exported)
+from common.audit import (  # noqa: F401 (AppendOnlyError re-exported)
     AppendOnlyError,
     AuditChained,
     append_only_triggers,
 )
+from common.search import trigram_index
 from facilities.models import Facility
-from facilities.search import trigram_index
 
 from .workflow import (
     ACTIONS,
+    AGENCY_COMMENT,
+    APPROVED,
     DECIDED_STATUSES,
+    DENIED,
     DRAFT,
     INFO_REQUESTED,
     OPEN_STATUSES,
@@ -96,6 +99,14 @@ class Position(models.Model):
         verbose_name=_("reports to"),
     )
     active = models.BooleanField(_("active"), default=True)
+    # The employees who hold the position and may see it and file for it (form CC-2E). An
+    # administrator sets the link on the user's admin page; nothing else writes it.
+    employees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="own_positions",
+        verbose_name=_("employees (sign-ins) in this position"),
+    )
 
     class Meta:
         ordering = ["item_number"]
@@ -153,6 +164,14 @@ class PositionTitleChange(AuditChained):
 
     class Meta:
         ordering = ["position", "-effective_on", "-changed_at"]
+        indexes = [
+            # The title in effect on a day: the latest change effective by then, per position.
+            models.Index(
+                fields=["position", "-effective_on", "-changed_at"],
+                include=["to_title"],
+                name="title_change_in_effect",
+            ),
+        ]
         triggers = append_only_triggers()
 
     def __str__(self) -> str:
@@ -168,6 +187,13 @@ class ReclassificationRequest(models.Model):
     class Recommendation(models.TextChoices):
         APPROVE = "approve", _("Approve")
         DENY = "deny", _("Deny")
+
+    class Stance(models.TextChoices):
+        """The agency's position on an employee's request (its comment)."""
+
+        SUPPORT = "support", _("Supports the request")
+        OPPOSE = "oppose", _("Opposes the request")
+        NO_POSITION = "no_position", _("Takes no position")
 
     position = models.ForeignKey(
         Position, on_delete=models.PROTECT, related_name="reclassifications"
@@ -294,6 +320,41 @@ class ReclassificationRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     decision_effective_date = models.DateField(null=True, blank=True, editable=False)
     decision_note = models.TextField(blank=True, editable=False)
+    # Why an approval takes effect before the request was submitted (required then).
+    retroactive_reason = models.TextField(
+        _("reason for a retroactive date"), blank=True, editable=False
+    )
+
+    # Form CC-2E: the employee who filed the request for their own position (None when the
+    # agency filed it), and the agency's comment on it (decision 0015).
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filed_reclassifications",
+        editable=False,
+        verbose_name=_("filed by the employee"),
+    )
+    comment_due_on = models.DateField(
+        _("agency comment due"), null=True, blank=True, editable=False
+    )
+    agency_stance = models.CharField(
+        _("agency's position"), max_length=12, choices=Stance.choices, blank=True, editable=False
+    )
+    agency_comment = models.TextField(_("agency's comment"), blank=True, editable=False)
+    agency_comment_shared = models.BooleanField(
+        _("comment shared with the employee"), default=False, editable=False
+    )
+    agency_commented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    agency_commented_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # The determination the request rests on, frozen when submitted and again when recommended.
     standard_id = models.CharField(max_length=40, blank=True, editable=False)
@@ -304,6 +365,9 @@ class ReclassificationRequest(models.Model):
     determination_needs_review = models.BooleanField(default=False, editable=False)
     determination_reasons = models.JSONField(default=list, blank=True, editable=False)
     determination_clauses = models.JSONField(default=list, blank=True, editable=False)
+    # The supervision checks as they stood when recommended ([{"ok": bool, "message": str}]):
+    # a decided request shows these facts, never a check run again on today's positions.
+    supervision_facts = models.JSONField(default=list, blank=True, editable=False)
 
     letter = models.FileField(
         storage=private_storage, upload_to=random_letter_name, blank=True, editable=False
@@ -356,6 +420,16 @@ class ReclassificationRequest(models.Model):
                 name="reclass_paused_only_when_info_requested",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="reclass_version_positive"),
+            # Only an employee's request goes to its agency for comment, and always with a date.
+            models.CheckConstraint(
+                condition=~Q(status=AGENCY_COMMENT)
+                | Q(employee__isnull=False, comment_due_on__isnull=False),
+                name="reclass_agency_comment_has_employee_and_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(agency_stance="") | Q(employee__isnull=False),
+                name="reclass_stance_only_on_employee_requests",
+            ),
         ]
         indexes = [
             # Agency HR's queue, counts and scoping.
@@ -378,7 +452,7 @@ class ReclassificationRequest(models.Model):
                 ],
                 name="reclass_status_covering",
             ),
-            # The queue's search box (facilities.search).
+            # The queue's search box (common.search).
             trigram_index("reclass_justif_upper_trgm", "justification"),
         ]
         triggers = [
@@ -429,6 +503,37 @@ class ReclassificationRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def outcome_title_id(self) -> int:
+        """The id of `outcome_title`, without loading a title."""
+        if self.status != DENIED and self.recommended_title_id:
+            return self.recommended_title_id
+        return self.proposed_title_id
+
+    @property
+    def outcome_title(self) -> Title:
+        """The title the request now names as its outcome: the title the analyst recommended
+        approving it as (what approval applies, and what every page, email, export and letter
+        names from then on), else the proposed title; a denial speaks of what was asked for.
+        """
+        if self.status != DENIED and self.recommended_title_id:
+            return self.recommended_title
+        return self.proposed_title
+
+    @property
+    def outcome_differs(self) -> bool:
+        """The outcome is another title than the agency proposed."""
+        return self.outcome_title_id != self.proposed_title_id
+
+    @property
+    def approved_title(self) -> Title | None:
+        """The title the position was approved to (None unless approved)."""
+        return self.outcome_title if self.status == APPROVED else None
+
+    @property
+    def filed_by_employee(self) -> bool:
+        return self.employee_id is not None
+
 
 class DutyLine(models.Model):
     """One duty of the duties statement with its share of time (the shares sum to 100)."""
@@ -476,6 +581,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # On an employee's request: a file the agency attached to its comment and chose to share.
+    # (The employee's own files are theirs to see; nobody else's are shown to them.)
+    shared_with_employee = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["reclassification", "uploaded_at"]

@@ -38,11 +38,12 @@ from classification.standard import (
     TECHNICIAN_1,
     TECHNICIAN_2,
     TITLES_BY_CODE,
+    title_rank,
 )
 from facilities import permissions
 from facilities.models import AnnualActivity, AnnualActivityRevision, Facility
 
-from .models import Position, ReclassificationRequest, Title
+from .models import Position, PositionTitleChange, ReclassificationRequest, Title
 from .workflow import DRAFT, OPEN_STATUSES, RECOMMENDED, SUBMITTED
 
 ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
@@ -53,12 +54,15 @@ COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
 
 
 def positions_visible_to(user: Any) -> QuerySet[Position]:
-    """Positions `user` may see: all for DCC staff, its agency's for Agency HR, else none."""
+    """Positions `user` may see: all for DCC staff, its agency's for Agency HR, an employee's
+    own (the positions an administrator linked to them), else none."""
     qs = Position.objects.select_related("facility__agency", "title", "incumbent", "reports_to")
     if permissions.is_dcc_staff(user):
         return qs
     if permissions.is_agency_hr(user):
         return qs.filter(facility__agency_id=user.agency_id)
+    if permissions.is_employee(user):
+        return qs.filter(employees=user)
     return qs.none()
 
 
@@ -69,12 +73,88 @@ def positions_for_facility(user: Any, facility: Facility) -> QuerySet[Position]:
     )
 
 
-def chief_position(facility: Facility) -> Position | None:
-    """The facility's chief HIM position: its highest active Administrator position, or None."""
+def chiefs_on(on: date, **filters: Any) -> QuerySet[Position]:
+    """Active positions holding an Administrator title on `on`, highest first (then by item
+    number), annotated with that title's `title_id_on`, `title_code_on` and `title_rank_on`.
+    The first of a facility's is its chief HIM position that day."""
     return (
-        Position.objects.filter(facility=facility, active=True, title__code__in=ADMINISTRATOR_CODES)
-        .select_related("title")
-        .order_by("-title__rank", "item_number")
+        Position.objects.filter(active=True, **filters)
+        .annotate(
+            title_id_on=title_on(on),
+            title_code_on=title_on(on, field="to_title__code"),
+            title_rank_on=title_on(on, field="to_title__rank"),
+        )
+        .filter(title_code_on__in=ADMINISTRATOR_CODES)
+        .order_by("-title_rank_on", "item_number")
+    )
+
+
+def _stand_in(pk: int, item_number: str, code: str) -> Position:
+    t = TITLES_BY_CODE[code]
+    rank = title_rank(code) + 1  # the rank classification.titles seeds
+    return Position(
+        pk=pk,
+        item_number=item_number,
+        title=Title(code=t.code, name=t.name, grade=t.grade, rank=rank),
+    )
+
+
+def chief_position(facility: Facility, on: date | None = None) -> Position | None:
+    """The facility's chief HIM position on `on` (New York today by default): its highest
+    active Administrator position by the title in effect that day, or None. For reading only:
+    an unsaved stand-in holding the id, item number and the title in effect on `on`."""
+    on = on or timezone.localdate()
+    chief = chiefs_on(on, facility=facility).values("pk", "item_number", "title_code_on").first()
+    if chief is None:
+        return None
+    return _stand_in(chief["pk"], chief["item_number"], chief["title_code_on"])
+
+
+# --- titles in effect (docs/decisions/0014-effective-dates.md) ------------------------------
+#
+# The title history is effective-dated: a position holds, on a day, the title of its latest
+# change effective on or before that day. `Position.title` stores the title in effect today,
+# kept by `services.apply_due_title_changes` (run daily); what asks about a day reads the
+# history itself, so it is right on any day, also before the daily run.
+
+
+def _changes_in_effect(position_ref: Any, on: date) -> QuerySet[PositionTitleChange]:
+    return PositionTitleChange.objects.filter(position=position_ref, effective_on__lte=on).order_by(
+        "-effective_on", "-changed_at", "-pk"
+    )
+
+
+def title_on(on: date, *, field: str = "to_title") -> Coalesce:
+    """An expression for a position's title in effect on `on`, for annotating a queryset of
+    positions: `field` "to_title" gives the title's id, "to_title__code" its code, and so on.
+    A position without history then keeps its stored title."""
+    stored = "title_id" if field == "to_title" else field.replace("to_title", "title", 1)
+    subquery = Subquery(_changes_in_effect(OuterRef("pk"), on).values(field)[:1])
+    return Coalesce(subquery, F(stored))
+
+
+def title_in_effect(position: Position, on: date) -> Title:
+    """The title `position` holds on `on` (its stored title if it has no history then)."""
+    change = _changes_in_effect(position, on).select_related("to_title").first()
+    return change.to_title if change is not None else position.title
+
+
+def pending_title_change(position: Position, today: date) -> PositionTitleChange | None:
+    """The position's next title change still to take effect after `today`, if any."""
+    return (
+        PositionTitleChange.objects.filter(position=position, effective_on__gt=today)
+        .select_related("to_title", "reclassification")
+        .order_by("effective_on", "changed_at", "pk")
+        .first()
+    )
+
+
+def latest_title_change_on(position: Position) -> date | None:
+    """The effective date of the position's latest title change (pending ones included)."""
+    return (
+        PositionTitleChange.objects.filter(position=position)
+        .order_by("-effective_on")
+        .values_list("effective_on", flat=True)
         .first()
     )
 
@@ -83,7 +163,9 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
     """Requests `user` may see: its agency's for Agency HR; for DCC staff every request but
     drafts (a draft is the agency's own business until it is submitted, so every URL of one,
     its attachments and actions included, answers DCC staff 404 as another agency's objects
-    do); none for anyone else."""
+    do); for an employee the requests they filed themselves (form CC-2E), and for Agency HR
+    an employee's request only once it is filed (the employee's draft is theirs alone); none
+    for anyone else. Another employee's request is a 404."""
     qs = ReclassificationRequest.objects.select_related(
         "position__facility__agency",
         "position__title",
@@ -95,8 +177,41 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
     if permissions.is_dcc_staff(user):
         return qs.exclude(status=DRAFT)
     if permissions.is_agency_hr(user):
-        return qs.filter(agency_id=user.agency_id)
+        return qs.filter(agency_id=user.agency_id).exclude(status=DRAFT, employee__isnull=False)
+    if permissions.is_employee(user):
+        return qs.filter(employee=user)
     return qs.none()
+
+
+def attachments_visible_to(user: Any, reclassification: ReclassificationRequest) -> QuerySet:
+    """The files of a request `user` may see (the request already came from
+    `reclassifications_visible_to`): every one for the agency and DCC staff; for the
+    employee who filed it, their own files and those the agency shared with its comment."""
+    qs = reclassification.attachments.select_related("uploaded_by")
+    if permissions.is_employee(user):
+        return qs.filter(Q(uploaded_by=user) | Q(shared_with_employee=True))
+    return qs
+
+
+# What the employee who filed a request reads on its page: their own words, what DCC asks of
+# them, and the decision. The agency's comment only when it chose to share it.
+EMPLOYEE_VISIBLE_MESSAGES = (
+    "file",
+    "request_information",
+    "respond",
+    "withdraw",
+    "approve",
+    "deny",
+)
+
+
+def event_message_visible(user: Any, reclassification: ReclassificationRequest, event) -> bool:
+    """Whether `user` may read the message of one event of the request on its page."""
+    if not permissions.is_employee(user):
+        return True
+    if event.action == "comment":
+        return reclassification.agency_comment_shared
+    return event.action in EMPLOYEE_VISIBLE_MESSAGES
 
 
 def with_turnaround(qs: QuerySet[ReclassificationRequest], today: date | None = None) -> QuerySet:
@@ -154,7 +269,7 @@ def _covered(user: Any) -> QuerySet:
 
 def my_work(user: Any) -> Q:
     """A DCC user's own work: requests assigned to them, and those of the analysts they cover
-    for today (docs/decisions/00NN-delegation.md), which stay assigned to the analyst away."""
+    for today (docs/decisions/0018-delegation.md), which stay assigned to the analyst away."""
     return Q(assigned_to=user) | Q(assigned_to__in=_covered(user))
 
 
@@ -262,24 +377,25 @@ class LatestCounts:
     records_activities: int
 
 
-def with_request_page_facts(qs: QuerySet[ReclassificationRequest]) -> QuerySet:
+def with_request_page_facts(
+    qs: QuerySet[ReclassificationRequest], on: date | None = None
+) -> QuerySet:
     """Annotate what a request's page needs about its facility, in the request's own query:
-    the latest accepted counts (`latest_*`) and the chief HIM position (`chief_*`).
-    Read them back with `latest_counts_of` and `chief_of`."""
+    the latest accepted counts (`latest_*`) and the chief HIM position on `on` (today by
+    default) by the title in effect then (`chief_*`). Read them back with `latest_counts_of`
+    and `chief_of`."""
     facility = OuterRef("position__facility")
     accepted = AnnualActivity.objects.filter(
         facility=facility, status=AnnualActivity.Status.ACCEPTED
     ).order_by("-fiscal_year")
-    chief = Position.objects.filter(
-        facility=facility, active=True, title__code__in=ADMINISTRATOR_CODES
-    ).order_by("-title__rank", "item_number")
+    chief = chiefs_on(on or timezone.localdate(), facility=facility)
     return qs.annotate(
         latest_year=Subquery(accepted.values("fiscal_year")[:1]),
         latest_individuals=Subquery(accepted.values("individuals_served")[:1]),
         latest_activities=Subquery(accepted.values("records_activities")[:1]),
         chief_id=Subquery(chief.values("pk")[:1]),
         chief_item=Subquery(chief.values("item_number")[:1]),
-        chief_title_code=Subquery(chief.values("title__code")[:1]),
+        chief_title_code=Subquery(chief.values("title_code_on")[:1]),
     )
 
 
@@ -291,15 +407,11 @@ def latest_counts_of(r: ReclassificationRequest) -> LatestCounts | None:
 
 def chief_of(r: ReclassificationRequest) -> Position | None:
     """The chief position annotated by `with_request_page_facts`, for display only: an
-    unsaved stand-in holding its id, item number and title (from the standard's table)."""
+    unsaved stand-in holding its id, item number and title in effect (from the standard's
+    table)."""
     if r.chief_id is None:
         return None
-    t = TITLES_BY_CODE[r.chief_title_code]
-    return Position(
-        pk=r.chief_id,
-        item_number=r.chief_item,
-        title=Title(code=t.code, name=t.name, grade=t.grade),
-    )
+    return _stand_in(r.chief_id, r.chief_item, r.chief_title_code)
 
 
 @dataclass(frozen=True)
@@ -312,18 +424,26 @@ def supervision_checks(
     position: Position,
     proposed_title: Title | None,
     *,
+    on: date | None = None,
     determination: Determination | None = None,
     chief: Position | Any | None = _UNSET,
 ) -> list[SupervisionCheck]:
-    """DOMAIN.md's position-level checks for a request's position and proposed title.
-
-    Pass the facility's `determination` and `chief` position when already loaded."""
+    """DOMAIN.md's position-level checks for a request's position and proposed title, on
+    `on` (New York today by default): the titles are those in effect that day, the facility's
+    chief included. Pass the facility's `determination` and `chief` position (as
+    `chief_position` gives it) when already loaded."""
     from django.utils.translation import gettext as _
 
+    on = on or timezone.localdate()
     checks: list[SupervisionCheck] = []
-    code = proposed_title.code if proposed_title else position.title.code
+    code = proposed_title.code if proposed_title else title_in_effect(position, on).code
     if code == TECHNICIAN_2:
-        reports = position.direct_reports.filter(active=True, title__code=TECHNICIAN_1).count()
+        reports = (
+            position.direct_reports.filter(active=True)
+            .annotate(code_on=title_on(on, field="to_title__code"))
+            .filter(code_on=TECHNICIAN_1)
+            .count()
+        )
         if reports:
             checks.append(
                 SupervisionCheck(
@@ -346,9 +466,40 @@ def supervision_checks(
         if determination is None:
             determination = determination_for_facility(position.facility)
         if chief is _UNSET:
-            chief = chief_position(position.facility)
+            chief = chief_position(position.facility, on)
+        # The chief is another position: this one, reclassified, would be judged as the chief.
+        other_chief = chief if chief is not None and chief.pk != position.pk else None
         warranted = determination.title
-        if warranted is None:
+        if code == ADMINISTRATOR_1 and other_chief is not None:
+            # The assistant clause reads the facility's actual chief, not what it warrants.
+            if other_chief.title.code == ADMINISTRATOR_3:
+                checks.append(
+                    SupervisionCheck(
+                        True,
+                        _(
+                            "An Administrator 1 may serve as assistant to an Administrator 3 "
+                            "in a facility whose chief is an Administrator 3: this "
+                            "facility's chief, %(item)s, is an Administrator 3."
+                        )
+                        % {"item": other_chief.item_number},
+                    )
+                )
+            else:
+                checks.append(
+                    SupervisionCheck(
+                        False,
+                        _(
+                            "An Administrator 1 may serve as assistant to an Administrator 3 "
+                            "only in a facility whose chief is an Administrator 3; this "
+                            "facility's chief, %(item)s, is an %(title)s."
+                        )
+                        % {
+                            "item": other_chief.item_number,
+                            "title": other_chief.title.short_name,
+                        },
+                    )
+                )
+        elif warranted is None:
             checks.append(
                 SupervisionCheck(False, _("The standard gives this facility no automatic level."))
             )
@@ -360,16 +511,6 @@ def supervision_checks(
                     % {"title": warranted.short_name},
                 )
             )
-        elif code == ADMINISTRATOR_1 and warranted.code == ADMINISTRATOR_3:
-            checks.append(
-                SupervisionCheck(
-                    True,
-                    _(
-                        "An Administrator 1 may serve as assistant to an Administrator 3 in a "
-                        "facility whose chief is an Administrator 3."
-                    ),
-                )
-            )
         else:
             checks.append(
                 SupervisionCheck(
@@ -378,12 +519,12 @@ def supervision_checks(
                     % {"title": warranted.short_name},
                 )
             )
-        if chief is not None and chief.pk != position.pk:
+        if other_chief is not None:
             checks.append(
                 SupervisionCheck(
                     True,
                     _("The facility's chief HIM position is %(item)s (%(title)s).")
-                    % {"item": chief.item_number, "title": chief.title.short_name},
+                    % {"item": other_chief.item_number, "title": other_chief.title.short_name},
                 )
             )
     return checks

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,8 +21,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from facilities import roles
@@ -30,6 +32,7 @@ from facilities.models import User
 from facilities.selectors import authority_of, delegations_in_effect
 
 from . import workflow
+from .effective_dates import effective_date_problems, long_date
 from .letters import render_decision_letter
 from .models import (
     Attachment,
@@ -44,7 +47,14 @@ from .models import (
     StatusSpell,
     Title,
 )
-from .selectors import determination_for_facility
+from .selectors import (
+    determination_for_facility,
+    latest_title_change_on,
+    pending_title_change,
+    supervision_checks,
+    title_in_effect,
+    title_on,
+)
 from .tasks import send_notification
 from .uploads import check_upload
 from .workflow import TransitionNotAllowed
@@ -54,15 +64,21 @@ __all__ = [
     "IncompleteError",
     "TransitionNotAllowed",
     "add_attachment",
+    "apply_due_title_changes",
+    "apply_title_in_effect",
     "approve_reclassification",
     "assign_reclassification",
+    "comment_on_reclassification",
     "create_position",
     "create_reclassification",
     "delete_saved_filter",
     "deny_reclassification",
+    "file_reclassification",
     "missing_for_submission",
+    "proceed_without_comment",
     "recommend_reclassification",
     "record_event",
+    "record_title_change",
     "request_reclassification_information",
     "respond_to_reclassification",
     "return_analyst_reclassifications_to_queue",
@@ -87,6 +103,15 @@ DRAFT_FIELDS = (
     "contact_name",
     "contact_email",
     "contact_phone",
+)
+# What an employee's own request carries (form CC-2E): no supervision counts they cannot
+# know, no agency contact (the employee is the contact).
+EMPLOYEE_DRAFT_FIELDS = (
+    "proposed_title",
+    "justification",
+    "purpose",
+    "reporting_relationships",
+    "requested_effective_date",
 )
 
 
@@ -128,6 +153,108 @@ def create_position(
     return position
 
 
+# --- title history (docs/decisions/0014-effective-dates.md) ----------------------------------
+
+
+def record_title_change(
+    *,
+    position: Position,
+    to_title: Title,
+    effective_on: date,
+    actor: User | None,
+    today: date,
+    reclassification: ReclassificationRequest | None = None,
+) -> PositionTitleChange:
+    """Append a change to the position's effective-dated title history, and apply it now if
+    it is already in effect (`today`, a New York date); a later date stays pending until
+    `apply_due_title_changes` runs on it. The one way a decision changes a title (approval;
+    an appeal's outcome too). The caller holds the position's row lock (taken before any
+    request's: docs/conventions.md) and has checked `effective_on`
+    (`effective_dates.effective_date_problems`)."""
+    change = PositionTitleChange.objects.create(
+        position=position,
+        from_title=title_in_effect(position, effective_on),
+        to_title=to_title,
+        effective_on=effective_on,
+        reclassification=reclassification,
+        changed_by=actor,
+    )
+    apply_title_in_effect(position, today)
+    return change
+
+
+def apply_title_in_effect(position: Position, on: date) -> bool:
+    """Store in `position.title` the title its history puts in effect on `on`; True if it
+    changed. The caller holds the position's row lock."""
+    title = title_in_effect(position, on)
+    if title.pk == position.title_id:
+        return False
+    position.title = title
+    position.full_clean()
+    position.save(update_fields=["title"])
+    return True
+
+
+def apply_due_title_changes(*, on: date) -> list[Position]:
+    """Every position whose stored title is not the one its history puts in effect on `on`
+    (a New York date) takes that title: the daily run (`manage.py apply_due_title_changes`)
+    that makes a future-dated approval take effect on its date. Each position in its own
+    transaction, locked (a position before its requests; no request is locked here) and read
+    again under the lock, in id order: running it twice, or twice at once, changes each
+    position once. Returns the positions changed."""
+    due = list(
+        Position.objects.annotate(title_on=title_on(on))
+        .exclude(title_id=F("title_on"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    changed = []
+    for pk in due:
+        with transaction.atomic():
+            position = Position.objects.select_for_update(of=("self",)).get(pk=pk)
+            if apply_title_in_effect(position, on):
+                changed.append(position)
+    return changed
+
+
+def _check_effective_date(
+    position: Position,
+    day: date | None,
+    *,
+    today: date,
+    field: str,
+    submitted_on: date | None = None,
+    retroactive_reason: str = "",
+) -> None:
+    if day is None:
+        return
+    problems = effective_date_problems(
+        day,
+        today=today,
+        latest_change_on=latest_title_change_on(position),
+        submitted_on=submitted_on,
+        retroactive_reason=retroactive_reason,
+    )
+    if problems:
+        raise ValidationError({field: list(problems)})
+
+
+def _check_no_pending_change(position: Position, today: date) -> None:
+    pending = pending_title_change(position, today)
+    if pending is not None:
+        raise ValidationError(
+            _(
+                "Position %(item)s becomes %(title)s on %(date)s. A new request can start "
+                "once that change has taken effect."
+            )
+            % {
+                "item": position.item_number,
+                "title": pending.to_title.short_name,
+                "date": long_date(pending.effective_on),
+            }
+        )
+
+
 # --- drafting ---------------------------------------------------------------------------------
 
 
@@ -160,13 +287,20 @@ def create_reclassification(
     if existing is not None:
         return existing
     held = workflow.roles_for(
-        actor, agency_id=position.facility.agency_id, assigned_to_id=None, recommended_by_id=None
+        actor,
+        agency_id=position.facility.agency_id,
+        assigned_to_id=None,
+        recommended_by_id=None,
+        employee_id=actor.pk if _holds_position(actor, position) else None,
     )
-    if workflow.AGENCY_HR not in held:
-        raise TransitionNotAllowed(_("Only the position's agency HR may start a request."))
+    by_employee = workflow.EMPLOYEE in held
+    if not by_employee and workflow.AGENCY_HR not in held:
+        raise TransitionNotAllowed(
+            _("Only the position's agency HR, or an employee in it, may start a request.")
+        )
     if not position.active:
         raise ValidationError(_("Position %(item)s is inactive.") % {"item": position.item_number})
-    unknown = set(fields) - set(DRAFT_FIELDS)
+    unknown = set(fields) - set(EMPLOYEE_DRAFT_FIELDS if by_employee else DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     open_request = position.reclassifications.filter(status__in=workflow.OPEN_STATUSES).first()
@@ -176,10 +310,18 @@ def create_reclassification(
             % {"item": position.item_number, "id": open_request.pk}
         )
     now = timezone.now()
+    today = timezone.localdate(now)
+    _check_no_pending_change(position, today)
+    _check_effective_date(
+        position,
+        fields.get("requested_effective_date"),
+        today=today,
+        field="requested_effective_date",
+    )
     reclassification = ReclassificationRequest(
         position=position,
         agency_id=position.facility.agency_id,
-        current_title_id=position.title_id,
+        current_title=title_in_effect(position, today),
         proposed_title=proposed_title,
         created_by=actor,
         created_at=now,
@@ -188,6 +330,10 @@ def create_reclassification(
         status=workflow.DRAFT,
         **fields,
     )
+    if by_employee:
+        reclassification.employee = actor
+        reclassification.contact_name = actor.get_full_name() or actor.username
+        reclassification.contact_email = actor.email
     _check_proposed_title(reclassification)
     reclassification.full_clean()
     try:
@@ -210,6 +356,16 @@ def create_reclassification(
         at=now,
     )
     return reclassification
+
+
+def _holds_position(user: User, position: Position) -> bool:
+    """`user` is an employee an administrator linked to `position`."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_employee
+        and position.employees.filter(pk=user.pk).exists()
+    )
 
 
 def _draft_for_token(
@@ -324,15 +480,25 @@ def update_reclassification_draft(
         agency_id=reclassification.position.facility.agency_id,
         assigned_to_id=None,
         recommended_by_id=None,
+        employee_id=reclassification.employee_id,
     )
-    if workflow.AGENCY_HR not in held or reclassification.status != workflow.DRAFT:
-        raise TransitionNotAllowed(_("Only the agency's HR may edit a draft."))
-    unknown = set(fields) - set(DRAFT_FIELDS)
+    editor = workflow.EMPLOYEE if reclassification.filed_by_employee else workflow.AGENCY_HR
+    if editor not in held or reclassification.status != workflow.DRAFT:
+        raise TransitionNotAllowed(_("Only the one who started a draft may edit it."))
+    allowed = EMPLOYEE_DRAFT_FIELDS if reclassification.filed_by_employee else DRAFT_FIELDS
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(reclassification, name, value)
     _check_proposed_title(reclassification)
+    if "requested_effective_date" in fields:
+        _check_effective_date(
+            reclassification.position,
+            reclassification.requested_effective_date,
+            today=timezone.localdate(),
+            field="requested_effective_date",
+        )
     reclassification.version += 1
     reclassification.updated_at = timezone.now()
     reclassification.full_clean()
@@ -352,7 +518,14 @@ def missing_for_submission(reclassification: ReclassificationRequest) -> list[st
             _("duties whose shares of time sum to 100%% (they sum to %(total)s%%)")
             % {"total": total}
         )
-    if not reclassification.attachments.filter(kind=Attachment.Kind.ORGANIZATION_CHART).exists():
+    # An employee may not have the organization chart: the agency can attach it with its
+    # comment, and DCC can ask for it (decision 0015).
+    if (
+        not reclassification.filed_by_employee
+        and not reclassification.attachments.filter(
+            kind=Attachment.Kind.ORGANIZATION_CHART
+        ).exists()
+    ):
         missing.append(_("an organization chart (attach it as “Organization chart”)"))
     return missing
 
@@ -440,35 +613,38 @@ def _transition(
 def _queue_emails(
     reclassification: ReclassificationRequest,
     event: ReclassificationEvent,
-    recipients_and_subjects: list[tuple[str, str]],
+    recipients_and_subjects: list[tuple[str, str] | tuple[str, str, bool]],
     acted_for: User | None = None,
 ) -> None:
-    """EmailLog rows now; the sending task runs once the transaction has committed. An action
-    taken through a delegation says so: "for <delegator>, by <delegate>"."""
+    """EmailLog rows now; the sending task runs once the transaction has committed. A third
+    item False leaves the event's message out of that recipient's email (the agency's
+    comment, unshared, never reaches the employee). An action taken through a delegation
+    says so: "for <delegator>, by <delegate>"."""
     # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
     link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
         "classification:reclassification_detail", args=[reclassification.pk]
     )
     seen = set()
-    for recipient, subject in recipients_and_subjects:
+    for recipient, subject, *rest in recipients_and_subjects:
         if not recipient or recipient in seen:
             continue
         seen.add(recipient)
+        with_message = rest[0] if rest else True
         body = _(
-            "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(proposed)s.\n"
+            "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(outcome)s.\n"
             "Status: %(status)s.\n%(by)s%(message)s\nSee the request: %(link)s\n"
         ) % {
             "subject": subject,
             "item": reclassification.position.item_number,
             "facility": reclassification.position.facility.name,
             "current": reclassification.current_title,
-            "proposed": reclassification.proposed_title,
+            "outcome": _outcome_words(reclassification),
             "status": reclassification.status_label,
             "by": _("This was done for %(delegator)s, by %(delegate)s.\n")
             % {"delegator": acted_for, "delegate": event.actor}
             if acted_for is not None
             else "",
-            "message": f"\n{event.message}\n" if event.message else "",
+            "message": f"\n{event.message}\n" if event.message and with_message else "",
             "link": link,
         }
         log = EmailLog.objects.create(
@@ -481,8 +657,43 @@ def _queue_emails(
         transaction.on_commit(lambda pk=log.pk: send_notification.enqueue(pk))
 
 
+def _outcome_words(reclassification: ReclassificationRequest) -> str:
+    """The title the request now leads to, and the proposed one when that differs."""
+    if not reclassification.outcome_differs:
+        return str(reclassification.outcome_title)
+    return _("%(outcome)s (proposed: %(proposed)s)") % {
+        "outcome": reclassification.outcome_title,
+        "proposed": reclassification.proposed_title,
+    }
+
+
 def _agency_contact(reclassification: ReclassificationRequest) -> str:
+    """Who hears of a request's progress: the contact it names (on an employee's request, the
+    employee), else its author."""
     return reclassification.contact_email or reclassification.created_by.email
+
+
+def _agency_hr_emails(reclassification: ReclassificationRequest) -> list[str]:
+    """The active HR users of the request's agency (who comment on an employee's request)."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name=roles.AGENCY_HR, agency_id=reclassification.agency_id
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _decision_recipients(r: ReclassificationRequest, what: str) -> list[tuple[str, str]]:
+    """The request's contact and, on an employee's request, the agency's HR as well."""
+    subject = _subject(r, what)
+    recipients = [(_agency_contact(r), subject)]
+    if r.filed_by_employee:
+        recipients += [(e, subject) for e in _agency_hr_emails(r)]
+    return recipients
 
 
 def _subject(reclassification: ReclassificationRequest, what: str) -> str:
@@ -503,7 +714,7 @@ def submit_reclassification(
         missing = missing_for_submission(r)
         if missing:
             raise IncompleteError(missing)
-        r.current_title_id = r.position.title_id
+        r.current_title = title_in_effect(r.position, today)
         _check_proposed_title(r)
         r.submitted_at = timezone.now()
         r.submitted_on = today
@@ -515,6 +726,116 @@ def submit_reclassification(
         expected_version=expected_version,
         action="submit",
         change=change,
+    )
+
+
+def file_reclassification(
+    *, actor: User, reclassification_id: int, expected_version: int | None
+) -> ReclassificationRequest:
+    """draft → agency_comment: the employee files their own request (form CC-2E) when it is
+    complete. It goes to the agency's HR for comment, due HIM_AGENCY_COMMENT_DAYS calendar
+    days on (New York dates); the agency's HR is emailed. DCC's turnaround clock starts when
+    the request reaches its queue (on the comment, or when DCC proceeds without it)."""
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        missing = missing_for_submission(r)
+        if missing:
+            raise IncompleteError(missing)
+        r.current_title_id = r.position.title_id
+        _check_proposed_title(r)
+        r.comment_due_on = today + timedelta(days=settings.HIM_AGENCY_COMMENT_DAYS)
+
+    def agency(r: ReclassificationRequest) -> list[tuple[str, str]]:
+        subject = _subject(
+            r,
+            _("an employee's request awaits your comment by %(due)s")
+            % {"due": date_format(r.comment_due_on, "DATE_FORMAT")},
+        )
+        return [(e, subject) for e in _agency_hr_emails(r)]
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="file",
+        change=change,
+        notify=agency,
+    )
+
+
+def _reaches_dcc(r: ReclassificationRequest, today: date) -> None:
+    """An employee's request enters DCC's queue: its turnaround clock starts now and the
+    determination it rests on is frozen, as a submission by the agency does."""
+    r.current_title_id = r.position.title_id
+    r.submitted_at = timezone.now()
+    r.submitted_on = today
+    _snapshot_determination(r)
+
+
+def comment_on_reclassification(
+    *,
+    actor: User,
+    reclassification_id: int,
+    expected_version: int | None,
+    stance: str,
+    message: str,
+    shared: bool = False,
+    files: list[tuple[str, UploadedFile]] | None = None,
+) -> ReclassificationRequest:
+    """agency_comment → submitted: the agency's HR gives its position on an employee's
+    request (supports, opposes, no position), its comment and files, shared with the
+    employee or not; the request enters DCC's queue. Allowed after the due date too, as long
+    as DCC has not proceeded without it. The employee is emailed (with the comment only if
+    shared)."""
+    if stance not in ReclassificationRequest.Stance.values:
+        raise ValidationError(_("Say whether the agency supports, opposes or takes no position."))
+
+    def change(r: ReclassificationRequest, today: date) -> None:
+        r.agency_stance = stance
+        r.agency_comment = (message or "").strip()
+        r.agency_comment_shared = bool(shared)
+        r.agency_commented_by = actor
+        r.agency_commented_at = timezone.now()
+        for kind, upload in files or []:
+            _store_attachment(r, actor=actor, kind=kind, upload=upload, shared=bool(shared))
+        _reaches_dcc(r, today)
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="comment",
+        message=message,
+        change=change,
+        notify=lambda r: [
+            (
+                _agency_contact(r),
+                _subject(r, _("your agency commented; DCC reviews it next")),
+                shared,
+            )
+        ],
+    )
+
+
+def proceed_without_comment(
+    *, actor: User, reclassification_id: int, expected_version: int | None, message: str = ""
+) -> ReclassificationRequest:
+    """agency_comment → submitted by DCC staff once the agency's comment period has ended
+    (the workflow refuses it before): the request enters DCC's queue without the comment.
+    The employee and the agency's HR are emailed."""
+
+    def recipients(r: ReclassificationRequest) -> list[tuple[str, str]]:
+        subject = _subject(r, _("DCC reviews it without the agency's comment"))
+        return [(_agency_contact(r), subject)] + [(e, subject) for e in _agency_hr_emails(r)]
+
+    return _transition(
+        actor=actor,
+        reclassification_id=reclassification_id,
+        expected_version=expected_version,
+        action="proceed_without_comment",
+        message=message,
+        change=_reaches_dcc,
+        notify=recipients,
     )
 
 
@@ -640,7 +961,7 @@ def recommend_reclassification(
         title = None
         if recommendation == ReclassificationRequest.Recommendation.APPROVE:
             title = recommended_title or r.proposed_title
-            if title.pk == r.position.title_id:
+            if title.pk == title_in_effect(r.position, today).pk:
                 raise ValidationError(_("The recommended title is the position's current title."))
         r.recommendation = recommendation
         r.recommended_title = title
@@ -648,6 +969,11 @@ def recommend_reclassification(
         r.recommended_by = actor
         r.recommended_at = timezone.now()
         _snapshot_determination(r)
+        # The facts the decision rests on, as they stand now: a decided request shows these.
+        r.supervision_facts = [
+            {"ok": c.ok, "message": c.message}
+            for c in supervision_checks(r.position, r.outcome_title, on=today)
+        ]
 
     def supervisors(r: ReclassificationRequest) -> list[tuple[str, str]]:
         emails = list(
@@ -657,7 +983,7 @@ def recommend_reclassification(
             .values_list("email", flat=True)
             .distinct()
         )
-        # Acting supervisors today are told too (docs/decisions/00NN-delegation.md).
+        # Acting supervisors today are told too (docs/decisions/0018-delegation.md).
         emails += (
             delegations_in_effect(timezone.localdate())
             .filter(kind="acting_supervisor", delegate__is_active=True)
@@ -690,30 +1016,41 @@ def approve_reclassification(
     reclassification_id: int,
     expected_version: int | None,
     effective_date: date | None = None,
+    retroactive_reason: str = "",
     message: str = "",
 ) -> ReclassificationRequest:
     """recommended → approved by a supervisor who did not recommend it. In the same
-    transaction the position takes the recommended title as of the effective date (with a
-    title-history row) and the decision letter is stored; the agency is emailed."""
+    transaction the position's title history gains the recommended title as of the effective
+    date (`record_title_change`: in effect now if the date has come, pending until then) and
+    the decision letter is stored; the agency is emailed. The effective date keeps the bounds
+    of `effective_dates` (ValidationError on `effective_date` otherwise): a date before the
+    submission needs `retroactive_reason`, which is recorded."""
 
     def change(r: ReclassificationRequest, today: date) -> None:
-        title = r.recommended_title or r.proposed_title
+        title = r.outcome_title
         position = r.position  # locked, and read after the lock: _transition(writes_position)
         effective = effective_date or r.requested_effective_date or today
-        PositionTitleChange.objects.create(
+        reason = (retroactive_reason or "").strip()
+        _check_effective_date(
+            position,
+            effective,
+            today=today,
+            field="effective_date",
+            submitted_on=r.submitted_on,
+            retroactive_reason=reason,
+        )
+        record_title_change(
             position=position,
-            from_title_id=position.title_id,
             to_title=title,
             effective_on=effective,
+            actor=actor,
+            today=today,
             reclassification=r,
-            changed_by=actor,
         )
-        position.title = title
-        position.full_clean()
-        position.save(update_fields=["title"])
         r.decided_by = actor
         r.decided_at = timezone.now()
         r.decision_effective_date = effective
+        r.retroactive_reason = reason if r.submitted_on and effective < r.submitted_on else ""
         r.decision_note = (message or "").strip()
         r.status = workflow.APPROVED  # the letter says what is being decided
         _store_letter(r)
@@ -725,7 +1062,7 @@ def approve_reclassification(
         action="approve",
         message=message,
         change=change,
-        notify=lambda r: [(_agency_contact(r), _subject(r, _("approved")))],
+        notify=lambda r: _decision_recipients(r, _("approved")),
         writes_position=True,
     )
 
@@ -750,7 +1087,7 @@ def deny_reclassification(
         action="deny",
         message=message,
         change=change,
-        notify=lambda r: [(_agency_contact(r), _subject(r, _("denied")))],
+        notify=lambda r: _decision_recipients(r, _("denied")),
     )
 
 
@@ -799,14 +1136,19 @@ ATTACH_STATUSES = (workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workf
 
 def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
     """The agency while the request is open to it; the assigned analyst (or the analyst
-    covering their queue today) while reviewing."""
+    covering their queue today) while reviewing; the employee on their own draft."""
     held = workflow.roles_for(
         user,
         agency_id=reclassification.position.facility.agency_id,
         assigned_to_id=reclassification.assigned_to_id,
         recommended_by_id=None,
+        employee_id=reclassification.employee_id,
         authority=None if reclassification.status == workflow.IN_REVIEW else workflow.NO_AUTHORITY,
     )
+    if workflow.EMPLOYEE in held:
+        # The employee's files go with the draft (and with an answer to DCC, through respond);
+        # the agency's go with its comment.
+        return reclassification.status == workflow.DRAFT
     if workflow.AGENCY_HR in held:
         return reclassification.status in ATTACH_STATUSES
     reviewer = held & {workflow.ASSIGNED_ANALYST, workflow.COVERING_ANALYST}
@@ -814,7 +1156,12 @@ def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
 
 
 def _store_attachment(
-    r: ReclassificationRequest, *, actor: User, kind: str, upload: UploadedFile
+    r: ReclassificationRequest,
+    *,
+    actor: User,
+    kind: str,
+    upload: UploadedFile,
+    shared: bool = False,
 ) -> Attachment:
     checked = check_upload(upload)
     digest = hashlib.sha256()
@@ -830,6 +1177,7 @@ def _store_attachment(
         sha256=digest.hexdigest(),
         uploaded_by=actor,
         uploaded_at=timezone.now(),
+        shared_with_employee=shared,
     )
     attachment.file.save(f"upload{checked.extension}", upload, save=False)
     try:
@@ -925,6 +1273,9 @@ def delete_saved_filter(*, user: User, saved_filter_id: int) -> None:
 
 SERVICES: dict[str, Callable[..., ReclassificationRequest]] = {
     "submit": submit_reclassification,
+    "file": file_reclassification,
+    "comment": comment_on_reclassification,
+    "proceed_without_comment": proceed_without_comment,
     "take": take_reclassification,
     "assign": assign_reclassification,
     "return_to_queue": return_reclassification_to_queue,

@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from facilities.tables2_speedup import FastBodyTable
+from common.tables2_speedup import FastBodyTable
 
 from .models import Position, ReclassificationRequest
 
@@ -21,7 +21,7 @@ class ReclassificationTable(FastBodyTable):
     facility = tables.Column(verbose_name=_("Facility"), accessor="position__facility__name")
     agency = tables.Column(verbose_name=_("Agency"), accessor="position__facility__agency__code")
     titles = tables.Column(
-        verbose_name=_("Current → proposed"), accessor="proposed_title__rank", empty_values=()
+        verbose_name=_("Current → new title"), accessor="proposed_title__rank", empty_values=()
     )
     # The label from `status_label`: the field's own get_status_display() rebuilds its
     # choices (eight lazy translations) for every cell. Sorting is still by the status.
@@ -60,11 +60,19 @@ class ReclassificationTable(FastBodyTable):
         return value
 
     def render_titles(self, record):
-        return format_html(
+        # The outcome (the recommended, then approved title), and what was proposed if other.
+        html = format_html(
             "{} → <strong>{}</strong>",
             record.current_title.short_name,
-            record.proposed_title.short_name,
+            record.outcome_title.short_name,
         )
+        if record.outcome_differs:
+            html += format_html(
+                ' <span class="small text-body-secondary">({} {})</span>',
+                _("proposed"),
+                record.proposed_title.short_name,
+            )
+        return html
 
     def render_status(self, value, record):
         return format_html(
@@ -84,6 +92,7 @@ class ReclassificationTable(FastBodyTable):
 
 STATUS_BADGES = {
     "draft": "light",
+    "agency_comment": "warning",
     "submitted": "info",
     "in_review": "primary",
     "info_requested": "warning",

@@ -1,5 +1,5 @@
 """Checking uploaded evidence by its content, not its name (PDF, PNG, JPEG, DOCX, XLSX only),
-and by what it expands to (facilities.expansion: what a zip's members, a PNG's pixels or a
+and by what it expands to (common.expansion: what a zip's members, a PNG's pixels or a
 PDF's streams really inflate to, not what their headers say)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from facilities.expansion import check_expansion, check_zip
+from common.expansion import check_expansion, check_zip
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # A file that would inflate past this (a DOCX/XLSX's parts, a PNG's pixels, a PDF's streams)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from classification import views
+from classification.views import facilities as facility_views
 
 app_name = "classification"
 
@@ -72,4 +73,12 @@ urlpatterns = [
         views.PositionDetailView.as_view(),
         name="position_detail",
     ),
+]
+
+
+# The registry's pages that show positions too, served in the "facilities" namespace beside the
+# registry's own pages (config/urls.py).
+facility_pages = [
+    path("", facility_views.FacilityListView.as_view(), name="facility_list"),
+    path("<int:pk>/", facility_views.FacilityDetailView.as_view(), name="facility_detail"),
 ]

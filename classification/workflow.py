@@ -8,12 +8,19 @@ attributes already loaded (status, agency, assignee, recommender) and the user's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from facilities.authority import NO_AUTHORITY, Authority, Grant
 
 NEW = "new"  # the state before a request exists (only `create` starts there)
 DRAFT = "draft"
+# An employee's own request (form CC-2E) waits here for its agency's comment (decision 0015).
+AGENCY_COMMENT = "agency_comment"
 SUBMITTED = "submitted"
 IN_REVIEW = "in_review"
 INFO_REQUESTED = "info_requested"
@@ -24,6 +31,7 @@ WITHDRAWN = "withdrawn"
 
 STATUS_LABELS = {
     DRAFT: _("Draft"),
+    AGENCY_COMMENT: _("With the agency for comment"),
     SUBMITTED: _("Submitted"),
     IN_REVIEW: _("In review"),
     INFO_REQUESTED: _("Information requested"),
@@ -34,17 +42,20 @@ STATUS_LABELS = {
 }
 STATUSES = tuple(STATUS_LABELS)
 # A position has at most one request in these states (a database constraint says so too).
-OPEN_STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, INFO_REQUESTED, RECOMMENDED)
+OPEN_STATUSES = (DRAFT, AGENCY_COMMENT, SUBMITTED, IN_REVIEW, INFO_REQUESTED, RECOMMENDED)
 DECIDED_STATUSES = (APPROVED, DENIED)
 CLOSED_STATUSES = (APPROVED, DENIED, WITHDRAWN)
 
 # Who may act, relative to one request.
-AGENCY_HR = "agency_hr"  # Agency HR of the request's agency
+AGENCY_HR = "agency_hr"  # Agency HR of the request's agency (on a request the agency filed)
+# Agency HR of the request's agency on a request an employee filed: it comments, no more.
+EMPLOYEE_AGENCY_HR = "employee_agency_hr"
+EMPLOYEE = "employee"  # the employee who filed the request (for a new one: holds the position)
 ANALYST = "analyst"  # any DCC analyst or supervisor (taking a request for oneself)
 ASSIGNED_ANALYST = "assigned_analyst"  # the DCC user the request is assigned to
 SUPERVISOR = "supervisor"
 SUPERVISOR_NOT_RECOMMENDER = "supervisor_not_recommender"  # the two-person rule
-# Held through a delegation in effect today (docs/decisions/00NN-delegation.md): the user acts
+# Held through a delegation in effect today (docs/decisions/0018-delegation.md): the user acts
 # for someone else, and the event records "for <delegator>, by <delegate>".
 ACTING_SUPERVISOR = "acting_supervisor"  # named acting supervisor by a supervisor
 ACTING_SUPERVISOR_NOT_RECOMMENDER = "acting_supervisor_not_recommender"  # ... two-person rule
@@ -52,6 +63,8 @@ COVERING_ANALYST = "covering_analyst"  # covers the queue of the request's assig
 
 WHO_LABELS = {
     AGENCY_HR: _("Agency HR"),
+    EMPLOYEE_AGENCY_HR: _("employee's agency HR"),
+    EMPLOYEE: _("employee who filed it"),
     ANALYST: _("analyst (self)"),
     ASSIGNED_ANALYST: _("assigned analyst"),
     SUPERVISOR: _("supervisor"),
@@ -78,11 +91,34 @@ class Transition:
     message_label: Any = None
     message_required: bool = False
     style: str = "primary"
+    # Open only once the agency's comment period has ended (the day after `comment_due_on`).
+    after_comment_due: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("create", (NEW,), DRAFT, (AGENCY_HR,), _("Create")),
+    Transition("create", (NEW,), DRAFT, (AGENCY_HR, EMPLOYEE), _("Create")),
     Transition("submit", (DRAFT,), SUBMITTED, (AGENCY_HR,), _("Submit to DCC")),
+    # Form CC-2E: the employee files; the agency comments (or its period ends) before DCC.
+    Transition("file", (DRAFT,), AGENCY_COMMENT, (EMPLOYEE,), _("File with the Division")),
+    Transition(
+        "comment",
+        (AGENCY_COMMENT,),
+        SUBMITTED,
+        (EMPLOYEE_AGENCY_HR,),
+        _("Comment"),
+        message_label=_("The agency's comment"),
+        message_required=True,
+    ),
+    Transition(
+        "proceed_without_comment",
+        (AGENCY_COMMENT,),
+        SUBMITTED,
+        (ANALYST,),
+        _("Proceed without the agency's comment"),
+        message_label=_("Note (optional)"),
+        style="secondary",
+        after_comment_due=True,
+    ),
     Transition("take", (SUBMITTED,), IN_REVIEW, (ANALYST,), _("Take")),
     # DOMAIN.md's People table lets a supervisor "assign/reassign": assign also works in review.
     Transition("assign", (SUBMITTED, IN_REVIEW), IN_REVIEW, (SUPERVISOR,), _("Assign")),
@@ -108,7 +144,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "respond",
         (INFO_REQUESTED,),
         IN_REVIEW,
-        (AGENCY_HR,),
+        (AGENCY_HR, EMPLOYEE),
         _("Respond"),
         message_label=_("Response to DCC"),
         message_required=True,
@@ -153,9 +189,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "withdraw",
-        (DRAFT, SUBMITTED, IN_REVIEW, INFO_REQUESTED),
+        (DRAFT, AGENCY_COMMENT, SUBMITTED, IN_REVIEW, INFO_REQUESTED),
         WITHDRAWN,
-        (AGENCY_HR,),
+        (AGENCY_HR, EMPLOYEE),
         _("Withdraw"),
         message_label=_("Reason"),
         message_required=True,
@@ -168,26 +204,6 @@ ACTIONS = tuple(TRANSITIONS_BY_ACTION)
 
 class TransitionNotAllowed(Exception):
     """The user may not take this action on the request in its current state."""
-
-
-@dataclass(frozen=True, slots=True)
-class Grant:
-    """One delegation in effect today: the user may act for `delegator_id` through it."""
-
-    delegation_id: int
-    delegator_id: int
-    delegator_name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Authority:
-    """What a user holds today through delegations (facilities.selectors.authority_of)."""
-
-    acting_for: tuple[Grant, ...] = ()  # supervisors this user is acting supervisor for
-    covering_for: tuple[Grant, ...] = ()  # analysts whose assigned requests this user covers
-
-
-NO_AUTHORITY = Authority()
 
 
 def _authority_of(user: Any, authority: Authority | None) -> Authority:
@@ -205,6 +221,7 @@ def roles_for(
     recommended_by_id: int | None,
     recommended_for_id: int | None = None,
     authority: Authority | None = None,
+    employee_id: int | None = None,
 ) -> frozenset[str]:
     """The workflow roles `user` holds towards one request (or a new one of `agency_id`).
 
@@ -212,13 +229,20 @@ def roles_for(
     recommended for (a covering analyst recommends for the assigned analyst): neither may
     decide, in their own right or as anyone's acting supervisor, and an acting supervisor may
     not decide for either of them. Delegated roles come from `authority` (default: the
-    user's delegations in effect today)."""
+    user's delegations in effect today).
+
+    `employee_id` is the employee who filed the request (form CC-2E), None when the agency
+    filed it; for a new request, the user's own id when the user holds the position. On an
+    employee's request the agency's HR only comments: it holds EMPLOYEE_AGENCY_HR, never
+    AGENCY_HR, so it cannot submit, withdraw or answer for the employee."""
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
     recommenders = {recommended_by_id, recommended_for_id} - {None}
     held = set()
     if user.is_agency_hr and agency_id is not None and user.agency_id == agency_id:
-        held.add(AGENCY_HR)
+        held.add(AGENCY_HR if employee_id is None else EMPLOYEE_AGENCY_HR)
+    if employee_id is not None and user.is_employee and user.pk == employee_id:
+        held.add(EMPLOYEE)
     if not user.is_analyst:
         return frozenset(held)  # delegations give DCC powers to DCC staff only
     held.add(ANALYST)
@@ -275,14 +299,27 @@ def _roles_on(
         recommended_by_id=reclassification.recommended_by_id,
         recommended_for_id=getattr(reclassification, "recommended_for_id", None),
         authority=authority,
+        employee_id=reclassification.employee_id,
     )
 
 
+def comment_period_over(reclassification: Any, today: date) -> bool:
+    """The agency's comment period has ended: `today` (a New York date) is after its due date."""
+    due = reclassification.comment_due_on
+    return due is not None and today > due
+
+
 def check(
-    user: Any, reclassification: Any, action: str, authority: Authority | None = None
+    user: Any,
+    reclassification: Any,
+    action: str,
+    authority: Authority | None = None,
+    *,
+    today: date | None = None,
 ) -> Transition:
     """The transition for `action` on an existing request, or TransitionNotAllowed saying why
-    it cannot happen now. (`create` is checked with `roles_for` on the position's agency.)"""
+    it cannot happen now. (`create` is checked with `roles_for` on the position's agency.)
+    `today` is the New York date (the caller's clock; default: now)."""
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
         raise TransitionNotAllowed(_("Unknown action."))
@@ -323,6 +360,13 @@ def check(
                 "action": transition.label,
             }
         )
+    if transition.after_comment_due and not comment_period_over(
+        reclassification, today or _today()
+    ):
+        raise TransitionNotAllowed(
+            _("The agency may comment until %(due)s; after that DCC may proceed without it.")
+            % {"due": date_format(reclassification.comment_due_on, "DATE_FORMAT")}
+        )
     return transition
 
 
@@ -358,14 +402,24 @@ def acting_for(
 
 
 def allowed_transitions(
-    user: Any, reclassification: Any, authority: Authority | None = None
+    user: Any,
+    reclassification: Any,
+    authority: Authority | None = None,
+    *,
+    today: date | None = None,
 ) -> list[Transition]:
     """The transitions `user` may take on the request now, in table order (its buttons)."""
     held = _roles_on(user, reclassification, authority)
+    today = today or _today()
     return [
         t
         for t in TRANSITIONS
         if t.action != "create"
         and reclassification.status in t.sources
         and held.intersection(t.who)
+        and (not t.after_comment_due or comment_period_over(reclassification, today))
     ]
+
+
+def _today() -> date:
+    return timezone.localdate()

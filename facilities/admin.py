@@ -11,6 +11,7 @@ from .models import (
     Delegation,
     DelegationEvent,
     Facility,
+    OidcIdentity,
     User,
 )
 
@@ -27,12 +28,48 @@ class UserForm(UserChangeForm):
             raise ValidationError("An Agency HR user must belong to exactly one agency: choose it.")
         if agency is not None and group_names & {roles.ANALYST, roles.SUPERVISOR}:
             raise ValidationError("DCC analysts and supervisors belong to no agency: clear it.")
+        if roles.EMPLOYEE in group_names and group_names & {
+            roles.AGENCY_HR,
+            roles.ANALYST,
+            roles.SUPERVISOR,
+        }:
+            # Nobody comments on, reviews or decides their own request.
+            raise ValidationError(
+                "An employee files only for their own positions: give them no other role."
+            )
         return cleaned
+
+
+class OidcIdentityInline(admin.TabularInline):
+    """The person's NY.gov ID: the sign-in that leads to this user. To let someone who signed
+    in with NY.gov ID use an existing account, move their identity to that account (NY.gov ID
+    identities, below) and remove the account their first sign-in made."""
+
+    model = OidcIdentity
+    extra = 0
+    fields = ["issuer", "subject", "created_at", "last_signed_in"]
+    readonly_fields = ["created_at", "last_signed_in"]
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(admin.ModelAdmin):
+    list_display = ["subject", "user", "issuer", "created_at", "last_signed_in"]
+    list_select_related = ["user"]
+    search_fields = [
+        "subject",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+    ]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "last_signed_in"]
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserForm
+    inlines = [OidcIdentityInline]
     list_display = ["username", "first_name", "last_name", "agency", "is_active", "is_staff"]
     list_filter = ["groups", "agency", "is_active", "is_staff"]
     list_select_related = ["agency"]

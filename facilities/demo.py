@@ -4,8 +4,6 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
-from classification.titles import ensure_titles
-
 from . import roles, services
 from .models import Agency, AnnualActivity, Facility, User
 from .roles import ensure_reference_data
@@ -22,6 +20,8 @@ DEMO_USERS = [
     ("hr-oasas", "Avery", "Addiction", roles.AGENCY_HR, "OASAS"),
     ("hr-omh", "Morgan", "Mental", roles.AGENCY_HR, "OMH"),
     ("hr-opwdd", "Parker", "Developmental", roles.AGENCY_HR, "OPWDD"),
+    # An employee in OMH positions (classification.demo links them): files form CC-2E.
+    ("employee-omh", "Robin", "Employee", roles.EMPLOYEE, None),
 ]
 
 # Civil service titles of the Division's staff, printed in the letters they sign or are
@@ -65,7 +65,6 @@ def seed_users() -> dict[str, User]:
 def seed(stdout) -> None:
     # Reference data comes from data migrations; a flushed database gets it back here.
     ensure_reference_data(apps)
-    ensure_titles(apps)
     users = seed_users()
     stdout.write("Demo users ready.")
     seed_facilities(users)

@@ -5,10 +5,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3, title_for
+from common.search import search_filter
+from common.widgets import RowChoiceFilter
 
 from .models import Agency, Facility
-from .search import search_filter
-from .widgets import RowChoiceFilter
 
 WARRANTED_CHOICES = [
     *(

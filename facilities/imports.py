@@ -27,8 +27,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from classification.allocation import sfy_label
+from common.expansion import check_zip
 
-from .expansion import check_zip
 from .models import AnnualActivity, current_fiscal_year
 from .selectors import facilities_visible_to
 
@@ -244,7 +244,7 @@ def _read_xlsx(data: bytes, parsed: ParsedFile) -> Iterator[list[Any]] | None:
     from openpyxl import load_workbook
 
     try:
-        # What the members really inflate to, not what their headers say (facilities.expansion).
+        # What the members really inflate to, not what their headers say (common.expansion).
         check_zip(
             io.BytesIO(data), max_expanded=MAX_XLSX_EXPANDED_BYTES, max_members=MAX_XLSX_MEMBERS
         )

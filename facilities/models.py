@@ -14,10 +14,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from classification.standard import FACILITY_TYPES, TITLES
+from common.audit import AuditChained, append_only_triggers
+from common.search import trigram_index
 
 from . import roles
-from .audit import AuditChained, append_only_triggers
-from .search import trigram_index
 
 
 class Agency(models.Model):
@@ -85,7 +85,7 @@ class User(AbstractUser):
 
     @cached_property
     def authority(self):
-        """What this user holds today through delegations (`workflow.Authority`): read once
+        """What this user holds today through delegations (`facilities.authority.Authority`): read once
         per request, like `role_names`. Services read it again on their locked rows."""
         from .selectors import authority_of
 
@@ -109,6 +109,16 @@ class User(AbstractUser):
         return self.is_analyst
 
     @property
+    def is_employee(self) -> bool:
+        """An employee who files for their own position(s): never also HR or DCC staff, so
+        no one comments on, reviews or decides their own request."""
+        return (
+            roles.EMPLOYEE in self.role_names
+            and not self.is_analyst
+            and roles.AGENCY_HR not in self.role_names
+        )
+
+    @property
     def role_label(self) -> str:
         if self.is_supervisor:
             return str(_("Classification supervisor"))
@@ -116,9 +126,35 @@ class User(AbstractUser):
             return str(_("Classification analyst"))
         if self.is_agency_hr:
             return str(_("Agency HR, %(agency)s") % {"agency": self.agency.code})
+        if self.is_employee:
+            return str(_("Employee"))
         if self.is_superuser:
             return str(_("Administrator"))
         return str(_("No role"))
+
+
+class OidcIdentity(models.Model):
+    """A person's account at an OpenID Connect provider (NY.gov ID): the provider's issuer and
+    the stable subject id it gives them. The only way a sign-in through the provider finds a
+    user (facilities.oidc); an email address never does, as addresses are reused and changed."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="oidc_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("first signed in"), default=timezone.now, editable=False)
+    last_signed_in = models.DateTimeField(_("last signed in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("NY.gov ID identity")
+        verbose_name_plural = _("NY.gov ID identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
 
 
 class Facility(models.Model):
@@ -194,7 +230,7 @@ class Facility(models.Model):
         indexes = [
             models.Index(fields=["agency", "name"]),
             models.Index(fields=["facility_type"]),
-            # The registry's search box (facilities.search).
+            # The registry's search box (common.search).
             trigram_index("facility_name_upper_trgm", "name"),
             trigram_index("facility_code_upper_trgm", "code"),
             trigram_index("facility_region_upper_trgm", "region"),
@@ -392,7 +428,7 @@ class DateRange(Func):
 
 class Delegation(models.Model):
     """Someone acts for someone else for a period of New York dates, both included
-    (docs/decisions/00NN-delegation.md): an acting supervisor decides for a supervisor on
+    (docs/decisions/0018-delegation.md): an acting supervisor decides for a supervisor on
     leave, or a covering analyst works an absent analyst's assigned requests. It takes effect
     and lapses by the calendar alone; ending it early stops it at once. Written only by
     `facilities.services.delegations`, each write with a `DelegationEvent`."""

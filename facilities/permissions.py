@@ -20,6 +20,11 @@ def is_supervisor(user: Any) -> bool:
     return is_signed_in(user) and user.is_supervisor
 
 
+def is_employee(user: Any) -> bool:
+    """A State employee who may see and file requests for their own position(s) only."""
+    return is_signed_in(user) and user.is_employee
+
+
 def is_dcc_staff(user: Any) -> bool:
     return is_analyst(user)
 
@@ -52,3 +57,18 @@ def can_manage_delegation(user: Any, *, kind: str, delegator_id: int | None) -> 
     if kind == "acting_supervisor":
         return delegator_id == user.pk
     return kind == "analyst_cover"
+
+
+def has_site_access(user: Any) -> bool:
+    """A role on the site (Agency HR with an agency, analyst, supervisor, an employee filing for
+    their own position) or an administrator. Anyone else signed in sees only the page that says
+    to ask an administrator for one."""
+    if not is_signed_in(user):
+        return False
+    return (
+        user.is_agency_hr
+        or user.is_dcc_staff
+        or user.is_employee
+        or user.is_staff
+        or user.is_superuser
+    )

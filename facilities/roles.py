@@ -27,17 +27,29 @@ PERSONNEL_OFFICES = {
 AGENCY_HR = "Agency HR"
 ANALYST = "Classification analyst"
 SUPERVISOR = "Classification supervisor"
+# A State employee in an HIM position: sees and files requests for their own position(s).
+EMPLOYEE = "Employee"
+
+# The values a NY.gov ID role claim may carry (HIM_OIDC_ROLE_CLAIM, docs/operations.md) and
+# the role each one gives. A claim never makes anyone an administrator.
+ROLE_CLAIM_VALUES = {
+    "agency_hr": AGENCY_HR,
+    "analyst": ANALYST,
+    "supervisor": SUPERVISOR,
+}
 
 # Role permissions live on the user model (facilities.User.Meta.permissions).
 ROLE_PERMISSIONS = {
     AGENCY_HR: ["act_for_agency"],
     ANALYST: ["review_classification"],
     SUPERVISOR: ["review_classification", "decide_classification"],
+    EMPLOYEE: ["file_own_request"],
 }
 PERMISSION_NAMES = {
     "act_for_agency": "Act for one agency (Agency HR)",
     "review_classification": "Review as a classification analyst",
     "decide_classification": "Assign and decide as a classification supervisor",
+    "file_own_request": "File a request for one's own position (employee)",
 }
 
 
@@ -53,27 +65,30 @@ def _fill_personnel_office(agency) -> None:
         if name in fields and value and not getattr(agency, name)
     }
     if missing:
-        type(agency).objects.filter(pk=agency.pk).update(**missing)
+        type(agency).objects.using(agency._state.db).filter(pk=agency.pk).update(**missing)
 
 
-def ensure_reference_data(apps) -> None:
-    """Create the agencies, groups and role permissions if missing (idempotent)."""
+def ensure_reference_data(apps, using: str = "default") -> None:
+    """Create the agencies, groups and role permissions if missing (idempotent), in `using`'s
+    database (a migration passes its own connection's: the owner's)."""
     Agency = apps.get_model("facilities", "Agency")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
 
     for code, name in AGENCIES:
-        agency, _ = Agency.objects.get_or_create(code=code, defaults={"name": name})
+        agency, _ = Agency.objects.using(using).get_or_create(code=code, defaults={"name": name})
         _fill_personnel_office(agency)
 
-    user_type, _ = ContentType.objects.get_or_create(app_label="facilities", model="user")
+    user_type, _ = ContentType.objects.using(using).get_or_create(
+        app_label="facilities", model="user"
+    )
     perms = {
-        codename: Permission.objects.get_or_create(
+        codename: Permission.objects.using(using).get_or_create(
             content_type=user_type, codename=codename, defaults={"name": label}
         )[0]
         for codename, label in PERMISSION_NAMES.items()
     }
     for group_name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
+        group, _ = Group.objects.using(using).get_or_create(name=group_name)
         group.permissions.add(*(perms[c] for c in codenames))

@@ -27,9 +27,9 @@ from classification.allocation import (
     sfy_label,
 )
 from classification.standard import title_for
-from classification.workflow import NO_AUTHORITY, Authority, Grant
 
 from . import permissions, roles
+from .authority import NO_AUTHORITY, Authority, Grant
 from .models import AnnualActivity, AnnualActivityRevision, CountImport, Delegation, Facility
 
 Accepted = AnnualActivity.Status.ACCEPTED
@@ -204,7 +204,7 @@ def drift_direction(warranted_title_code: str | None, chief_title_code: str | No
     return {1: "up", -1: "down"}.get(order)
 
 
-# --- delegations (docs/decisions/00NN-delegation.md) ------------------------------------------
+# --- delegations (docs/decisions/0018-delegation.md) ------------------------------------------
 
 
 def delegations_in_effect(today: date) -> QuerySet[Delegation]:

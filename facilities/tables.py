@@ -9,9 +9,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from classification.standard import FACILITY_TYPES, title_for
+from common.tables2_speedup import FastBodyTable
 
 from .models import AnnualActivity, Facility
-from .tables2_speedup import FastBodyTable
 
 
 class BoundedPaginator(Paginator):

@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,13 +17,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, RedirectView, TemplateView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from . import permissions, selectors, services
-from .charts import count_panels
-from .exports import csv_response, xlsx_response
-from .filters import FacilityFilter
 from .forms import (
     CountsForm,
     DelegationChangeForm,
@@ -30,11 +27,12 @@ from .forms import (
     ImportConfirmForm,
     ImportUploadForm,
     ReviewForm,
+    SignInForm,
 )
 from .imports import validate_rows
 from .models import AnnualActivity
+from .oidc import oidc_enabled, provider_sign_out_url
 from .services import delegations as delegation_services
-from .tables import EXPORT_HEADER, BoundedPaginator, FacilityTable, export_rows
 
 
 @login_not_required
@@ -49,6 +47,49 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+class SignInView(auth_views.LoginView):
+    """The sign-in page: NY.gov ID when it is set up, and the user name form beside it (for
+    administrators only under HIM_LOCAL_SIGN_IN="staff-only")."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if oidc_enabled():
+            # NY.gov ID comes first on the page: focus must not jump past it into the form.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nygov_id=oidc_enabled(),
+            staff_only=settings.HIM_LOCAL_SIGN_IN == "staff-only",
+            **kwargs,
+        )
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out; after a NY.gov ID sign-in, on to the provider to end its session as well."""
+
+    def post(self, request, *args, **kwargs):
+        provider_url = provider_sign_out_url(request)  # before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_url) if provider_url else response
+
+
+class NoAccessView(TemplateView):
+    """Signed in, but no role on the site yet: who to ask (config.middleware.SiteAccessMiddleware
+    sends every other page here). Someone with a role is sent on to the dashboard."""
+
+    template_name = "registration/no_access.html"
+
+    def get(self, request, *args, **kwargs):
+        if permissions.has_site_access(request.user):
+            return redirect("dashboard")
+        return super().get(request, *args, **kwargs)
+
+
 @method_decorator(login_not_required, name="dispatch")
 class AdminLoginRedirectView(RedirectView):
     """Send the admin's own sign-in form to the site's sign-in page, keeping `next`."""
@@ -61,17 +102,6 @@ class AdminLoginRedirectView(RedirectView):
         return f"{reverse('login')}?{urlencode({'next': next_url})}"
 
 
-class DashboardView(TemplateView):
-    """The home page: each role's numbers and charts (classification.reports.dashboard_for)."""
-
-    template_name = "facilities/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        from classification.reports import dashboard_for
-
-        return super().get_context_data(board=dashboard_for(self.request.user), **kwargs)
-
-
 # --- Facilities and their annual counts ------------------------------------------------------
 
 
@@ -82,95 +112,6 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-class FacilityListView(SingleTableMixin, FilterView):
-    """The registry, scoped to what the user may see, with filters, sorting and export."""
-
-    table_class = FacilityTable
-    filterset_class = FacilityFilter
-    template_name = "facilities/facility_list.html"
-    # The table paginates (and reads ?per_page=); the view must not paginate a second time.
-    table_pagination = {"per_page": 25, "paginator_class": BoundedPaginator}
-
-    def get_queryset(self):
-        from classification.reports import with_chief
-
-        # The chief position and drift as subqueries: the count of queries stays constant.
-        return with_chief(selectors.facilities_visible_to(self.request.user))
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
-
-    def get(self, request, *args, **kwargs):
-        export = request.GET.get("export")
-        if export in {"csv", "xlsx"}:
-            filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-            # The same sort the page shows, every filtered row (no pagination).
-            table = FacilityTable(rows, order_by=request.GET.get("sort") or None)
-            facilities = [row.record for row in table.rows]
-            write = csv_response if export == "csv" else xlsx_response
-            return write("facilities", [str(h) for h in EXPORT_HEADER], export_rows(facilities))
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        context["can_import"] = permissions.is_analyst(
-            self.request.user
-        ) or permissions.is_agency_hr(self.request.user)
-        return context
-
-
-class FacilityDetailView(View):
-    """One facility: counts by year (table and chart), levels per year, determination, history."""
-
-    template_name = "facilities/facility_detail.html"
-
-    def get(self, request, pk: int):
-        from classification.selectors import chief_position, positions_for_facility
-
-        # The host of a co-located facility is shown by name: joined, not a query of its own.
-        facility = selectors.facility_for_user(request.user, pk, select_related=("host_facility",))
-        activities = selectors.activities_for_facility(facility)
-        chief = chief_position(facility)
-        oldest_first = list(reversed(activities))
-        individuals, activities_panel = count_panels(
-            [
-                (
-                    a.fiscal_year_label,
-                    a.individuals_served,
-                    a.records_activities,
-                    a.status == "accepted",
-                )
-                for a in oldest_first
-            ]
-        )
-        years = [
-            {
-                "level": level,
-                "actions": services.allowed_review_actions(request.user, level.activity),
-            }
-            for level in selectors.year_levels(facility, activities)
-        ]
-        return render(
-            request,
-            self.template_name,
-            {
-                "facility": facility,
-                "years": years,
-                "determination": selectors.determination_for(facility, activities),
-                "panels": (individuals, activities_panel) if activities else (),
-                "revisions": selectors.revisions_for_facility(facility)[:200],
-                "can_report": services.can_report_counts(request.user, facility),
-                "positions": positions_for_facility(request.user, facility),
-                "chief": chief,
-                "drift": selectors.facility_drift(facility, chief.title.code if chief else None),
-            },
-        )
 
 
 class CountsFormView(FormView):
@@ -380,7 +321,7 @@ class ImportPreviewView(View):
         return redirect("facilities:import_preview", token=token)
 
 
-# --- Delegations (docs/decisions/00NN-delegation.md) ------------------------------------------
+# --- Delegations (docs/decisions/0018-delegation.md) ------------------------------------------
 
 PAST_DELEGATIONS_SHOWN = 50
 

@@ -47,7 +47,8 @@ def production_environment(*, database_url: str, static_root: Path, **extra: str
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "HIM_", "DB_")) and key != "DATABASE_URL"
+        # DATABASE_OWNER_URL too: an inherited owner would migrate another database.
+        if not key.startswith(("DJANGO_", "HIM_", "DB_", "DATABASE_"))
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",

@@ -1,4 +1,5 @@
-"""Back up and restore DATABASE_URL's PostgreSQL database with pg_dump / pg_restore.
+"""Back up and restore the site's PostgreSQL database with pg_dump / pg_restore, as the tables'
+owner (DATABASE_OWNER_URL; DATABASE_URL where there is no owner of its own).
 
     python scripts/pgbackup.py backup [--dir var/backups]   → var/backups/him-<UTC>.dump
     python scripts/pgbackup.py restore FILE                  → into DATABASE_URL's database
@@ -148,13 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     restore_parser = commands.add_parser("restore", help="restore FILE into DATABASE_URL")
     restore_parser.add_argument("file", type=Path)
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "")
+    # The owner: a restore recreates the tables, which the site's role may not.
+    url = os.environ.get("DATABASE_OWNER_URL") or os.environ.get("DATABASE_URL", "")
     try:
         if args.command == "backup":
             print(f"Backup written: {backup(url=url, directory=args.dir)}")
         else:
             restore(url=url, archive=args.file)
             print(f"Restored {args.file} into {libpq_environment(url)['PGDATABASE']}.")
+            print("Now give the site's role its rights again: python manage.py grant_app_role")
     except BackupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,7 +1,10 @@
 """Project-wide test set-up.
 
 Every test runs on PostgreSQL: DATABASE_URL's server, or the local one the test settings start
-(config/settings/database.py); with pytest-xdist each worker has its own test database. Tests
+(config/settings/database.py); with pytest-xdist each worker has its own test database. As in
+production the site's connection (`default`) is the application role, which owns nothing: the
+test database is created and migrated by the owner role (`owner`), which grants the application
+role its rights (common.dbroles), and emptied by the owner between transactional tests. Tests
 marked `browser` need Debian's Chromium: without it they are skipped with a reason, except in
 CI (HIM_REQUIRE_ALL=1), where a missing Chromium stops the run and any skipped test fails it.
 """
@@ -50,6 +53,68 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if skipped:
         reporter.write_line(f"HIM_REQUIRE_ALL=1: {len(skipped)} test(s) skipped; CI skips none.")
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's set-up, with the test database created and migrated by the owner role
+    and the site's connection (the application role) pointed at it afterwards."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    from common.dbroles import APP_ALIAS, OWNER_ALIAS
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={OWNER_ALIAS},
+            serialized_aliases=set(),
+            keepdb=keepdb,
+        )
+        connections[APP_ALIAS].close()
+        connections[APP_ALIAS].creation.set_as_test_mirror(connections[OWNER_ALIAS].settings_dict)
+        _flush_as_owner()
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            connections[APP_ALIAS].close()
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+def _flush_as_owner() -> None:
+    """Transactional tests empty the tables between tests with TRUNCATE, which the application
+    role may not do and the audit tables' guard refuses anyone: the owner does it instead, past
+    the guard (pgtrigger's ignore setting, which only a role with TRUNCATE can make use of)."""
+    import pgtrigger
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from tests.ops.owner import owner_connection
+
+    guards = [
+        pgid
+        for model, trigger in pgtrigger.registered()
+        if trigger.name == "no_truncate"
+        for pgid in (trigger.get_pgid(model), f"{model._meta.db_table}:{trigger.get_pgid(model)}")
+    ]
+
+    def execute_sql_flush(self, sql_list):
+        with owner_connection() as owner, owner.transaction():
+            owner.execute(
+                "SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(guards) + "}"]
+            )
+            for statement in sql_list:
+                owner.execute(statement)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
 
 
 @pytest.fixture(scope="session")

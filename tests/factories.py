@@ -43,6 +43,11 @@ def analyst_user(**kwargs) -> User:
     return UserFactory(role=roles.ANALYST, **kwargs)
 
 
+def employee_user(**kwargs) -> User:
+    """An employee (form CC-2E); link their positions with `position.employees.add(user)`."""
+    return UserFactory(role=roles.EMPLOYEE, **kwargs)
+
+
 def supervisor_user(**kwargs) -> User:
     return UserFactory(role=roles.SUPERVISOR, **kwargs)
 

@@ -4,7 +4,7 @@ from classification.titles import ensure_titles
 
 
 def forwards(apps, schema_editor):
-    ensure_titles(apps)
+    ensure_titles(apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 
 from classification.models import ReclassificationRequest
 from classification.reports.sql import decided
-from classification.selectors import my_work, reclassifications_visible_to, with_turnaround
+from classification.selectors import (
+    my_work,
+    positions_visible_to,
+    reclassifications_visible_to,
+    with_turnaround,
+)
 from classification.workflow import (
+    AGENCY_COMMENT,
     DECIDED_STATUSES,
     DRAFT,
     IN_REVIEW,
@@ -47,6 +53,11 @@ class Dashboard:
     waiting_on_us: list[ReclassificationRequest] = field(default_factory=list)
     expiring_credentials: int | None = None
     charts: list[Any] = field(default_factory=list)
+    # Agency HR: employees' requests waiting for the agency's comment, soonest due first.
+    awaiting_comment: list[ReclassificationRequest] = field(default_factory=list)
+    # An employee: their own positions and requests (form CC-2E).
+    own_positions: list[Any] = field(default_factory=list)
+    own_requests: list[ReclassificationRequest] = field(default_factory=list)
 
 
 def _month_starts(today: date, n: int = MONTHS_SHOWN) -> list[date]:
@@ -134,6 +145,12 @@ def dashboard_for(user: Any, *, today: date | None = None) -> Dashboard:
     """The numbers on `user`'s dashboard, by role; a constant number of queries."""
     today = today or timezone.localdate()
     board = Dashboard()
+    if permissions.is_employee(user):
+        board.own_positions = list(positions_visible_to(user).order_by("item_number"))
+        board.own_requests = list(
+            reclassifications_visible_to(user).order_by("-created_at", "-pk")[:20]
+        )
+        return board
     if not (permissions.is_dcc_staff(user) or permissions.is_agency_hr(user)):
         return board
     visible = with_turnaround(reclassifications_visible_to(user).order_by(), today=today)
@@ -163,6 +180,9 @@ def dashboard_for(user: Any, *, today: date | None = None) -> Dashboard:
         }
         board.waiting_on_us = list(
             visible.filter(status=INFO_REQUESTED).order_by("paused_since", "pk")[:10]
+        )
+        board.awaiting_comment = list(
+            visible.filter(status=AGENCY_COMMENT).order_by("comment_due_on", "pk")[:10]
         )
         board.expiring_credentials = expiring_credentials(user, today=today)
     board.charts = list(chart_data(user, today=today).values())

@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from classification.allocation import (
@@ -25,9 +26,9 @@ from classification.allocation import (
     ThresholdDistance,
     threshold_distances,
 )
-from classification.models import Position, Title
+from classification.models import Title
 from classification.reports.sql import drift_facts
-from classification.selectors import ADMINISTRATOR_CODES
+from classification.selectors import ADMINISTRATOR_CODES, chiefs_on
 from facilities import permissions
 from facilities.models import Facility, current_fiscal_year
 from facilities.selectors import drift_direction, facilities_visible_to
@@ -35,17 +36,16 @@ from facilities.selectors import drift_direction, facilities_visible_to
 NEAR_THRESHOLD = 0.05  # "within 5% of a threshold", relative to the threshold
 
 
-def with_chief(qs: QuerySet[Facility]) -> QuerySet[Facility]:
-    """Annotate each facility with its chief HIM position (id, title code, rank) and the rank
-    of its warranted title, as subqueries (the same rule as `selectors.chief_position`)."""
-    chief = Position.objects.filter(
-        facility=OuterRef("pk"), active=True, title__code__in=ADMINISTRATOR_CODES
-    ).order_by("-title__rank", "item_number")
+def with_chief(qs: QuerySet[Facility], on: date | None = None) -> QuerySet[Facility]:
+    """Annotate each facility with its chief HIM position on `on` (today by default: id, title
+    code and rank, by the title in effect) and the rank of its warranted title, as subqueries
+    (the rule of `selectors.chief_position`)."""
+    chief = chiefs_on(on or timezone.localdate(), facility=OuterRef("pk"))
     return qs.annotate(
         chief_id=Subquery(chief.values("pk")[:1]),
         chief_item=Subquery(chief.values("item_number")[:1]),
-        chief_title_code=Subquery(chief.values("title__code")[:1]),
-        chief_rank=Subquery(chief.values("title__rank")[:1]),
+        chief_title_code=Subquery(chief.values("title_code_on")[:1]),
+        chief_rank=Subquery(chief.values("title_rank_on")[:1]),
         warranted_rank=Subquery(
             Title.objects.filter(code=OuterRef("warranted_title_code")).values("rank")[:1]
         ),
@@ -104,12 +104,14 @@ ISSUES = {
 def drift_report(user: Any, *, today: date | None = None, issue: str = "") -> list[DriftRow]:
     """Active facilities the user may see that need a look: chief's title differs from the
     warranted one (up or down), on watch, a DDSOO within 5% of a threshold (latest accepted
-    counts), or no counts for the last completed fiscal year. One query; `issue` narrows it."""
+    counts), or no counts for the last completed fiscal year. The chief's title is the one in
+    effect on `today` (New York today by default). One query; `issue` narrows it."""
     facilities = drift_facts(
         facilities_visible_to(user),
         chief_codes=ADMINISTRATOR_CODES,
         last_year=last_completed_fiscal_year(today),
         near_bands=(_band(INDIVIDUALS_LOW), _band(INDIVIDUALS_HIGH), _band(ACTIVITIES)),
+        on=today or timezone.localdate(),
         issue=issue if issue in ISSUES else "",
     )
     hr_agency = user.agency_id if permissions.is_agency_hr(user) else None

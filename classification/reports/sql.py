@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.db.models import Aggregate, F, FloatField, QuerySet
 
-from classification.models import Position, ReclassificationRequest, Title
+from classification.models import Position, PositionTitleChange, ReclassificationRequest, Title
 from classification.workflow import DECIDED_STATUSES
 from facilities.models import Agency, AnnualActivity, Facility
 
@@ -48,7 +49,14 @@ chief AS (
            ROW_NUMBER() OVER (
                PARTITION BY p.facility_id ORDER BY t.rank DESC, p.item_number
            ) AS n
-    FROM {position} p JOIN {title} t ON t.id = p.title_id
+    FROM {position} p
+    -- The title in effect on the day asked about: the position's latest change effective by
+    -- then (the title_change_in_effect index), else its stored title.
+    JOIN {title} t ON t.id = COALESCE((
+        SELECT h.to_title_id FROM {title_change} h
+        WHERE h.position_id = p.id AND h.effective_on <= %s
+        ORDER BY h.effective_on DESC, h.changed_at DESC, h.id DESC LIMIT 1
+    ), p.title_id)
     WHERE p.active AND t.code IN ({chief_codes}) AND p.facility_id IN (SELECT v.id FROM visible v)
 ),
 facts AS (
@@ -92,11 +100,12 @@ def drift_facts(
     chief_codes: Sequence[str],
     last_year: int,
     near_bands: Sequence[tuple[int, int]],
+    on: date,
     issue: str = "",
 ) -> list[Facility]:
     """The active facilities of `visible` with `issue` (any of DRIFT_ISSUE_SQL if empty), by
     agency code and name, each with its agency's code and: `chief_id`, `chief_item`,
-    `chief_title_code`, `drift` ("up", "down" or "", by rank), the latest accepted
+    `chief_title_code` (the chief's title in effect on `on`), `drift` ("up", "down" or "", by rank), the latest accepted
     counts (`accepted_individuals`, `accepted_activities`), `near_band` (a DDSOO whose counts
     lie in `near_bands`: 3,000 and 7,000 individuals, then 250,000 activities) and `has_year`
     (any row for `last_year`). One query."""
@@ -107,6 +116,7 @@ def drift_facts(
     sql = DRIFT_FACTS_SQL.format(
         position=Position._meta.db_table,
         title=Title._meta.db_table,
+        title_change=PositionTitleChange._meta.db_table,
         facility=Facility._meta.db_table,
         agency=Agency._meta.db_table,
         activity=AnnualActivity._meta.db_table,
@@ -117,6 +127,7 @@ def drift_facts(
     (low_i, high_i), (low_i2, high_i2), (low_a, high_a) = near_bands
     params = [
         *scope_params,
+        on,
         *chief_codes,
         "ddsoo",
         low_i,

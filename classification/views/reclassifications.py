@@ -17,10 +17,10 @@ from django_tables2 import RequestConfig
 from candidates.dates import today_in_new_york
 from candidates.selectors import evaluation_for
 from classification import selectors, services, workflow
-from classification.exports import export_response
 from classification.filters import PositionFilter, ReclassificationFilter
 from classification.forms import (
     AttachmentForm,
+    EmployeeRequestForm,
     ReclassificationDraftForm,
     TransitionForm,
     positions_open_for_request,
@@ -32,8 +32,9 @@ from classification.models import (
     Title,
 )
 from classification.tables import PositionTable, ReclassificationTable
+from common.exports import export_response
+from common.search import as_id
 from facilities import permissions
-from facilities.search import as_id
 from facilities.tables import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -49,7 +50,15 @@ LIST_DEFERRED = (
     "determination_clauses",
 )
 # The exchange between DCC and the agency (the timeline shows every event).
-AGENCY_MESSAGES = ("request_information", "respond", "withdraw", "deny", "approve")
+AGENCY_MESSAGES = (
+    "file",
+    "comment",
+    "request_information",
+    "respond",
+    "withdraw",
+    "deny",
+    "approve",
+)
 
 
 def _error_text(exc: Exception) -> str:
@@ -75,7 +84,11 @@ class ReclassificationListView(View):
             # of eight tables took longer than running it).
             .select_related(None)
             .select_related(
-                "position__facility__agency", "current_title", "proposed_title", "assigned_to"
+                "position__facility__agency",
+                "current_title",
+                "proposed_title",
+                "recommended_title",
+                "assigned_to",
             )
         )
         filterset = ReclassificationFilter(request.GET, queryset=qs, user=user)
@@ -103,7 +116,7 @@ class ReclassificationListView(View):
                 "tabs": tabs,
                 "tab": tab,
                 "tab_counts": counts,
-                "can_create": permissions.is_agency_hr(user),
+                "can_create": permissions.is_agency_hr(user) or permissions.is_employee(user),
                 "target_days": _target_days(),
                 "saved_filters": selectors.saved_filters_for(user),
                 "current_query": _current_query(request),
@@ -119,6 +132,7 @@ class ReclassificationListView(View):
             _("Agency"),
             _("Current title"),
             _("Proposed title"),
+            _("Approved title"),
             _("Status"),
             _("Assignee"),
             _("Days open"),
@@ -133,6 +147,7 @@ class ReclassificationListView(View):
             "position__facility__agency__code",
             "current_title__name",
             "proposed_title__name",
+            "recommended_title__name",
             "status",
             "assigned_to__first_name",
             "assigned_to__last_name",
@@ -149,6 +164,9 @@ class ReclassificationListView(View):
                 agency,
                 current,
                 proposed,
+                # What approval applied: the recommended title, else the proposed one (the
+                # request's `approved_title`, from plain columns).
+                (recommended or proposed) if status == workflow.APPROVED else "",
                 str(workflow.STATUS_LABELS.get(status, status)),
                 _user_label(first, last, username),
                 open_for.days if open_for is not None else "",
@@ -161,6 +179,7 @@ class ReclassificationListView(View):
                 agency,
                 current,
                 proposed,
+                recommended,
                 status,
                 first,
                 last,
@@ -204,11 +223,14 @@ def _target_days() -> int:
 
 
 class ReclassificationCreateView(View):
-    """Agency HR starts a draft for one of its positions."""
+    """Agency HR starts a draft for one of its positions; an employee for one of their own
+    (form CC-2E, a shorter form)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not permissions.is_agency_hr(request.user):
+        self.by_employee = permissions.is_employee(request.user)
+        if not (self.by_employee or permissions.is_agency_hr(request.user)):
             raise PermissionDenied
+        self.form_class = EmployeeRequestForm if self.by_employee else ReclassificationDraftForm
         return super().dispatch(request, *args, **kwargs)
 
     def positions(self):
@@ -216,7 +238,11 @@ class ReclassificationCreateView(View):
 
     def get(self, request):
         user = request.user
-        initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
+        initial = (
+            {}
+            if self.by_employee
+            else {"contact_name": user.get_full_name(), "contact_email": user.email}
+        )
         if request.GET.get("position"):
             initial["position"] = request.GET["position"]
         # The drift report links here with the warranted title's occ. code.
@@ -225,7 +251,7 @@ class ReclassificationCreateView(View):
             title = Title.objects.filter(Q(code=proposed) | Q(pk=as_id(proposed))).first()
             if title is not None:
                 initial["proposed_title"] = title.pk
-        form = ReclassificationDraftForm(initial=initial, positions=self.positions())
+        form = self.form_class(initial=initial, positions=self.positions())
         return self.show(form)
 
     def show(self, form, status=200):
@@ -233,6 +259,13 @@ class ReclassificationCreateView(View):
         pk = as_id(str(form["position"].value() or "").strip())  # what was posted may be anything
         if pk is not None:
             position = self.positions().filter(pk=pk).first()
+        if self.by_employee:
+            return render(
+                self.request,
+                "classification/reclassification_form_employee.html",
+                {"form": form, "position": position},
+                status=status,
+            )
         return render(
             self.request,
             "classification/reclassification_form.html",
@@ -244,7 +277,7 @@ class ReclassificationCreateView(View):
         token = request.POST.get("creation_token", "")
         already = self.already_created(token)
         if already is None:
-            form = ReclassificationDraftForm(request.POST, positions=self.positions())
+            form = self.form_class(request.POST, positions=self.positions())
             if form.is_valid():
                 return self.create(form)
             # The same form's other post may have created its draft since the check above (a
@@ -269,7 +302,12 @@ class ReclassificationCreateView(View):
         except (ValidationError, workflow.TransitionNotAllowed) as exc:
             messages.error(request, _error_text(exc))
             return self.show(form, status=400)
-        messages.success(request, _("Draft saved. Attach the organization chart, then submit."))
+        if self.by_employee:
+            messages.success(
+                request, _("Draft saved. Attach any files that support it, then file it.")
+            )
+        else:
+            messages.success(request, _("Draft saved. Attach the organization chart, then submit."))
         return redirect(reclassification)
 
     def already_created(self, token: str):
@@ -306,22 +344,42 @@ class WarrantedFragmentView(View):
         )
 
 
+def _can_edit(user, r) -> bool:
+    """The draft's author edits it: the agency's HR, or the employee who started it."""
+    if r.status != workflow.DRAFT:
+        return False
+    if r.filed_by_employee:
+        return permissions.is_employee(user) and r.employee_id == user.pk
+    return permissions.is_agency_hr(user)
+
+
+def _draft_form_class(r):
+    return EmployeeRequestForm if r.filed_by_employee else ReclassificationDraftForm
+
+
 class ReclassificationUpdateView(View):
-    """Agency HR edits its draft."""
+    """Agency HR edits its draft; an employee theirs."""
 
     def get_object(self):
         r = get_object_or_404(
             selectors.reclassifications_visible_to(self.request.user), pk=self.kwargs["pk"]
         )
-        if r.status != workflow.DRAFT or not permissions.is_agency_hr(self.request.user):
+        if not _can_edit(self.request.user, r):
             raise PermissionDenied
         return r
 
     def get(self, request, pk):
         r = self.get_object()
-        return self.show(r, ReclassificationDraftForm(instance=r))
+        return self.show(r, _draft_form_class(r)(instance=r))
 
     def show(self, r, form, status=200):
+        if r.filed_by_employee:
+            return render(
+                self.request,
+                "classification/reclassification_form_employee.html",
+                {"form": form, "object": r, "position": r.position},
+                status=status,
+            )
         return render(
             self.request,
             "classification/reclassification_form.html",
@@ -336,7 +394,7 @@ class ReclassificationUpdateView(View):
 
     def post(self, request, pk):
         r = self.get_object()
-        form = ReclassificationDraftForm(request.POST, instance=r)
+        form = _draft_form_class(r)(request.POST, instance=r)
         if not form.is_valid():
             return self.show(r, form, status=400)
         try:
@@ -390,19 +448,47 @@ class ReclassificationDetailView(View):
             )
         )
         r = get_object_or_404(qs, pk=pk)  # a draft is not in DCC staff's selector: 404
+        if permissions.is_employee(request.user):
+            return render(
+                request,
+                "classification/reclassification_detail_employee.html",
+                self.employee_context(r),
+            )
         return render(request, "classification/reclassification_detail.html", self.context(r))
+
+    def employee_context(self, r):
+        """What the employee who filed the request reads: their filing, its state, DCC's
+        questions, the decision and the letter. Not DCC's analysis, not the email log, and
+        not the agency's comment or files unless the agency shared them."""
+        user = self.request.user
+        return {
+            "r": r,
+            "actions": workflow.allowed_transitions(user, r),
+            "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
+            "duties_total": sum(d.percent for d in r.duties.all()),
+            "attachments": selectors.attachments_visible_to(user, r),
+            "can_attach": services.can_attach(user, r),
+            "attachment_form": AttachmentForm(),
+            "can_edit": _can_edit(user, r),
+            "events": [(e, selectors.event_message_visible(user, r, e)) for e in r.events.all()],
+            "waiting_on_you": next(
+                (e for e in reversed(r.events.all()) if e.action == "request_information"), None
+            )
+            if r.status == workflow.INFO_REQUESTED
+            else None,
+        }
 
     def context(self, r):
         user = self.request.user
+        today = today_in_new_york()
+        decided = r.status in workflow.DECIDED_STATUSES
         current_determination = selectors.determination_for_facility(
             r.position.facility, selectors.latest_counts_of(r)
         )
         incumbent = r.position.incumbent
         # The incumbent against the title the request would give them, as of today.
         incumbent_evaluation = (
-            evaluation_for(
-                incumbent, (r.recommended_title or r.proposed_title).code, today_in_new_york()
-            )
+            evaluation_for(incumbent, r.outcome_title.code, today_in_new_york())
             if incumbent is not None
             else None
         )
@@ -412,15 +498,28 @@ class ReclassificationDetailView(View):
             "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
             "duties_total": sum(d.percent for d in r.duties.all()),
             "determination": current_determination,
-            "checks": selectors.supervision_checks(
+            # A decided request shows the facts recorded when it was recommended: checking
+            # today's positions again would judge the decision by what came after it.
+            "checks": None
+            if decided
+            else selectors.supervision_checks(
                 r.position,
-                r.recommended_title or r.proposed_title,
+                r.outcome_title,
+                on=today,
                 determination=current_determination,
                 chief=selectors.chief_of(r),
             ),
+            "decided": decided,
+            # This approval's title change, still to take effect (read off the request: the
+            # page stays within its query budget).
+            "pending_from": r.decision_effective_date
+            if r.status == workflow.APPROVED
+            and r.decision_effective_date
+            and r.decision_effective_date > today
+            else None,
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
-            "can_edit": r.status == workflow.DRAFT and permissions.is_agency_hr(user),
+            "can_edit": _can_edit(user, r),
             "turnaround": {"open_for": r.open_for, "is_overdue": r.is_overdue},
             "target_days": _target_days(),
             "incumbent_evaluation": incumbent_evaluation,
@@ -529,7 +628,9 @@ def _private_file(field_file, filename: str, content_type: str) -> FileResponse:
 class AttachmentDownloadView(View):
     def get(self, request, pk, attachment_pk):
         r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
-        attachment = get_object_or_404(r.attachments, pk=attachment_pk)
+        attachment = get_object_or_404(
+            selectors.attachments_visible_to(request.user, r), pk=attachment_pk
+        )
         return _private_file(attachment.file, attachment.original_name, attachment.content_type)
 
 
@@ -582,17 +683,29 @@ class PositionListView(View):
 class PositionDetailView(View):
     def get(self, request, pk):
         position = get_object_or_404(selectors.positions_visible_to(request.user), pk=pk)
+        today = today_in_new_york()
         requests_qs = selectors.reclassifications_visible_to(request.user).filter(position=position)
+        pending_change = selectors.pending_title_change(position, today)
         return render(
             request,
             "classification/position_detail.html",
             {
                 "position": position,
+                # The title in effect today, from the history (right also before the daily
+                # run has stored it), and the change still to come.
+                "title": selectors.title_in_effect(position, today),
+                "pending_change": pending_change,
+                "today": today,
                 "history": PositionTitleChange.objects.filter(position=position).select_related(
                     "from_title", "to_title", "changed_by", "reclassification"
                 ),
                 "reclassifications": requests_qs,
                 "direct_reports": position.direct_reports.select_related("title", "incumbent"),
-                "can_request": permissions.is_agency_hr(request.user) and position.active,
+                # A pending change takes effect before a new request can start (services).
+                "can_request": (
+                    permissions.is_agency_hr(request.user) or permissions.is_employee(request.user)
+                )
+                and position.active
+                and pending_change is None,
             },
         )

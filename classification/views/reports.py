@@ -18,9 +18,9 @@ from django.views import View
 
 from classification import reports, services, workflow
 from classification.allocation import sfy_label
-from classification.exports import export_response
 from classification.forms import ReturnAnalystRequestsForm, SavedFilterForm
 from classification.models import SavedFilter
+from common.exports import export_response
 from facilities import permissions
 from facilities.models import Agency
 

@@ -1,10 +1,11 @@
 """Settings shared by every environment. Environment-specific modules import this one."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 
-from .database import database_from_url, local_database
+from .database import database_from_url, databases_from_urls, local_databases  # noqa: F401
 from .env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "pgtrigger",
+    "common",
     "facilities",
     "classification",
     "candidates",
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "config.middleware.SiteAccessMiddleware",
     "config.middleware.SessionTouchMiddleware",
     "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -80,11 +83,14 @@ TEMPLATES = [
 ]
 
 
-def database() -> dict:
-    """DATABASE_URL's PostgreSQL server; unset, the local one under var/postgres (dev, tests).
+def databases() -> dict:
+    """DATABASE_URL's PostgreSQL server (the site's role; DATABASE_OWNER_URL the owner's, for
+    migrations); unset, the local one under var/postgres with both roles (dev, tests).
     Production settings require DATABASE_URL instead (config/settings/production.py)."""
     url = env("DATABASE_URL", "")
-    return database_from_url(url) if url else local_database(BASE_DIR / "var" / "postgres")
+    if url:
+        return databases_from_urls(url, env("DATABASE_OWNER_URL", ""))
+    return local_databases(BASE_DIR / "var" / "postgres")
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -94,6 +100,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend, loading the user's agency and role names with the user (one query).
     "facilities.backends.UserBackend",
+    # Sign-in with NY.gov ID (OpenID Connect); it authenticates nobody until OIDC_RP_CLIENT_ID is set.
+    "facilities.oidc.NyGovIdBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -104,6 +112,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in with NY.gov ID: OpenID Connect through mozilla-django-oidc (facilities/oidc.py,
+# decision 0017, docs/operations.md "Sign-in with NY.gov ID"). Off while OIDC_RP_CLIENT_ID is
+# empty. The endpoints are the provider's discovery document's (…/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", "")  # the discovery document's "issuer", exactly
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "")
+# The end_session_endpoint: signing out also ends the provider's session. Empty: it is not.
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"  # ID tokens checked against the provider's JWKS keys
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's sign-out
+OIDC_CREATE_USER = True  # a first sign-in makes a user with no role (the admin gives one)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATE_CLASS = "facilities.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "facilities.oidc.CallbackView"
+HIM_OIDC_LEEWAY_SECONDS = env_int("HIM_OIDC_LEEWAY_SECONDS", 60)  # clock skew allowed
+# The claims that carry a person's agency code and role (facilities/claims.py). Empty: agency
+# and role come only from an administrator's assignment in the admin.
+HIM_OIDC_AGENCY_CLAIM = env("HIM_OIDC_AGENCY_CLAIM", "")
+HIM_OIDC_ROLE_CLAIM = env("HIM_OIDC_ROLE_CLAIM", "")
+# "all": anyone with a password may sign in with it; "staff-only": only administrators (and
+# the demo's admin), everyone else through NY.gov ID.
+HIM_LOCAL_SIGN_IN = env("HIM_LOCAL_SIGN_IN", "all").strip().lower()
 
 # Sessions end after 30 idle minutes: a signed-in request pushes the expiry forward, saving
 # the session at most once a minute (config.middleware.SessionTouchMiddleware), so a session
@@ -132,8 +171,8 @@ AXES_VERBOSE = False
 # after the client that header lists (0: nginx alone faces clients), and only on a request
 # that came from one of HIM_PROXY_ADDRESSES (the proxies; "unix" for a Unix socket). Unset, or
 # from anyone else, X-Forwarded-For is ignored (a client could write anything there) and
-# REMOTE_ADDR is used (facilities.proxies, which also checks the two agree). docs/operations.md.
-AXES_CLIENT_IP_CALLABLE = "facilities.proxies.client_ip_address"
+# REMOTE_ADDR is used (common.proxies, which also checks the two agree). docs/operations.md.
+AXES_CLIENT_IP_CALLABLE = "common.proxies.client_ip_address"
 HIM_PROXY_ADDRESSES = env_list("HIM_PROXY_ADDRESSES", "")
 _proxy_count = env("AXES_IPWARE_PROXY_COUNT", "").strip()
 AXES_IPWARE_PROXY_COUNT = int(_proxy_count) if _proxy_count else None
@@ -191,6 +230,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -198,7 +244,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Signing out posts a form that ends at the provider's end-session endpoint.
+    "form-action": [CSP.SELF, *filter(None, [_origin(OIDC_OP_LOGOUT_ENDPOINT)])],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -235,8 +282,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
+# The audit chains' lengths and last rows, anchored outside the database (common.checkpoints):
+# `checkpoint_audit` appends signed lines to this file on a schedule and `verify_audit` compares.
+# The key signs them (HMAC-SHA256): a key of its own, not DJANGO_SECRET_KEY, kept where the
+# database's owner cannot read it; old keys stay in the fallbacks so old lines still verify.
+HIM_AUDIT_CHECKPOINT_FILE = Path(
+    env("HIM_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl"))
+)
+HIM_AUDIT_CHECKPOINT_KEY = env("HIM_AUDIT_CHECKPOINT_KEY", "")
+HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS = env_list("HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS", "")
+
 # Policy settings the standard leaves to the Division (DOMAIN.md).
 HIM_TURNAROUND_TARGET_DAYS = env_int("HIM_TURNAROUND_TARGET_DAYS", 30)
+# Calendar days (New York dates) an agency has to comment on an employee's request (CC-2E).
+HIM_AGENCY_COMMENT_DAYS = env_int("HIM_AGENCY_COMMENT_DAYS", 30)
 HIM_VERIFICATION_MAX_AGE_DAYS = env_int("HIM_VERIFICATION_MAX_AGE_DAYS", 120)
 HIM_RHIA_SATISFIES_RHIT = env_bool("HIM_RHIA_SATISFIES_RHIT", False)
 

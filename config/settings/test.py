@@ -14,8 +14,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DATABASES = {"default": database()}  # noqa: F405
+DATABASES = databases()  # noqa: F405
 # Serve static files straight from the source folders, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="him-test-static-"))  # noqa: F405
+# Each test process its own checkpoint file (tests pass their own with override_settings).
+HIM_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="him-test-audit-")) / "checkpoints.jsonl"  # noqa: F405
+HIM_AUDIT_CHECKPOINT_KEY = "test-only-audit-checkpoint-key"
+HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS = []

@@ -2,7 +2,7 @@
 
 `Writer` inserts rows with explicit ids, by PostgreSQL's COPY (a million rows in seconds).
 Audit tables are chained with the
-same hash as `AuditChained` (`facilities.audit.hash_content`), so `verify_audit` passes.
+same hash as `AuditChained` (`common.audit.hash_content`), so `verify_audit` passes.
 The generators live beside this module, one per app: facilities, candidates, classification.
 """
 
@@ -16,7 +16,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
-from facilities.audit import GENESIS, AuditChained, _lock_table, hash_content
+from common.audit import GENESIS, AuditChained, _lock_table, hash_content
 
 
 class Writer:

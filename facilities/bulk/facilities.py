@@ -61,6 +61,8 @@ class Context:
     today: date
     writer: Writer
     hr_by_agency: dict[int, list[int]] = field(default_factory=dict)
+    # Employees (form CC-2E) whose positions are at each agency's facilities.
+    employees_by_agency: dict[int, list[int]] = field(default_factory=dict)
     analysts: list[int] = field(default_factory=list)
     supervisors: list[int] = field(default_factory=list)
     agencies: dict[str, int] = field(default_factory=dict)
@@ -72,8 +74,16 @@ class Context:
         return datetime.combine(day, time(hour + 5, self.rng.randrange(60)), tzinfo=UTC)
 
 
-def seed_users(ctx: Context, *, hr_per_agency: int = 4, analysts: int = 30, supervisors: int = 6):
-    """Bulk Agency HR users for each agency, analysts and supervisors (unusable passwords)."""
+def seed_users(
+    ctx: Context,
+    *,
+    hr_per_agency: int = 4,
+    analysts: int = 30,
+    supervisors: int = 6,
+    employees_per_agency: int = 3,
+):
+    """Bulk Agency HR users and employees for each agency, analysts and supervisors (unusable
+    passwords). Employees belong to no agency: their positions say where they work."""
     groups = {g.name: g for g in Group.objects.filter(name__in=list(roles.ROLE_PERMISSIONS))}
     ctx.agencies = dict(Agency.objects.values_list("code", "pk"))
     specs: list[tuple[str, str, int | None]] = []
@@ -82,10 +92,16 @@ def seed_users(ctx: Context, *, hr_per_agency: int = 4, analysts: int = 30, supe
             (f"{PREFIX}-hr-{code}-{n}".lower(), roles.AGENCY_HR, ctx.agencies[code])
             for n in range(hr_per_agency)
         ]
+    employee_specs = [
+        (f"{PREFIX}-employee-{code}-{n}".lower(), roles.EMPLOYEE, ctx.agencies[code])
+        for code in sorted(ctx.agencies)
+        for n in range(employees_per_agency)
+    ]
     specs += [(f"{PREFIX}-analyst-{n}".lower(), roles.ANALYST, None) for n in range(analysts)]
     specs += [
         (f"{PREFIX}-supervisor-{n}".lower(), roles.SUPERVISOR, None) for n in range(supervisors)
     ]
+    specs += employee_specs  # last, so the other users' ids are what they were before
     ids = ctx.writer.take_ids(User, len(specs))
     ctx.writer.insert(
         User,
@@ -97,10 +113,10 @@ def seed_users(ctx: Context, *, hr_per_agency: int = 4, analysts: int = 30, supe
                 username.split("-")[1].title(),
                 username.rsplit("-", 1)[1],
                 f"{username}@example.ny.gov",
-                agency_id,
+                None if group == roles.EMPLOYEE else agency_id,
                 "!",
             )  # unusable: they never sign in
-            for pk, (username, _group, agency_id) in zip(ids, specs, strict=True)
+            for pk, (username, group, agency_id) in zip(ids, specs, strict=True)
         ),
     )
     memberships = []
@@ -108,6 +124,8 @@ def seed_users(ctx: Context, *, hr_per_agency: int = 4, analysts: int = 30, supe
         memberships.append(User.groups.through(user_id=pk, group_id=groups[group].pk))
         if group == roles.AGENCY_HR:
             ctx.hr_by_agency.setdefault(agency_id, []).append(pk)
+        elif group == roles.EMPLOYEE:
+            ctx.employees_by_agency.setdefault(agency_id, []).append(pk)
         elif group == roles.ANALYST:
             ctx.analysts.append(pk)
         else:

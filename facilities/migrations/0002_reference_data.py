@@ -4,7 +4,7 @@ from facilities.roles import ensure_reference_data
 
 
 def forwards(apps, schema_editor):
-    ensure_reference_data(apps)
+    ensure_reference_data(apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

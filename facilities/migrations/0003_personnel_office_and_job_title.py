@@ -7,7 +7,7 @@ from facilities.roles import ensure_reference_data
 
 def seed_personnel_offices(apps, schema_editor):
     # 0002 seeded the agencies before these fields existed; fill them now (only where empty).
-    ensure_reference_data(apps)
+    ensure_reference_data(apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,5 @@
 """Writes for delegations: name an acting supervisor or a covering analyst, change the dates,
-end one early (docs/decisions/00NN-delegation.md).
+end one early (docs/decisions/0018-delegation.md).
 
 Each function takes the acting user, checks `permissions.can_manage_delegation` again on the
 locked rows (the view asked first), locks the two people concerned in id order (so two writes

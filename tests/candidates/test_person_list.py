@@ -8,13 +8,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from candidates.dates import today_in_new_york
-from candidates.exports import escape_cell
+from common.exports import escape_cell
 from tests.candidates.factories import (
     CredentialFactory,
     ExperienceSpellFactory,
     PersonFactory,
     verify,
 )
+from tests.downloads import download_text
 from tests.factories import AgencyFactory, analyst_user, hr_user
 
 pytestmark = pytest.mark.django_db
@@ -125,9 +126,9 @@ def test_csv_export_escapes_formulas(client, varied):
     client.force_login(varied)
     response = client.get(URL, {"export": "csv", "verification": "never"})
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode()
+    body = download_text(response)
     assert "Never" in body and "Fresh" not in body  # the filtered rows only
-    everything = client.get(URL, {"export": "csv"}).content.decode()
+    everything = download_text(client.get(URL, {"export": "csv"}))
     assert "'=HYPERLINK" in everything and "'@SUM(1)" in everything
     assert ",=HYPERLINK" not in everything
 

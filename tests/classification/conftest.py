@@ -4,12 +4,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import analyst_user, hr_user, supervisor_user
+from tests.factories import analyst_user, employee_user, hr_user, supervisor_user
 
 
 @pytest.fixture
 def cast(db):
-    """HR of OMH and of DOCCS, two analysts and two supervisors."""
+    """HR of OMH and of DOCCS, two analysts, two supervisors and two employees."""
     return SimpleNamespace(
         hr=hr_user("OMH", username="hr-omh-t"),
         hr_other=hr_user("DOCCS", username="hr-doccs-t"),
@@ -17,6 +17,8 @@ def cast(db):
         assigned=analyst_user(username="assigned-t"),
         supervisor=supervisor_user(username="supervisor-t"),
         supervisor2=supervisor_user(username="supervisor2-t"),
+        employee=employee_user(username="employee-t"),
+        employee_other=employee_user(username="employee-other-t"),
     )
 
 

@@ -17,7 +17,7 @@ from classification.models import (
 )
 from classification.services import record_event
 from classification.standard import TECHNICIAN_1, TECHNICIAN_2
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, employee_user
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -44,9 +44,19 @@ def reclassification_in(
     recommender=None,
     decider=None,
     complete: bool = True,
+    employee=None,
+    comment_due_on: date | None = None,
 ) -> ReclassificationRequest:
-    """A request already in `status`, with the fields that state implies (test set-up only)."""
+    """A request already in `status`, with the fields that state implies (test set-up only).
+
+    With `employee` (or in `agency_comment`, where one is made) the employee filed it (form
+    CC-2E) for a position they hold; its comment period ended yesterday unless
+    `comment_due_on` says otherwise."""
     position = position or PositionFactory(facility__agency=hr.agency)
+    if status == "agency_comment" and employee is None:
+        employee = employee_user()
+    if employee is not None:
+        position.employees.add(employee)
     now = timezone.now()
     today = timezone.localdate()
     created = now - timedelta(days=30)  # before the submission below and any event a test adds
@@ -57,12 +67,15 @@ def reclassification_in(
         current_title=position.title,
         proposed_title=title(TECHNICIAN_2),
         justification="Supervises two Technicians 1." if complete else "",
-        created_by=hr,
-        contact_email=hr.email,
+        created_by=employee or hr,
+        contact_email=(employee or hr).email,
+        employee=employee,
         requested_effective_date=today + timedelta(days=14),
         status=status,
     )
-    if status != "draft":
+    if employee is not None and status != "draft":
+        r.comment_due_on = comment_due_on or today - timedelta(days=1)
+    if status not in ("draft", "agency_comment"):
         r.submitted_at = now - timedelta(days=10)
         r.submitted_on = today - timedelta(days=10)
     if status in ("in_review", "info_requested", "recommended", "approved", "denied"):
@@ -93,14 +106,14 @@ def reclassification_in(
             content_type="application/pdf",
             size=len(PDF),
             sha256="0" * 64,
-            uploaded_by=hr,
+            uploaded_by=employee or hr,
         )
     record_event(
         reclassification=r,
         action="create",
         from_status="",
         to_status="draft",
-        actor=hr,
+        actor=employee or hr,
         at=created,
     )
     return r

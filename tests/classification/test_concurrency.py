@@ -56,7 +56,7 @@ def test_concurrent_approvals_let_exactly_one_through(cast, fast_letter):
 def test_a_delegation_ended_while_the_delegate_approves_stops_the_approval(cast, fast_letter):
     """The transition reads the delegate's delegations with a row lock after the request's:
     ending the delegation first (its lock held until commit) makes the waiting approval see
-    it ended, and refuse (docs/decisions/00NN-delegation.md)."""
+    it ended, and refuse (docs/decisions/0018-delegation.md)."""
     import time
 
     from django.db import transaction

@@ -1,4 +1,4 @@
-"""Acting for someone else (docs/decisions/00NN-delegation.md), on PostgreSQL: an acting
+"""Acting for someone else (docs/decisions/0018-delegation.md), on PostgreSQL: an acting
 supervisor approves, denies and returns for the supervisor who named them, a covering analyst
 works an absent analyst's requests; the event, the email, the page and the letter say "for X,
 by Y", and nobody decides what they recommended or recommended for."""

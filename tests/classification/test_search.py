@@ -1,5 +1,5 @@
 """Free-text search (`?q=`) on the queue, positions, registry and people: the same rows as the
-plain OR of `icontains` it replaced (facilities.search), for terms
+plain OR of `icontains` it replaced (common.search), for terms
 short enough to skip the trigram indexes and long enough to use them, and for the queue both
 below `NARROW` (the UNION of ids) and above it (one pass over the requests)."""
 
@@ -13,7 +13,7 @@ from candidates.filters import PersonFilter
 from candidates.models import Credential, Person
 from classification.filters import PositionFilter, ReclassificationFilter
 from classification.models import Position, ReclassificationRequest
-from facilities import search
+from common import search
 from facilities.filters import FacilityFilter
 from facilities.models import Facility
 from tests.candidates.factories import CredentialFactory, PersonFactory

@@ -8,64 +8,219 @@ from classification import services
 from .factories import reclassification_in
 
 # URL name → (how to build its args from the scene, {role: status on GET}).
-# hr is the request's agency; hr_other another agency.
+# hr is the request's agency; hr_other another agency. The decided request was filed by
+# `employee` (form CC-2E); employee_other is another employee, to whom it does not exist.
 URL_ACCESS = {
     "reclassification_list": (
         "none",
-        {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200},
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 200,
+        },
     ),
     "reclassification_create": (
         "none",
-        {"hr": 200, "hr_other": 200, "analyst": 403, "supervisor": 403},
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 403,
+            "supervisor": 403,
+            "employee": 200,
+            "employee_other": 200,
+        },
     ),
-    "warranted_fragment": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "warranted_fragment": (
+        "none",
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 200,
+        },
+    ),
     "reclassification_detail": (
         "decided",
-        {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},
+        {
+            "hr": 200,
+            "hr_other": 404,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 404,
+        },
     ),
     # A draft is the agency's own: DCC staff get 404 for it, as for another agency's objects.
     "reclassification_update": (
         "draft",
-        {"hr": 200, "hr_other": 404, "analyst": 404, "supervisor": 404},
+        {
+            "hr": 200,
+            "hr_other": 404,
+            "analyst": 404,
+            "supervisor": 404,
+            "employee": 404,
+            "employee_other": 404,
+        },
     ),
     "attachment_create": (
         "decided",
-        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+        {
+            "hr": 405,
+            "hr_other": 405,
+            "analyst": 405,
+            "supervisor": 405,
+            "employee": 405,
+            "employee_other": 405,
+        },
     ),
     "attachment_download": (
         "attachment",
-        {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},
+        {
+            "hr": 200,
+            "hr_other": 404,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 404,
+        },
     ),
-    "decision_letter": ("decided", {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200}),
+    "decision_letter": (
+        "decided",
+        {
+            "hr": 200,
+            "hr_other": 404,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 404,
+        },
+    ),
     # Withdrawing a decided request is nobody's action: explained with a redirect, or 404.
     "reclassification_transition": (
         "transition",
-        {"hr": 302, "hr_other": 404, "analyst": 302, "supervisor": 302},
+        {
+            "hr": 302,
+            "hr_other": 404,
+            "analyst": 302,
+            "supervisor": 302,
+            "employee": 302,
+            "employee_other": 404,
+        },
     ),
-    "standard": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
-    "simulator": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "standard": (
+        "none",
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 200,
+        },
+    ),
+    "simulator": (
+        "none",
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 200,
+        },
+    ),
     "saved_filter_create": (
         "none",
-        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+        {
+            "hr": 405,
+            "hr_other": 405,
+            "analyst": 405,
+            "supervisor": 405,
+            "employee": 405,
+            "employee_other": 405,
+        },
     ),
     "saved_filter_delete": (
         "saved",
-        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+        {
+            "hr": 405,
+            "hr_other": 405,
+            "analyst": 405,
+            "supervisor": 405,
+            "employee": 405,
+            "employee_other": 405,
+        },
     ),
-    "drift_report": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "drift_report": (
+        "none",
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 403,
+            "employee_other": 403,
+        },
+    ),
     "turnaround_report": (
         "none",
-        {"hr": 403, "hr_other": 403, "analyst": 200, "supervisor": 200},
+        {
+            "hr": 403,
+            "hr_other": 403,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 403,
+            "employee_other": 403,
+        },
     ),
-    "reassignment": ("none", {"hr": 403, "hr_other": 403, "analyst": 403, "supervisor": 200}),
+    "reassignment": (
+        "none",
+        {
+            "hr": 403,
+            "hr_other": 403,
+            "analyst": 403,
+            "supervisor": 200,
+            "employee": 403,
+            "employee_other": 403,
+        },
+    ),
     "return_analyst_requests": (
         "analyst",
-        {"hr": 405, "hr_other": 405, "analyst": 405, "supervisor": 405},
+        {
+            "hr": 405,
+            "hr_other": 405,
+            "analyst": 405,
+            "supervisor": 405,
+            "employee": 405,
+            "employee_other": 405,
+        },
     ),
-    "position_list": ("none", {"hr": 200, "hr_other": 200, "analyst": 200, "supervisor": 200}),
+    "position_list": (
+        "none",
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 200,
+        },
+    ),
     "position_detail": (
         "position",
-        {"hr": 200, "hr_other": 404, "analyst": 200, "supervisor": 200},
+        {
+            "hr": 200,
+            "hr_other": 404,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 404,
+        },
     ),
 }
 
@@ -81,7 +236,9 @@ def test_every_classification_url_is_in_the_table():
 
 @pytest.fixture
 def scene(cast, fast_letter):
-    r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
+    r = reclassification_in(
+        "recommended", hr=cast.hr, assigned=cast.assigned, employee=cast.employee
+    )
     decided = services.approve_reclassification(
         actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
     )
@@ -98,7 +255,9 @@ def scene(cast, fast_letter):
     }
 
 
-@pytest.mark.parametrize("role", ["hr", "hr_other", "analyst", "supervisor"])
+@pytest.mark.parametrize(
+    "role", ["hr", "hr_other", "analyst", "supervisor", "employee", "employee_other"]
+)
 def test_each_role_gets_what_the_table_says(client, cast, scene, role):
     client.force_login(getattr(cast, role))
     got = {

@@ -1,7 +1,6 @@
 """Pages: scoping (another agency's objects are 404), actions through real URLs, exports,
 query counts on the queue, attachments served privately, and the decision letter."""
 
-import csv
 import io
 
 import pytest
@@ -9,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from classification.models import ReclassificationRequest
+from tests.downloads import csv_rows, download_text
 
 from .factories import PDF, PositionFactory, reclassification_in, title
 
@@ -202,13 +202,13 @@ def test_exports_escape_formulas(client, cast):
     login(client, cast.analyst)
     url = reverse("classification:reclassification_list")
     response = client.get(url, {"tab": "all", "_export": "csv"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = csv_rows(response)
     assert rows[1][2] == "'=HYPERLINK(1)"
     response = client.get(url, {"tab": "all", "_export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=3).value == "'=HYPERLINK(1)"
     positions = client.get(reverse("classification:position_list"), {"_export": "csv"})
-    assert "'=HYPERLINK(1)" in b"".join(positions.streaming_content).decode()
+    assert "'=HYPERLINK(1)" in download_text(positions)
 
 
 def test_position_pages(client, cast, decided):
@@ -348,7 +348,7 @@ def test_csv_export_streams_every_row_in_constant_queries(client, cast, django_a
     def export() -> list[list[str]]:
         response = client.get(url, {"tab": "all", "_export": "csv"})
         assert isinstance(response, StreamingHttpResponse)
-        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+        return csv_rows(response)
 
     with django_assert_num_queries(3) as three:  # session, user, the rows
         assert len(export()) == 1 + 3
@@ -378,19 +378,17 @@ def test_csv_export_row_shows_what_the_page_shows(client, cast):
     login(client, cast.analyst)
     url = reverse("classification:reclassification_list")
     response = client.get(url, {"tab": "all", "_export": "csv"})
-    rows = {
-        row[0]: row
-        for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
-    }
+    rows = {row[0]: row for row in csv_rows(response)}
     row = rows[str(r.pk)]
-    assert row[1:8] == [
+    assert row[1:9] == [
         r.position.item_number,
         r.position.facility.name,
         r.position.facility.agency.code,
         r.current_title.name,
         r.proposed_title.name,
+        "",  # approved title: none yet
         "In review",
         "Ana Lee",
     ]
-    assert rows[str(unassigned.pk)][7] == ""
-    assert rows[str(r.pk)][8] == "10"  # days open since submission ten days ago
+    assert rows[str(unassigned.pk)][8] == ""
+    assert rows[str(r.pk)][9] == "10"  # days open since submission ten days ago

@@ -24,11 +24,22 @@ DOMAIN_TABLE = {
     ("return_to_analyst", ("recommended",), "in_review", ("supervisor",)),
     (
         "withdraw",
-        ("draft", "submitted", "in_review", "info_requested"),
+        ("draft", "agency_comment", "submitted", "in_review", "info_requested"),
         "withdrawn",
-        ("agency_hr",),
+        ("agency_hr", "employee"),
     ),
 }
+# The employee's own request (form CC-2E, DOMAIN.md "Reclassification requests"; decision
+# 0015): the employee also creates, withdraws and responds; the agency comments.
+EMPLOYEE_TABLE = {
+    ("file", ("draft",), "agency_comment", ("employee",)),
+    ("comment", ("agency_comment",), "submitted", ("employee_agency_hr",)),
+    ("proceed_without_comment", ("agency_comment",), "submitted", ("analyst",)),
+}
+DOMAIN_TABLE = {
+    (a, s, t, ("agency_hr", "employee") if a in ("create", "respond") else w)
+    for a, s, t, w in DOMAIN_TABLE
+} | EMPLOYEE_TABLE
 
 # Which of the table's "who" each test role satisfies on the request the factory builds
 # (assigned to `assigned`, recommended by `assigned`).
@@ -52,10 +63,13 @@ ARGS = {
     "deny": {"message": "No."},
     "return_to_analyst": {"message": "Look again."},
     "withdraw": {"message": "Not needed."},
+    "file": {},
+    "comment": {"stance": "support", "message": "We support it."},
+    "proceed_without_comment": {},
 }
 
 
-# Who acts through a delegation (docs/decisions/00NN-delegation.md), beside DOMAIN.md's "who".
+# Who acts through a delegation (docs/decisions/0018-delegation.md), beside DOMAIN.md's "who".
 DELEGATED = {
     "return_to_queue": ("covering_analyst",),
     "request_information": ("covering_analyst",),
@@ -98,6 +112,7 @@ CASES = [
     for t in TRANSITIONS
     if t.action != "create"
     for status in workflow.STATUSES
+    if status != workflow.AGENCY_COMMENT  # only an employee's request goes there
     for role in ROLE_HOLDS
 ]
 
@@ -252,6 +267,10 @@ def test_approval_changes_the_title_with_history(cast, fast_letter):
         expected_version=r.version,
         effective_date=date(2027, 1, 7),
     )
+    done.position.refresh_from_db()
+    # Recorded now, in effect from Jan 7, 2027 (the daily run applies it on that day).
+    assert done.position.title.code == "3616110"
+    services.apply_due_title_changes(on=date(2027, 1, 7))
     done.position.refresh_from_db()
     assert done.position.title.code == "3616120"
     change = done.position.title_changes.get()

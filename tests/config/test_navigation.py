@@ -36,3 +36,13 @@ def test_the_deepest_matching_entry_is_active(client):
     active = [str(c["label"]) for c in standard_menu["children"] if c["active"]]
     assert active == ["Allocation simulator"]
     assert not next(i for i in items if str(i["label"]) == "Dashboard")["active"]
+
+
+def test_an_employee_sees_only_their_requests_and_positions(client):
+    """The registry, people and reports are the agencies' and DCC's (decision 0015)."""
+    from tests.factories import employee_user
+
+    client.force_login(employee_user())
+    found = labels(client.get("/").context["nav_items"])
+    assert {"Dashboard", "Requests", "Positions"} <= found
+    assert not {"Facilities", "People", "Drift", "Turnaround"} & found

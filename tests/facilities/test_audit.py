@@ -2,15 +2,17 @@
 
 import itertools
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 
 from classification.models import ReclassificationEvent
-from facilities.audit import GENESIS, AppendOnlyError, chained_models, first_broken_row
+from common.audit import GENESIS, AppendOnlyError, chained_models, first_broken_row
 from tests.classification.factories import reclassification_in
 from tests.factories import hr_user
+from tests.ops.owner import owner_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -57,17 +59,18 @@ def test_the_orm_refuses_change_and_delete(events):
 
 
 def _tamper(sql: str, params: list) -> None:
-    """Change a row behind the application's back, past the append-only trigger too (as the
-    tables' owner could)."""
+    """Change a row behind the application's back, past the append-only trigger too, as only
+    the tables' owner can (the site's role may not: tests/ops/test_db_roles.py)."""
     table = ReclassificationEvent._meta.db_table
-    with connection.cursor() as cursor:
-        # The test's open transaction holds deferred FK checks; settle them first.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-        cursor.execute(sql.format(table=table), params)
-        cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+    with owner_connection() as owner, owner.transaction():
+        # Foreign-key checks at once, or they would still be pending at ENABLE TRIGGER.
+        owner.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        owner.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+        owner.execute(sql.format(table=table), params)
+        owner.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
 
 
+@pytest.mark.django_db(transaction=True)
 def test_verify_audit_names_a_row_altered_with_sql(events):
     victim = events[1]
     _tamper('UPDATE "{table}" SET message = %s WHERE id = %s', ["approved, honest", victim.pk])
@@ -79,6 +82,7 @@ def test_verify_audit_names_a_row_altered_with_sql(events):
         call_command("verify_audit")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_verify_audit_notices_a_deleted_row(events):
     victim = events[1]
     _tamper('DELETE FROM "{table}" WHERE id = %s', [victim.pk])
@@ -86,17 +90,23 @@ def test_verify_audit_notices_a_deleted_row(events):
     assert broken is not None and broken[0] == events[2].pk
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "statement", ["UPDATE {table} SET prev_hash = prev_hash", "DELETE FROM {table}"]
+    "statement, refusal",
+    [
+        ("UPDATE {table} SET prev_hash = prev_hash", "Cannot update or delete rows"),
+        ("DELETE FROM {table}", "Cannot update or delete rows"),
+        ("TRUNCATE {table} CASCADE", "Cannot truncate"),
+    ],
 )
-def test_the_database_refuses_update_and_delete_even_in_sql(events, statement):
+def test_the_database_refuses_update_delete_and_truncate_even_to_the_owner(
+    events, statement, refusal
+):
+    """The triggers hold for the tables' owner too (the site's role has no right to try:
+    tests/ops/test_db_roles.py)."""
     table = ReclassificationEvent._meta.db_table
-    with (
-        pytest.raises(DatabaseError, match="Cannot update or delete rows"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(statement.format(table=f'"{table}"'))
+    with pytest.raises(psycopg.Error, match=refusal), owner_connection() as owner:
+        owner.execute(statement.format(table=f'"{table}"'))
     assert ReclassificationEvent.objects.count() == len(events)
 
 

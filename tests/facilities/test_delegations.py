@@ -1,4 +1,4 @@
-"""Delegations (docs/decisions/00NN-delegation.md): who may name whom, for which days, and
+"""Delegations (docs/decisions/0018-delegation.md): who may name whom, for which days, and
 the database's guard against overlapping ones, on PostgreSQL. The acts a delegate takes on
 requests are in tests/classification/test_delegated_workflow.py."""
 
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connections, transaction
 
-from facilities.audit import AppendOnlyError
+from common.audit import AppendOnlyError
 from facilities.models import Delegation, DelegationEvent, User
 from facilities.selectors import authority_of
 from facilities.services.delegations import (

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from common.exports import spreadsheet_safe
 from facilities.charts import count_panels
-from facilities.exports import spreadsheet_safe
 from facilities.models import current_fiscal_year
 
 

@@ -71,6 +71,24 @@ def test_sizes_and_consistency():
         assert violations(cursor) == {}
 
 
+def test_employees_file_some_requests_for_positions_they_hold():
+    """Form CC-2E in bulk: employees' requests go through the agency's comment (or DCC
+    proceeding after its period), and each employee holds the position they filed for."""
+    seed()
+    filed = ReclassificationRequest.objects.filter(employee__isnull=False).select_related(
+        "position"
+    )
+    assert filed.exists()
+    for r in filed:
+        assert r.position.employees.filter(pk=r.employee_id).exists()
+        assert r.created_by_id == r.employee_id
+        actions = [e.action for e in r.events.order_by("at", "pk")]
+        assert "submit" not in actions
+        if r.status not in ("draft", "withdrawn") or "file" in actions:
+            assert actions[1] == "file" and r.comment_due_on is not None
+    assert ReclassificationRequest.objects.filter(employee__isnull=True).exists()
+
+
 def test_audit_chains_verify():
     seed()
     out = StringIO()

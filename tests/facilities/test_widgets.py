@@ -4,9 +4,9 @@ RowChoiceField: one query both checks the choice and draws the options."""
 import pytest
 from django import forms
 
+from common.widgets import FastSelect, RowChoiceField
 from facilities.filters import FacilityFilter
 from facilities.models import Agency, Facility
-from facilities.widgets import FastSelect, RowChoiceField
 from tests.factories import AgencyFactory, FacilityFactory
 
 

@@ -20,8 +20,24 @@ INVARIANTS: dict[str, str] = {
     # --- reclassification requests (tests/security/test_races.py runs these after each race) ---
     "a position has at most one open request": """
         SELECT position_id FROM classification_reclassificationrequest
-        WHERE status IN ('draft', 'submitted', 'in_review', 'info_requested', 'recommended')
+        WHERE status IN (
+            'draft', 'agency_comment', 'submitted', 'in_review', 'info_requested', 'recommended'
+        )
         GROUP BY position_id HAVING COUNT(*) > 1
+    """,
+    # Form CC-2E (decision 0015): the agency has its whole period before DCC goes on without it.
+    "DCC proceeds without the agency's comment only after the comment period": """
+        SELECT e.id FROM classification_reclassificationevent e
+        JOIN classification_reclassificationrequest r ON r.id = e.reclassification_id
+        WHERE e.action = 'proceed_without_comment'
+          AND (r.comment_due_on IS NULL
+               OR (e.at AT TIME ZONE 'America/New_York')::date <= r.comment_due_on)
+    """,
+    "only an employee's request is filed, commented on or proceeded without comment": """
+        SELECT e.id FROM classification_reclassificationevent e
+        JOIN classification_reclassificationrequest r ON r.id = e.reclassification_id
+        WHERE e.action IN ('file', 'comment', 'proceed_without_comment')
+          AND r.employee_id IS NULL
     """,
     "a decided request has its decider, date and recommendation": """
         SELECT id FROM classification_reclassificationrequest

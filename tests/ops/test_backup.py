@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from psycopg import sql
 
 from scripts import pgbackup
@@ -24,7 +24,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def _url(database: str) -> str:
-    s = connection.settings_dict
+    """As the tables' owner, who backs up and restores (the site's role may not create)."""
+    s = connections["owner"].settings_dict
     credentials = quote(s["USER"], safe="") + (
         ":" + quote(s["PASSWORD"], safe="") if s["PASSWORD"] else ""
     )
@@ -58,7 +59,7 @@ def _run(*args: str, url: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "scripts/pgbackup.py", *args],
         cwd=BASE_DIR,
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, "DATABASE_URL": url, "DATABASE_OWNER_URL": url},
         capture_output=True,
         text=True,
     )

@@ -7,8 +7,8 @@ import django_tables2 as tables
 import pytest
 from django.urls import reverse
 
+from common.tables2_speedup import FastBodyTable, _CellReader
 from facilities.models import Agency, Facility, User
-from facilities.tables2_speedup import FastBodyTable, _CellReader
 
 from .test_query_counts import seed, username
 

@@ -68,7 +68,7 @@ def busiest_person() -> int:
 QUEUE = "classification:reclassification_list"
 # page → (URL, {role: queries}), for every role that may see the page.
 PAGES = {
-    "dashboard": (lambda: reverse("dashboard"), {"hr": 8, "analyst": 6, "supervisor": 7}),
+    "dashboard": (lambda: reverse("dashboard"), {"hr": 9, "analyst": 6, "supervisor": 7}),
     # Unfiltered, the tab's badge gives the paginator its count (no COUNT(*) of its own).
     "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 7, "analyst": 8, "supervisor": 8}),
     "queue, filtered": (
@@ -92,7 +92,7 @@ PAGES = {
     ),
     "reverification": (lambda: reverse("candidates:reverification"), {"analyst": 3}),
     # Every filter chosen and a search: each list's choices are checked and drawn from the same
-    # query (facilities.widgets.RowChoiceField). Chosen from the busiest request, so rows show.
+    # query (common.widgets.RowChoiceField). Chosen from the busiest request, so rows show.
     "queue, every filter and a search": (
         lambda: (
             reverse(QUEUE)

@@ -4,7 +4,7 @@ import functools
 
 import django_tables2.utils as tables2_utils
 
-from facilities import tables2_speedup
+from common import tables2_speedup
 
 
 class Example:

@@ -7,7 +7,10 @@ name. To add one, write a `Case`: how to build its arguments from one agency's o
 something, on POST.
 
 Roles are relative to the object: `hr` is HR of the object's agency, `hr_other` HR of another
-agency; `admin` is a superuser with no group (the Django admin is theirs, the site is not).
+agency; `employee` an employee (form CC-2E) with a request of their own for a position of their
+own, none of the scene's agency objects (their own objects are in
+tests/classification/test_url_access.py); `admin` is a superuser with no group (the Django
+admin is theirs, the site is not).
 Answers: a status code, LOGIN (a redirect to the sign-in page), or `wrote(302)` for a POST that
 must change the data; every other POST must leave every table exactly as it was.
 """
@@ -24,7 +27,7 @@ from tests.classification.factories import PDF
 from tests.facilities.helpers import csv_bytes
 
 LOGIN = "login"
-ROLES = ("anonymous", "hr", "hr_other", "analyst", "supervisor", "admin")
+ROLES = ("anonymous", "hr", "hr_other", "employee", "analyst", "supervisor", "admin")
 
 
 def wrote(status: int) -> str:
@@ -41,13 +44,17 @@ def by(
     supervisor: Any = None,
     admin: Any,
     anonymous: Any = LOGIN,
+    employee: Any = None,
 ) -> dict[str, Any]:
     """Answers per role; `dcc` sets analyst and supervisor at once, `hr_other` defaults to 404
-    (another agency's object must look like no object at all)."""
+    (another agency's object must look like no object at all), and so does `employee`'s, which
+    otherwise follows `hr_other` (a page anyone signed in may open)."""
+    hr_other = 404 if hr_other is None else hr_other
     return {
         "anonymous": anonymous,
         "hr": hr,
-        "hr_other": 404 if hr_other is None else hr_other,
+        "hr_other": hr_other,
+        "employee": hr_other if employee is None else employee,
         "analyst": dcc if analyst is None else analyst,
         "supervisor": dcc if supervisor is None else supervisor,
         "admin": admin,
@@ -132,6 +139,16 @@ ACCESS: dict[str, list[Case]] = {
             post=by(hr=302, hr_other=302, dcc=302, admin=302),
         )
     ],
+    # The page for people signed in with no role (tests/facilities/test_sign_in_policy.py):
+    # everyone in this table has one, or is an administrator, and is sent on to the dashboard.
+    "no_access": [Case(get=every(302))],
+    # Sign-in with NY.gov ID is off in the tests' settings (tests/oidc turns it on).
+    "oidc_authentication_init": [
+        Case(get=by(hr=404, hr_other=404, dcc=404, admin=404, anonymous=404))
+    ],
+    "oidc_authentication_callback": [
+        Case(get=by(hr=404, hr_other=404, dcc=404, admin=404, anonymous=404))
+    ],
     # --- facilities ----------------------------------------------------------------------
     "facilities:facility_list": [Case(get=every(200))],
     "facilities:facility_detail": [Case(args=lambda o: [o.facility.pk], get=OWN)],
@@ -173,16 +190,16 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "facilities:import": [
         Case(
-            get=by(hr=200, hr_other=200, dcc=200, admin=403),
-            post=by(hr=wrote(302), hr_other=wrote(302), dcc=wrote(302), admin=403),
+            get=by(hr=200, hr_other=200, dcc=200, admin=403, employee=403),
+            post=by(hr=wrote(302), hr_other=wrote(302), dcc=wrote(302), admin=403, employee=403),
             data=_csv_upload,
         )
     ],
     "facilities:import_preview": [
         Case(
             args=lambda o: [o.count_import.token],
-            get=by(hr=200, dcc=404, admin=403),
-            post=by(hr=wrote(302), dcc=404, admin=403),
+            get=by(hr=200, dcc=404, admin=403, employee=403),
+            post=by(hr=wrote(302), dcc=404, admin=403, employee=403),
             data=lambda o: {"file_sha256": o.count_import.file_sha256},
         )
     ],
@@ -298,7 +315,9 @@ ACCESS: dict[str, list[Case]] = {
     "classification:position_list": [Case(get=every(200))],
     "classification:position_detail": [Case(args=lambda o: [o.position.pk], get=OWN)],
     # --- reports and saved filters (their POSTs are tested in tests/classification) -------
-    "classification:drift_report": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=403))],
+    "classification:drift_report": [
+        Case(get=by(hr=200, hr_other=200, dcc=200, admin=403, employee=403))
+    ],
     "classification:turnaround_report": [Case(get=by(hr=403, hr_other=403, dcc=200, admin=403))],
     "classification:reassignment": [
         Case(get=by(hr=403, hr_other=403, analyst=403, supervisor=200, admin=403))
@@ -354,8 +373,8 @@ ACCESS: dict[str, list[Case]] = {
     "candidates:person_list": [Case(get=every(200))],
     "candidates:person_create": [
         Case(
-            get=by(hr=200, hr_other=200, dcc=200, admin=403),
-            post=by(hr=200, hr_other=200, dcc=200, admin=403),
+            get=by(hr=200, hr_other=200, dcc=200, admin=403, employee=403),
+            post=by(hr=200, hr_other=200, dcc=200, admin=403, employee=403),
         )
     ],
     "candidates:reverification": [

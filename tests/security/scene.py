@@ -30,12 +30,13 @@ from tests.factories import (
     AgencyFactory,
     FacilityFactory,
     analyst_user,
+    employee_user,
     hr_user,
     supervisor_user,
 )
 
 AGENCIES = ("OMH", "DOCCS")
-ROLES = ("anonymous", "hr", "hr_other", "analyst", "supervisor", "admin")
+ROLES = ("anonymous", "hr", "hr_other", "employee", "analyst", "supervisor", "admin")
 
 
 @dataclass
@@ -147,10 +148,24 @@ def build_scene() -> SimpleNamespace:
         starts_on=later,
         ends_on=later + timedelta(days=2),
     )
+    # An employee with a position and a request of their own (at a facility of neither
+    # agency's objects): every agency object must be, to them, no object at all.
+    employee = employee_user(username="employee-m", first_name="Emma")
+    own = reclassification_in(
+        "agency_comment",
+        hr=agencies["OMH"].hr,
+        employee=employee,
+        position=PositionFactory(
+            facility=FacilityFactory(agency=AgencyFactory(code="OASAS"), code="FAC-EMP"),
+            item_number="OWN-EMP-1",
+        ),
+    )
     return SimpleNamespace(
         analyst=analyst,
         supervisor=supervisor,
         admin=admin,
+        employee=employee,
+        own_request=own,
         agencies=agencies,
         delegation=delegation,
     )
@@ -163,6 +178,7 @@ def user_for(scene: SimpleNamespace, role: str, agency: str):
         "anonymous": None,
         "hr": scene.agencies[agency].hr,
         "hr_other": scene.agencies[other].hr,
+        "employee": scene.employee,
         "analyst": scene.analyst,
         "supervisor": scene.supervisor,
         "admin": scene.admin,

@@ -1,7 +1,7 @@
 """Sign-in lockout behind the reverse proxy: each client is counted by its own address.
 
 Requests reach Django from nginx (REMOTE_ADDR is the proxy). With AXES_IPWARE_PROXY_COUNT set,
-django-axes (through facilities.proxies and django-ipware) takes the client from
+django-axes (through common.proxies and django-ipware) takes the client from
 X-Forwarded-For, so one client's failures lock that client out, not everyone behind the proxy.
 The header is believed only from HIM_PROXY_ADDRESSES: a client that reaches an app server
 directly is counted by its own REMOTE_ADDR whatever it writes there. Without a proxy count
@@ -137,7 +137,7 @@ def test_a_direct_client_cannot_lock_out_someone_elses_address(client, behind_on
     ],
 )
 def test_only_a_listed_proxy_is_believed(rf, settings, addresses, remote, believed):
-    from facilities.proxies import client_ip_address
+    from common.proxies import client_ip_address
 
     settings.AXES_IPWARE_PROXY_COUNT = 0
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
@@ -159,7 +159,7 @@ def test_only_a_listed_proxy_is_believed(rf, settings, addresses, remote, believ
     ],
 )
 def test_the_system_checks_refuse_a_proxy_count_without_proxies(settings, count, addresses, ids):
-    from facilities.proxies import check_proxy_settings
+    from common.proxies import check_proxy_settings
 
     settings.AXES_IPWARE_PROXY_COUNT = count
     settings.HIM_PROXY_ADDRESSES = addresses

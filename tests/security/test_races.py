@@ -28,7 +28,7 @@ from classification.models import (
     Title,
 )
 from classification.standard import TECHNICIAN_2
-from facilities.audit import chained_models, first_broken_row
+from common.audit import chained_models, first_broken_row
 from tests.classification.factories import PositionFactory, reclassification_in
 from tests.factories import (
     AgencyFactory,

@@ -4,7 +4,7 @@ A 298 KB DOCX whose zip headers claim 1 KB for a member that inflates to 300 MB 
 as a request attachment: zipfile (and so the old check) believes the headers, Word believes
 the stream. PNG pixel data and PDF streams are deflate streams too, and a JPEG declares its
 pixels; the verification evidence (PDF, PNG, JPEG) had no such check at all. Both checkers
-now measure (facilities/expansion.py); honest files pass as before.
+now measure (common/expansion.py); honest files pass as before.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from classification.models import (
     DutyLine,
     Position,
@@ -24,6 +26,7 @@ from classification.models import (
 )
 from classification.standard import STANDARD_ID
 from classification.workflow import (
+    AGENCY_COMMENT,
     APPROVED,
     CLOSED_STATUSES,
     DENIED,
@@ -36,9 +39,8 @@ from classification.workflow import (
     TRANSITIONS_BY_ACTION,
     WITHDRAWN,
 )
+from facilities.bulk.facilities import PREFIX, Context
 from facilities.models import Facility
-
-from .facilities import PREFIX, Context
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -70,8 +72,23 @@ MESSAGES = {
     "deny": "The duties statement does not show the level of responsibility proposed.",
     "withdraw": "The agency has reorganized the unit.",
 }
+MESSAGES.update(
+    {
+        "comment": "The agency supports the request: the duties are as the employee says.",
+        "proceed_without_comment": "No comment came within the period.",
+    }
+)
 # Days an action typically waits after the one before it.
-GAPS = {"submit": (1, 10), "respond": (3, 20), "take": (1, 12)}
+GAPS = {
+    "submit": (1, 10),
+    "respond": (3, 20),
+    "take": (1, 12),
+    "comment": (3, 28),
+    "proceed_without_comment": (31, 40),
+}
+# The share of requests an employee files for their own position (form CC-2E).
+EMPLOYEE_SHARE = 0.15
+STANCES = ["support", "support", "oppose", "no_position"]
 
 
 @dataclass
@@ -83,6 +100,20 @@ class PlannedRequest:
     created: datetime
     limit: datetime  # the last moment its events may take
     events: list[tuple[str, int, datetime]] = field(default_factory=list)
+    employee: int | None = None  # the employee who filed it (form CC-2E)
+
+
+def _as_employee_request(plan: PlannedRequest, employee: int, rng) -> None:
+    """The same request filed by an employee: `submit` becomes filing and the agency's
+    comment (or DCC proceeding without it); a submitted one may still await the comment."""
+    plan.employee = employee
+    if plan.status == SUBMITTED and rng.random() < 0.5:
+        plan.status, plan.walk = AGENCY_COMMENT, ["create", "file"]
+        return
+    if "submit" in plan.walk:
+        cut = plan.walk.index("submit")
+        after = "comment" if rng.random() < 0.8 else "proceed_without_comment"
+        plan.walk[cut : cut + 1] = ["file", after]
 
 
 def spells_of(events: list[dict], *, first_id: int):
@@ -175,6 +206,10 @@ def seed_positions_and_requests(
             if status == WITHDRAWN:
                 walk = [*walk[: rng.choice([1, 2, 3])], "withdraw"]
             plans.append(PlannedRequest(next(request_ids), position, status, walk, created, limit))
+    for plan in plans:
+        employees = ctx.employees_by_agency.get(ctx.facilities[facility_of[plan.position]][0])
+        if employees and rng.random() < EMPLOYEE_SHARE:
+            _as_employee_request(plan, rng.choice(employees), rng)
 
     # Spend the rest of the event budget on round trips through "in review".
     loopable = [p for p in plans if "take" in p.walk]
@@ -227,6 +262,7 @@ def _write(
         facility_id = facility_of[plan.position]
         agency_id = ctx.facilities[facility_id][0]
         hr = rng.choice(ctx.hr_by_agency[agency_id])
+        filer = plan.employee or hr
         current = title_of[plan.position]
         rank = title_ids.index(current)
         proposed = title_ids[rank + 1] if rank + 1 < len(title_ids) else title_ids[rank - 1]
@@ -257,18 +293,39 @@ def _write(
             "decided_at": None,
             "decision_effective_date": None,
             "decision_note": "",
+            "comment_due_on": None,
+            "agency_stance": "",
+            "agency_comment": "",
+            "agency_comment_shared": False,
+            "agency_commented_by_id": None,
+            "agency_commented_at": None,
         }
         requested_effective = _ny_date(plan.created) + timedelta(days=60)
         for action, at in zip(plan.walk, moments, strict=True):
+            if action == "proceed_without_comment" and _ny_date(at) <= r["comment_due_on"]:
+                # Squeezed into the comment period: the agency commented in time instead.
+                action = "comment"
             transition = TRANSITIONS_BY_ACTION[action]
             assert status in transition.sources, (plan.walk, action, status)
             today = _ny_date(at)
             if status == INFO_REQUESTED and r["paused_since"]:
                 r["paused_total"] += today - r["paused_since"]
                 r["paused_since"] = None
-            actor = hr
+            actor = filer
             message = MESSAGES.get(action, "")
             if action == "submit":
+                r["submitted_at"], r["submitted_on"] = at, today
+            elif action == "file":
+                r["comment_due_on"] = today + timedelta(days=settings.HIM_AGENCY_COMMENT_DAYS)
+            elif action == "comment":
+                actor = r["agency_commented_by_id"] = hr
+                r["agency_commented_at"] = at
+                r["agency_stance"] = rng.choice(STANCES)
+                r["agency_comment"] = message
+                r["agency_comment_shared"] = rng.random() < 0.5
+                r["submitted_at"], r["submitted_on"] = at, today
+            elif action == "proceed_without_comment":
+                actor = rng.choice(ctx.analysts)
                 r["submitted_at"], r["submitted_on"] = at, today
             elif action == "take":
                 actor = r["assigned_to_id"] = rng.choice(ctx.analysts)
@@ -342,17 +399,19 @@ def _write(
                 "The position now supervises the unit's technicians and the release of information.",
                 "Directs the health information management program of the facility.",
                 "Reports to the facility director; supervises the records unit.",
-                rng.randint(0, 6),
-                rng.randint(0, 3),
-                rng.randint(0, 4),
+                rng.randint(0, 6) if plan.employee is None else 0,
+                rng.randint(0, 3) if plan.employee is None else 0,
+                rng.randint(0, 4) if plan.employee is None else 0,
                 requested_effective,
-                "Agency HR office",
-                f"hr{agency_id}@example.ny.gov",
+                "Agency HR office" if plan.employee is None else "The employee",
+                f"hr{agency_id}@example.ny.gov"
+                if plan.employee is None
+                else f"employee{plan.employee}@example.ny.gov",
                 "518-555-0100",
                 status,
                 len(plan.walk),
                 None,
-                hr,
+                filer,
                 moments[0],
                 moments[-1],
                 r["submitted_at"],
@@ -383,6 +442,13 @@ def _write(
                 "",
                 "",
                 agency_id,
+                plan.employee,
+                r["comment_due_on"],
+                r["agency_stance"],
+                r["agency_comment"],
+                r["agency_comment_shared"],
+                r["agency_commented_by_id"],
+                r["agency_commented_at"],
             )
         )
         duties.append((next(duty_ids), plan.pk, 0, "Supervises the health records unit.", 60))
@@ -460,8 +526,21 @@ def _write(
             "letter",
             "letter_sha256",
             "agency_id",
+            "employee_id",
+            "comment_due_on",
+            "agency_stance",
+            "agency_comment",
+            "agency_comment_shared",
+            "agency_commented_by_id",
+            "agency_commented_at",
         ],
         requests,
+    )
+    # Each filing employee holds the position they filed for.
+    holders = sorted({(p.position, p.employee) for p in plans if p.employee is not None})
+    Position.employees.through.objects.bulk_create(
+        Position.employees.through(position_id=position, user_id=employee)
+        for position, employee in holders
     )
     w.insert(DutyLine, ["id", "reclassification_id", "order", "description", "percent"], duties)
     first_event = w.next_id(ReclassificationEvent)

@@ -6,8 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from candidates.models import Credential, ExperienceSpell, Person, Verification
-
-from .facilities import Context
+from facilities.bulk.facilities import Context
 
 GIVEN = [
     "Ana",

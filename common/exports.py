@@ -1,19 +1,40 @@
-"""CSV and XLSX downloads of list rows, with spreadsheet formulas neutralised."""
+"""CSV and XLSX downloads of list rows, with spreadsheet formulas defused: the one export
+module every list and report uses."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from facilities.exports import escape_cell
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell as a spreadsheet should get it: numbers and dates as they are, nothing as
+    empty, anything else as text with formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | date):
+        return value
+    return escape_cell(str(value))
 
 
 def export_response(
-    fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+    fmt: str, filename: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse | StreamingHttpResponse:
     """The rows as a CSV (streamed) or XLSX download (`fmt` is "csv" or "xlsx")."""
     if fmt == "xlsx":
@@ -21,12 +42,12 @@ def export_response(
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(filename[:31])
-        sheet.append([str(h) for h in headers])
+        sheet.append([spreadsheet_safe(str(h)) for h in headers])
         for row in rows:
-            sheet.append([escape_cell(v) for v in row])
+            sheet.append([spreadsheet_safe(v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
-        response = HttpResponse(
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -47,12 +68,13 @@ class _Line:
         return value
 
 
-def _csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def _csv_lines(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
     writer = csv.writer(_Line())
-    yield writer.writerow([str(h) for h in headers]).encode()
+    # The byte-order mark tells Excel the file is UTF-8 (names such as "Peña").
+    yield writer.writerow([spreadsheet_safe(str(h)) for h in headers]).encode("utf-8-sig")
     batch: list[str] = []
     for row in rows:
-        batch.append(writer.writerow([escape_cell("" if v is None else str(v)) for v in row]))
+        batch.append(writer.writerow([spreadsheet_safe(v) for v in row]))
         if len(batch) == 500:  # a few tens of kilobytes per write
             yield "".join(batch).encode()
             batch = []

@@ -154,5 +154,20 @@ def first_broken_row(model: type[AuditChained]) -> tuple[int, str] | None:
 
 def append_only_triggers() -> list[pgtrigger.Trigger]:
     """For an audit model's `Meta.triggers`: the database refuses UPDATE and DELETE of its rows,
-    whoever asks (the ORM already refuses: `AppendOnlyQuerySet`, `save`, `delete`)."""
-    return [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+    whoever asks (the ORM already refuses: `AppendOnlyQuerySet`, `save`, `delete`), and TRUNCATE
+    of the table, which fires no row trigger. The site's role has no right to any of them
+    either (common.dbroles); these guard against the owner's slip."""
+    return [
+        pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        # pgtrigger's Protect has no statement-level TRUNCATE form: the same trigger by hand.
+        pgtrigger.Trigger(
+            name="no_truncate",
+            operation=pgtrigger.Truncate,
+            level=pgtrigger.Statement,
+            when=pgtrigger.Before,
+            func=(
+                "RAISE EXCEPTION 'pgtrigger: Cannot truncate % table: its rows are append-only',"
+                " TG_TABLE_NAME;"
+            ),
+        ),
+    ]

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classification', '0002_titles'),
-        ('facilities', '0004_delegations'),
+        ('classification', '0005_truncate_guards'),
+        ('facilities', '0007_delegations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -60,5 +60,9 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='delegatedact',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='6db5b13f499d644dbdf48f9782d121b0408733dc', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_d72c4', table='classification_delegatedact', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='delegatedact',
+            trigger=pgtrigger.compiler.Trigger(name='no_truncate', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table: its rows are append-only', TG_TABLE_NAME;", hash='0efc3fcc019ee74749ac13fe5c471fff40975c2d', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_no_truncate_6815d', table='classification_delegatedact', when='BEFORE')),
         ),
     ]

@@ -15,7 +15,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('facilities', '0003_personnel_office_and_job_title'),
+        ('facilities', '0006_oidc_identity'),
     ]
 
     operations = [
@@ -85,5 +85,9 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='delegationevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='53914d178a2c3733de429d0a2c4ddda443b6ce67', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_93f07', table='facilities_delegationevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='delegationevent',
+            trigger=pgtrigger.compiler.Trigger(name='no_truncate', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table: its rows are append-only', TG_TABLE_NAME;", hash='4b103b9bbf0fa23a81d99d5a2b9ba33276145113', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_no_truncate_ea309', table='facilities_delegationevent', when='BEFORE')),
         ),
     ]

@@ -1,4 +1,4 @@
-"""Fill the database with years of realistic State use (facilities/bulk/ says what and how).
+"""Fill the database with years of realistic State use (each app's `bulk` module says what and how).
 
     python manage.py seed_bulk            # 2,000 facilities, 10 years, 20,000 positions,
                                           # 100,000 requests, 1,000,000 events, 20,000 people
@@ -14,13 +14,14 @@ from datetime import date
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
+from candidates.bulk import seed_people
 from candidates.dates import today_in_new_york
+from classification.bulk import seed_positions_and_requests
 from classification.titles import ensure_titles
+from common.dbroles import OWNER_ALIAS
 from facilities.bulk import Writer
-from facilities.bulk.candidates import seed_people
-from facilities.bulk.classification import seed_positions_and_requests
 from facilities.bulk.facilities import PREFIX, Context, seed_facilities, seed_users
 from facilities.models import Facility
 from facilities.roles import ensure_reference_data
@@ -86,12 +87,12 @@ class Command(BaseCommand):
             writer.finish()
         if not connection.in_atomic_block:
             # Statistics and the visibility map, as autovacuum would leave a live table: the
-            # counts then use index-only scans and the planner knows the sizes.
-            with connection.cursor() as cursor:
+            # counts then use index-only scans and the planner knows the sizes. As the tables'
+            # owner: PostgreSQL skips them, with a warning, for the site's role.
+            owner = connections[OWNER_ALIAS]
+            with owner.cursor() as cursor:
                 for model in writer.touched:
-                    cursor.execute(
-                        f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
-                    )
+                    cursor.execute(f"VACUUM ANALYZE {owner.ops.quote_name(model._meta.db_table)}")
             self._step("vacuum analyze", started)
         for label, count in writer.written.items():
             self.stdout.write(f"  {label}: {count:,}")
