@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.templatetags.formats import nydate
 from facilities.models import Agency
 
 from .dates import today_in_new_york
@@ -160,7 +161,7 @@ class VerificationForm(forms.Form):
             credential=credential, corrected_by__isnull=True
         ).order_by("-verified_on")
         self.fields["corrects"].label_from_instance = lambda v: (
-            f"{v.verified_on} · {v.get_source_display()} · {v.get_status_returned_display()}"
+            f"{nydate(v.verified_on)} · {v.get_source_display()} · {v.get_status_returned_display()}"
         )
 
     def clean_verified_on(self):

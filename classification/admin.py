@@ -133,7 +133,17 @@ class EventInline(ReadOnlyInline):
 
 class EmailInline(ReadOnlyInline):
     model = EmailLog
-    fields = ["created_at", "recipient", "subject", "status", "error", "sent_at"]
+    fields = [
+        "created_at",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "error_detail",
+        "sent_at",
+    ]
     readonly_fields = fields
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import Refused
 from facilities.authority import NO_AUTHORITY, Authority, Grant
 
 NEW = "new"  # the state before a request exists (only `create` starts there)
@@ -202,10 +203,6 @@ TRANSITIONS_BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS
 ACTIONS = tuple(TRANSITIONS_BY_ACTION)
 
 
-class TransitionNotAllowed(Exception):
-    """The user may not take this action on the request in its current state."""
-
-
 def _authority_of(user: Any, authority: Authority | None) -> Authority:
     if authority is not None:
         return authority
@@ -317,15 +314,15 @@ def check(
     *,
     today: date | None = None,
 ) -> Transition:
-    """The transition for `action` on an existing request, or TransitionNotAllowed saying why
+    """The transition for `action` on an existing request, or Refused saying why
     it cannot happen now. (`create` is checked with `roles_for` on the position's agency.)
     `today` is the New York date (the caller's clock; default: now)."""
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
-        raise TransitionNotAllowed(_("Unknown action."))
+        raise Refused(_("Unknown action."))
     status = reclassification.status
     if status not in transition.sources:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("This request is %(status)s: “%(action)s” is not possible now.")
             % {"status": STATUS_LABELS.get(status, status), "action": transition.label}
         )
@@ -337,23 +334,21 @@ def check(
                 getattr(reclassification, "recommended_for_id", None),
             }
             if user.pk == getattr(reclassification, "recommended_for_id", None):
-                raise TransitionNotAllowed(
+                raise Refused(
                     _(
                         "This request was recommended for you by the analyst covering your "
                         "queue; another supervisor must decide it."
                     )
                 )
             if user.pk in recommenders:
-                raise TransitionNotAllowed(
-                    _("You recommended this request; another supervisor must decide it.")
-                )
-            raise TransitionNotAllowed(
+                raise Refused(_("You recommended this request; another supervisor must decide it."))
+            raise Refused(
                 _(
                     "You act for the supervisor who recommended this request; another "
                     "supervisor must decide it."
                 )
             )
-        raise TransitionNotAllowed(
+        raise Refused(
             _("Only the %(who)s may “%(action)s” this request.")
             % {
                 "who": " / ".join(str(WHO_LABELS[w]) for w in transition.who),
@@ -363,7 +358,7 @@ def check(
     if transition.after_comment_due and not comment_period_over(
         reclassification, today or _today()
     ):
-        raise TransitionNotAllowed(
+        raise Refused(
             _("The agency may comment until %(due)s; after that DCC may proceed without it.")
             % {"due": date_format(reclassification.comment_due_on, "DATE_FORMAT")}
         )
@@ -398,7 +393,7 @@ def acting_for(
             candidates = list(granted.acting_for)
         if candidates:
             return min(candidates, key=lambda g: g.delegation_id)
-    raise TransitionNotAllowed(_("You may not take this action."))  # unreachable once checked
+    raise Refused(_("You may not take this action."))  # unreachable once checked
 
 
 def allowed_transitions(

@@ -36,11 +36,6 @@ def can_see_agency(user: Any, agency_id: int | None) -> bool:
     return is_agency_hr(user) and agency_id is not None and user.agency_id == agency_id
 
 
-def is_administrator(user: Any) -> bool:
-    """DCC system staff: the Django admin's superusers."""
-    return is_signed_in(user) and user.is_superuser
-
-
 def can_manage_delegations(user: Any) -> bool:
     """Who sees the Delegations page: supervisors (in their own right) and administrators."""
     return is_supervisor(user) or is_administrator(user)
@@ -72,3 +67,14 @@ def has_site_access(user: Any) -> bool:
         or user.is_staff
         or user.is_superuser
     )
+
+
+def has_site_role(user: Any) -> bool:
+    """Agency HR or DCC staff: the roles the site's case pages are for."""
+    return is_agency_hr(user) or is_dcc_staff(user)
+
+
+def is_administrator(user: Any) -> bool:
+    """DCC system staff (DOMAIN.md's Administrator): the Django admin is theirs, the case
+    pages are not (a superuser is not silently an analyst, decision 0001)."""
+    return is_signed_in(user) and user.is_staff and not has_site_role(user)

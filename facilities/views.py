@@ -18,6 +18,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, RedirectView, TemplateView
 
+from common.errors import ConflictError, Refused
+
 from . import permissions, selectors, services
 from .forms import (
     CountsForm,
@@ -162,7 +164,7 @@ class CountsFormView(FormView):
                 note=data["note"],
                 expected_version=data["version"],
             )
-        except services.CountsConflict as conflict:
+        except ConflictError as conflict:
             # Show the form again as a correction of the row as it is now, the user's
             # figures kept, so nothing they typed is lost and nothing is overwritten.
             # Unbound, so the reason field is not flagged before the user could fill it in.
@@ -216,7 +218,7 @@ class CountsReviewView(View):
                 expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
             )
-        except services.CountsConflict as conflict:
+        except ConflictError as conflict:
             messages.error(request, conflict.message)
         except ValidationError as error:
             for message in error.messages:
@@ -310,7 +312,7 @@ class ImportPreviewView(View):
                 count_import=self.count_import,
                 file_sha256=form.cleaned_data["file_sha256"],
             )
-        except services.ImportRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
             return redirect("facilities:import_preview", token=token)
         messages.success(

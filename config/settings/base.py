@@ -78,6 +78,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
             ],
+            # One way to write dates, fiscal years, experience and reasons on every page.
+            "builtins": ["common.templatetags.formats", "classification.templatetags.plain"],
         },
     },
 ]
@@ -184,6 +186,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
 )
 
 LANGUAGE_CODE = "en-us"
+# One date format on every page ("Jan 7, 2027"), also where a template prints a date as is.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
@@ -223,7 +227,12 @@ def mailers(default_backend: str) -> dict:
 MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HIM Classification <him-classification@cs.ny.gov>")
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The outbox worker (classification/outbox.py): tries per message, the first retry's delay
+# (doubled each time after), and how long a claimed message is left to its worker before another
+# may take it (more than a batch of 20 at EMAIL_TIMEOUT_SECONDS each).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 900)
 
 # Security headers that hold everywhere; production.py adds HTTPS-only ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True

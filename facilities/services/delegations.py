@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import ConflictError, Refused
 from facilities import permissions
 from facilities.models import Delegation, DelegationEvent, User
 
@@ -30,11 +31,11 @@ __all__ = [
 ]
 
 
-class DelegationNotAllowed(Exception):
+class DelegationNotAllowed(Refused):
     """The user may not make this delegation (or change or end it)."""
 
 
-class DelegationConflict(Exception):
+class DelegationConflict(ConflictError):
     """The delegation changed since the form was drawn: nothing was written."""
 
 

@@ -291,7 +291,7 @@ def test_history_is_append_only_and_verifies(people):
     with (
         # The site's role may not UPDATE an audit table at all; were it the owner, the trigger
         # refuses (the owner's case for every chained table: tests/facilities/test_audit.py).
-        pytest.raises(DatabaseError, match="permission denied|Cannot update or delete rows"),
+        pytest.raises(DatabaseError, match=r"permission denied|Cannot update or delete rows"),
         transaction.atomic(),
         connections["default"].cursor() as c,
     ):

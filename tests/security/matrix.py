@@ -122,7 +122,8 @@ def _transition(action: str, state: str) -> Callable[[Any], list]:
 
 ACCESS: dict[str, list[Case]] = {
     # --- the root ------------------------------------------------------------------------
-    "dashboard": [Case(get=every(200))],
+    # The Administrator lands on the Django admin (DOMAIN.md: the admin is their work).
+    "dashboard": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=302))],
     "healthz": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=200, anonymous=200))],
     "ping": [Case(get=every(200))],
     "login": [
@@ -214,6 +215,8 @@ ACCESS: dict[str, list[Case]] = {
         )
     ],
     "classification:warranted_fragment": [Case(get=every(200))],
+    # The new-request form's position picker: HR's own positions only.
+    "classification:position_search": [Case(get=by(hr=200, hr_other=200, dcc=403, admin=403))],
     "classification:reclassification_detail": [
         Case(args=lambda o: [o.decided.pk], get=OWN, label="decided"),
         # A draft is the agency's own business until it is submitted.

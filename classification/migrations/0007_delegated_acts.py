@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classification', '0005_truncate_guards'),
+        ('classification', '0006_email_outbox_retries'),
         ('facilities', '0007_delegations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
