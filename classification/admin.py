@@ -7,6 +7,7 @@ from facilities.models import User
 from . import services
 from .models import (
     Attachment,
+    DelegatedAct,
     DutyLine,
     EmailLog,
     Position,
@@ -174,6 +175,23 @@ class ReclassificationEventAdmin(admin.ModelAdmin):
     list_display = ["at", "reclassification", "action", "from_status", "to_status", "actor"]
     list_filter = ["action"]
     list_select_related = ["reclassification__position__title", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DelegatedAct)
+class DelegatedActAdmin(admin.ModelAdmin):
+    """Events taken by a delegate: "for <acted_for>, by <the event's actor>"."""
+
+    list_display = ["event", "acted_for", "delegation"]
+    list_select_related = ["event__actor", "acted_for", "delegation"]
 
     def has_add_permission(self, request) -> bool:
         return False

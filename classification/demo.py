@@ -426,6 +426,78 @@ def seed_departed_analyst(stdout) -> int:
     return len(positions)
 
 
+def seed_delegations(stdout) -> int:
+    """One past and one current delegation (docs/decisions/0018-delegation.md): Jordan
+    Analyst was acting supervisor for Sam Supervisor for ten days five weeks ago and approved
+    one request for him; this week Jordan covers Alex Analyst's queue."""
+    from facilities.models import Delegation
+    from facilities.services.delegations import create_delegation
+
+    if Delegation.objects.exists():
+        stdout.write("Demo delegations: already there.")
+        return 0
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["analyst", "analyst2", "supervisor", "admin"])
+    }
+    position = (
+        Position.objects.filter(title__code=TECHNICIAN_1, active=True, reclassifications=None)
+        .select_related("facility")
+        .order_by("item_number")
+        .first()
+    )
+    hr = (
+        User.objects.filter(groups__name="Agency HR", agency=position.facility.agency_id).first()
+        if position
+        else None
+    )
+    if len(users) < 4 or hr is None:
+        stdout.write("Demo delegations skipped: demo users or a free position missing.")
+        return 0
+    today = timezone.localdate()
+    start = today - timedelta(days=40)
+    with clock(start - timedelta(days=5)):
+        create_delegation(
+            actor=users["supervisor"],
+            kind=Delegation.Kind.ACTING_SUPERVISOR,
+            delegator=users["supervisor"],
+            delegate=users["analyst2"],
+            starts_on=start,
+            ends_on=start + timedelta(days=9),
+            note="Annual leave",
+        )
+    with clock(start - timedelta(days=10)):
+        r = _draft(hr, position, TECHNICIAN_2)
+        _run(r, hr, "submit")
+    steps = [
+        ("take", users["analyst"], {}),
+        (
+            "recommend",
+            users["analyst"],
+            {
+                "recommendation": "approve",
+                "rationale": "Supervises two Technicians 1 as the standard describes.",
+            },
+        ),
+        ("approve", users["analyst2"], {}),  # acting for Sam Supervisor
+    ]
+    for i, (action, actor, kwargs) in enumerate(steps):
+        with clock(start + timedelta(days=2 * i + 1)):
+            _run(r, actor, action, **kwargs)
+    with clock(today - timedelta(days=2)):
+        create_delegation(
+            actor=users["supervisor"],
+            kind=Delegation.Kind.ANALYST_COVER,
+            delegator=users["analyst"],
+            delegate=users["analyst2"],
+            starts_on=today - timedelta(days=2),
+            ends_on=today + timedelta(days=5),
+            note="Training course",
+        )
+    stdout.write("Demo delegations: one past (with a request decided by the delegate), one now.")
+    return 2
+
+
 # A Technician 2 proposed as an Administrator 2, approved as an Administrator 1 (assistant to
 # the facility's Administrator 3) from a later day: the approved title everywhere, and a title
 # change shown as pending until `apply_due_title_changes` runs on its date. And a Technician 2
@@ -758,6 +830,7 @@ def seed(stdout) -> None:
     seed_history(stdout)
     seed_departed_analyst(stdout)
     seed_employee_requests(stdout)
+    seed_delegations(stdout)
     seed_incumbents(stdout)
     # Approvals dated after their decision day took effect since: the daily run, once.
     changed = services.apply_due_title_changes(on=timezone.localdate())

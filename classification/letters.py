@@ -371,6 +371,15 @@ def _signer(r: ReclassificationRequest) -> tuple[str, ...]:
     title = r.decided_by.job_title.strip() if r.decided_by else ""
     if title:
         lines.append(title)
+    principal = r.decided_for  # an acting supervisor signs for the supervisor on leave
+    if principal is not None:
+        their_title = principal.job_title.strip()
+        lines.append(
+            _("Acting for %(name)s, %(title)s") % {"name": _name(principal), "title": their_title}
+            if their_title
+            else _("Acting for %(name)s") % {"name": _name(principal)}
+        )
+        title = f"{title} {their_title}"
     if division not in title:
         lines.append(division)
     return tuple(line for line in lines if line)

@@ -291,7 +291,25 @@ class ReclassificationRequest(models.Model):
         editable=False,
     )
     recommended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when a covering analyst recommended for the assigned analyst (a delegation).
+    recommended_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # Set when an acting supervisor decided for the supervisor who named them.
+    decided_for = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
@@ -374,6 +392,22 @@ class ReclassificationRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recommended_by")),
                 name="reclass_recommender_never_decides",
+            ),
+            # The two-person rule through delegations: nobody who recommended, or was
+            # recommended for, decides, in their own right or for someone else.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | Q(recommended_for__isnull=True)
+                | ~Q(decided_by=F("recommended_for")),
+                name="reclass_recommended_for_never_decides",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_for__isnull=True)
+                | (
+                    ~Q(decided_for=F("recommended_by"))
+                    & (Q(recommended_for__isnull=True) | ~Q(decided_for=F("recommended_for")))
+                ),
+                name="reclass_never_decided_for_the_recommender",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=(RECOMMENDED, *DECIDED_STATUSES))
@@ -606,6 +640,28 @@ class ReclassificationEvent(AuditChained):
     @property
     def to_label(self) -> str:
         return str(STATUS_LABELS.get(self.to_status, self.to_status))
+
+
+class DelegatedAct(AuditChained):
+    """An event taken by a delegate for someone else: "for <delegator>, by <event's actor>".
+    Append-only, beside the event rather than in it, so the event table's hash chain keeps the
+    columns it always had."""
+
+    event = models.OneToOneField(
+        ReclassificationEvent, on_delete=models.PROTECT, related_name="delegated_act"
+    )
+    delegation = models.ForeignKey(
+        "facilities.Delegation", on_delete=models.PROTECT, related_name="acts"
+    )
+    acted_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} for {self.acted_for_id}"
 
 
 class StatusSpell(models.Model):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     DateField,
     DurationField,
@@ -242,10 +243,34 @@ def reclassification_queue(user: Any, tab: str) -> QuerySet[ReclassificationRequ
         if tab == "unassigned":
             qs = qs.filter(status=SUBMITTED)
         elif tab == "mine":
-            qs = qs.filter(assigned_to=user, status__in=OPEN_STATUSES)
+            qs = qs.filter(my_work(user), status__in=OPEN_STATUSES).annotate(
+                # Labelled "covering for …" in the queue.
+                covering=ExpressionWrapper(
+                    Q(assigned_to__in=_covered(user)), output_field=BooleanField()
+                )
+            )
         elif tab == "awaiting" and permissions.is_supervisor(user):
             qs = qs.filter(status=RECOMMENDED)
     return with_turnaround(qs)
+
+
+def _covered(user: Any) -> QuerySet:
+    """The analysts whose assigned requests `user` covers today (delegations), as a subquery:
+    no query of its own, so every page that counts "mine" keeps its query count."""
+    from facilities.models import Delegation
+    from facilities.selectors import delegations_in_effect
+
+    return (
+        delegations_in_effect(timezone.localdate())
+        .filter(kind=Delegation.Kind.ANALYST_COVER, delegate=user)
+        .values("delegator")
+    )
+
+
+def my_work(user: Any) -> Q:
+    """A DCC user's own work: requests assigned to them, and those of the analysts they cover
+    for today (docs/decisions/0018-delegation.md), which stay assigned to the analyst away."""
+    return Q(assigned_to=user) | Q(assigned_to__in=_covered(user))
 
 
 def queue_tabs(user: Any) -> list[tuple[str, Any]]:
@@ -271,7 +296,7 @@ def tab_counts(user: Any) -> dict[str, int]:
     requests = ReclassificationRequest.objects.order_by()
     conditions = {
         "unassigned": Q(status=SUBMITTED),
-        "mine": Q(assigned_to=user, status__in=OPEN_STATUSES),
+        "mine": my_work(user) & Q(status__in=OPEN_STATUSES),
         "awaiting": Q(status=RECOMMENDED),
         "all": ~Q(status="draft"),
     }

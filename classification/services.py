@@ -33,12 +33,14 @@ from common import files
 from common.errors import ConflictError, Refused
 from facilities import roles
 from facilities.models import User
+from facilities.selectors import authority_of, delegations_in_effect
 
 from . import workflow
 from .effective_dates import effective_date_problems, long_date
 from .letters import render_decision_letter
 from .models import (
     Attachment,
+    DelegatedAct,
     DutyLine,
     EmailLog,
     Position,
@@ -562,17 +564,26 @@ def _transition(
             _lock_position_of(reclassification_id)
         reclassification = _locked(reclassification_id)
         _check_version(reclassification, expected_version)
-        transition = workflow.check(actor, reclassification, action)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        # The actor's delegations in effect today, locked (position, request, delegation):
+        # a delegation ended meanwhile has ended, one being ended waits for this transaction.
+        authority = authority_of(actor, today, lock=True)
+        transition = workflow.check(actor, reclassification, action, authority)
+        grant = workflow.acting_for(actor, reclassification, transition, authority)
+        acted_for = User.objects.get(pk=grant.delegator_id) if grant else None
         message = (message or "").strip()
         if transition.message_required and not message:
             raise ValidationError(_("%(label)s is required.") % {"label": transition.message_label})
-        now = timezone.now()
-        today = timezone.localdate(now)
         from_status = reclassification.status
         if from_status == workflow.INFO_REQUESTED and reclassification.paused_since:
             # The clock was paused while the agency owed information: bank the pause.
             reclassification.paused_total += today - reclassification.paused_since
             reclassification.paused_since = None
+        if action == "recommend":
+            reclassification.recommended_for = acted_for
+        if action in ("approve", "deny"):  # before `change`: the letter is signed "acting for"
+            reclassification.decided_for = acted_for
         if change is not None:
             change(reclassification, today)
         reclassification.status = transition.target
@@ -592,8 +603,12 @@ def _transition(
             at=now,
             message=message,
         )
+        if grant is not None:
+            DelegatedAct.objects.create(
+                event=event, delegation_id=grant.delegation_id, acted_for=acted_for
+            )
         if notify is not None:
-            _queue_emails(reclassification, event, notify(reclassification))
+            _queue_emails(reclassification, event, notify(reclassification), acted_for)
     return reclassification
 
 
@@ -601,11 +616,13 @@ def _queue_emails(
     reclassification: ReclassificationRequest,
     event: ReclassificationEvent,
     recipients_and_subjects: list[tuple[str, str] | tuple[str, str, bool]],
+    acted_for: User | None = None,
 ) -> None:
     """EmailLog rows in this transaction: the outbox worker sends them once it commits (a
     page never talks to the mail server, and a rolled-back action sends nothing). A third
     item False leaves the event's message out of that recipient's email (the agency's
-    comment, unshared, never reaches the employee)."""
+    comment, unshared, never reaches the employee). An action taken through a delegation
+    says so: "for <delegator>, by <delegate>"."""
     # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
     link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
         "classification:reclassification_detail", args=[reclassification.pk]
@@ -618,7 +635,7 @@ def _queue_emails(
         with_message = rest[0] if rest else True
         body = _(
             "%(subject)s\n\nPosition %(item)s, %(facility)s: %(current)s → %(outcome)s.\n"
-            "Status: %(status)s.\n%(message)s\nSee the request: %(link)s\n"
+            "Status: %(status)s.\n%(by)s%(message)s\nSee the request: %(link)s\n"
         ) % {
             "subject": subject,
             "item": reclassification.position.item_number,
@@ -626,6 +643,10 @@ def _queue_emails(
             "current": reclassification.current_title,
             "outcome": _outcome_words(reclassification),
             "status": reclassification.status_label,
+            "by": _("This was done for %(delegator)s, by %(delegate)s.\n")
+            % {"delegator": acted_for, "delegate": event.actor}
+            if acted_for is not None
+            else "",
             "message": f"\n{event.message}\n" if event.message and with_message else "",
             "link": link,
         }
@@ -957,12 +978,20 @@ def recommend_reclassification(
         ]
 
     def supervisors(r: ReclassificationRequest) -> list[tuple[str, str]]:
-        emails = (
+        emails = list(
             get_user_model()
             .objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
             .exclude(pk=actor.pk)
             .values_list("email", flat=True)
             .distinct()
+        )
+        # Acting supervisors today are told too (docs/decisions/0018-delegation.md).
+        emails += (
+            delegations_in_effect(timezone.localdate())
+            .filter(kind="acting_supervisor", delegate__is_active=True)
+            .exclude(delegate=actor)
+            .order_by("delegate_id")
+            .values_list("delegate__email", flat=True)
         )
         return [(e, _subject(r, _("a recommendation awaits your decision"))) for e in emails]
 
@@ -1123,6 +1152,7 @@ def return_reclassification_to_analyst(
         r.recommendation = ""
         r.recommended_title = None
         r.recommended_by = None
+        r.recommended_for = None
         r.recommended_at = None
 
     return _transition(
@@ -1157,14 +1187,15 @@ ATTACH_STATUSES = (workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workf
 
 
 def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
-    """The agency while the request is open to it; the assigned analyst while reviewing; the
-    employee on their own draft."""
+    """The agency while the request is open to it; the assigned analyst (or the analyst
+    covering their queue today) while reviewing; the employee on their own draft."""
     held = workflow.roles_for(
         user,
         agency_id=reclassification.position.facility.agency_id,
         assigned_to_id=reclassification.assigned_to_id,
         recommended_by_id=None,
         employee_id=reclassification.employee_id,
+        authority=None if reclassification.status == workflow.IN_REVIEW else workflow.NO_AUTHORITY,
     )
     if workflow.EMPLOYEE in held:
         # The employee's files go with the draft (and with an answer to DCC, through respond);
@@ -1172,7 +1203,8 @@ def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
         return reclassification.status == workflow.DRAFT
     if workflow.AGENCY_HR in held:
         return reclassification.status in ATTACH_STATUSES
-    return workflow.ASSIGNED_ANALYST in held and reclassification.status == workflow.IN_REVIEW
+    reviewer = held & {workflow.ASSIGNED_ANALYST, workflow.COVERING_ANALYST}
+    return bool(reviewer) and reclassification.status == workflow.IN_REVIEW
 
 
 def _store_attachment(

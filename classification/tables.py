@@ -51,6 +51,16 @@ class ReclassificationTable(FastBodyTable):
         row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}
         empty_text = _("No requests match.")
 
+    def render_assignee(self, value, record):
+        # "Mine" marks the requests of an analyst the viewer covers for today (a delegation).
+        if getattr(record, "covering", False):
+            return format_html(
+                '{} <span class="badge text-bg-info">{}</span>',
+                value,
+                _("covering for %(analyst)s") % {"analyst": value},
+            )
+        return value
+
     def render_titles(self, record):
         # The outcome (the recommended, then approved title), and what was proposed if other.
         html = format_html(

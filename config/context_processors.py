@@ -26,6 +26,12 @@ NAV_ITEMS = [
     (_("Reports"), _("Turnaround"), "classification:turnaround_report", permissions.is_dcc_staff),
     (_("Reports"), _("Reassignment"), "classification:reassignment", permissions.is_supervisor),
     (_("Reports"), _("Reverification"), "candidates:reverification", permissions.is_dcc_staff),
+    (
+        _("Reports"),
+        _("Delegations"),
+        "delegations:delegation_list",
+        permissions.can_manage_delegations,
+    ),
     (_("Standard"), _("The standard"), "classification:standard", permissions.is_signed_in),
     (
         _("Standard"),

@@ -38,6 +38,7 @@ urlpatterns = [
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("facilities/", include((facility_pages + facility_urls.urlpatterns, "facilities"))),
+    path("delegations/", include("facilities.delegation_urls")),
     path("", include("classification.urls")),
     path("people/", include("candidates.urls")),
 ]

@@ -4,7 +4,16 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
 from . import roles, services
-from .models import Agency, AnnualActivity, AnnualActivityRevision, Facility, OidcIdentity, User
+from .models import (
+    Agency,
+    AnnualActivity,
+    AnnualActivityRevision,
+    Delegation,
+    DelegationEvent,
+    Facility,
+    OidcIdentity,
+    User,
+)
 
 
 class UserForm(UserChangeForm):
@@ -189,4 +198,33 @@ class AnnualActivityRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["kind", "activity__facility__agency"]
     search_fields = ["activity__facility__name", "activity__facility__code", "note"]
     list_select_related = ["activity__facility", "actor"]
+    date_hierarchy = "at"
+
+
+class DelegationEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = DelegationEvent
+    fields = ["at", "action", "actor", "delegate", "starts_on", "ends_on", "note"]
+    readonly_fields = fields
+    extra = 0
+    ordering = ["at", "pk"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Delegations are made, changed and ended on the site's Delegations page (its service
+    checks the rules and writes the history); here they are looked up ("View on site")."""
+
+    list_display = ["kind", "delegator", "delegate", "starts_on", "ends_on", "ended_at"]
+    list_filter = ["kind", "starts_on"]
+    search_fields = ["delegator__username", "delegator__last_name", "delegate__username"]
+    list_select_related = ["delegator", "delegate"]
+    date_hierarchy = "starts_on"
+    inlines = [DelegationEventInline]
+
+
+@admin.register(DelegationEvent)
+class DelegationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["delegation", "action", "actor", "at", "starts_on", "ends_on"]
+    list_filter = ["action", "kind"]
+    list_select_related = ["delegation__delegator", "delegation__delegate", "actor"]
     date_hierarchy = "at"

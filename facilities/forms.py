@@ -110,3 +110,83 @@ class ImportUploadForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     file_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+# --- delegations ------------------------------------------------------------------------------
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _dcc_staff():
+    from django.db.models import Q
+
+    from . import roles
+    from .models import User
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=roles.ANALYST) | Q(groups__name=roles.SUPERVISOR))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class DelegationDatesForm(forms.Form):
+    """The days a delegation covers (New York dates, both included) and a note."""
+
+    starts_on = forms.DateField(label=_("First day"), widget=_DateInput)
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        widget=_DateInput,
+        help_text=_("Both days are included; each day runs midnight to midnight, New York time."),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example “annual leave”."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day is before the first day."))
+        return data
+
+
+class DelegationForm(DelegationDatesForm):
+    """Name someone to act for a supervisor, or to cover an analyst's queue."""
+
+    field_order = ["kind", "delegator", "delegate", "starts_on", "ends_on", "note"]
+
+    kind = forms.ChoiceField(label=_("What for"), choices=())
+    delegator = forms.ModelChoiceField(label=_("Who is away"), queryset=None)
+    delegate = forms.ModelChoiceField(label=_("Who acts for them"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Delegation
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Delegation.Kind.choices
+        self.fields["kind"].help_text = _(
+            "An acting supervisor approves, denies and returns recommendations; a covering "
+            "analyst works the requests assigned to the analyst who is away."
+        )
+        self.fields["delegator"].queryset = _dcc_staff()
+        self.fields["delegate"].queryset = _dcc_staff()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delegator") and data.get("delegator") == data.get("delegate"):
+            self.add_error("delegate", _("Nobody can act for themselves: choose someone else."))
+        return data
+
+
+class DelegationChangeForm(DelegationDatesForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class DelegationEndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

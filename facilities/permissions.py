@@ -36,6 +36,24 @@ def can_see_agency(user: Any, agency_id: int | None) -> bool:
     return is_agency_hr(user) and agency_id is not None and user.agency_id == agency_id
 
 
+def can_manage_delegations(user: Any) -> bool:
+    """Who sees the Delegations page: supervisors (in their own right) and administrators."""
+    return is_supervisor(user) or is_administrator(user)
+
+
+def can_manage_delegation(user: Any, *, kind: str, delegator_id: int | None) -> bool:
+    """A supervisor names their own acting supervisor and the cover for any analyst's queue;
+    an administrator does both for anyone. (An acting supervisor is not a supervisor in their
+    own right, so delegated authority is never handed on from here.)"""
+    if is_administrator(user):
+        return True
+    if not is_supervisor(user):
+        return False
+    if kind == "acting_supervisor":
+        return delegator_id == user.pk
+    return kind == "analyst_cover"
+
+
 def has_site_access(user: Any) -> bool:
     """A role on the site (Agency HR with an agency, analyst, supervisor, an employee filing for
     their own position) or an administrator. Anyone else signed in sees only the page that says

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classification.allocation import (
@@ -26,8 +28,9 @@ from classification.allocation import (
 )
 from classification.standard import title_for
 
-from . import permissions
-from .models import AnnualActivity, AnnualActivityRevision, CountImport, Facility
+from . import permissions, roles
+from .authority import NO_AUTHORITY, Authority, Grant
+from .models import AnnualActivity, AnnualActivityRevision, CountImport, Delegation, Facility
 
 Accepted = AnnualActivity.Status.ACCEPTED
 
@@ -199,3 +202,64 @@ def drift_direction(warranted_title_code: str | None, chief_title_code: str | No
     title_for(chief_title_code)  # ValueError for a code outside the series
     order = compare_levels(warranted_title_code, chief_title_code)
     return {1: "up", -1: "down"}.get(order)
+
+
+# --- delegations (docs/decisions/0018-delegation.md) ------------------------------------------
+
+
+def delegations_in_effect(today: date) -> QuerySet[Delegation]:
+    """Delegations in effect on New York date `today` whose delegator still holds the role
+    being delegated (a supervisor no longer a supervisor delegates nothing)."""
+    from django.contrib.auth.models import Group
+
+    supervisors = Group.objects.filter(name=roles.SUPERVISOR).values("user")
+    analysts = Group.objects.filter(name__in=[roles.ANALYST, roles.SUPERVISOR]).values("user")
+    return Delegation.objects.filter(
+        ended_at__isnull=True,
+        starts_on__lte=today,
+        ends_on__gte=today,
+        delegator__is_active=True,
+    ).filter(
+        Q(kind=Delegation.Kind.ACTING_SUPERVISOR, delegator__in=supervisors)
+        | Q(kind=Delegation.Kind.ANALYST_COVER, delegator__in=analysts)
+    )
+
+
+def authority_of(user: Any, today: date | None = None, *, lock: bool = False) -> Authority:
+    """What `user` holds today through delegations. With `lock`, the delegation rows are
+    locked until the transaction ends, so one cannot be ended while the delegate acts on it
+    (the transition services: position, request, then delegation)."""
+    if not permissions.is_analyst(user):
+        return NO_AUTHORITY
+    qs = (
+        delegations_in_effect(today or timezone.localdate())
+        .filter(delegate=user)
+        .select_related("delegator")
+        .order_by("pk")
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    acting, covering = [], []
+    for d in qs:
+        grant = Grant(
+            delegation_id=d.pk, delegator_id=d.delegator_id, delegator_name=str(d.delegator)
+        )
+        (acting if d.kind == Delegation.Kind.ACTING_SUPERVISOR else covering).append(grant)
+    return Authority(acting_for=tuple(acting), covering_for=tuple(covering))
+
+
+def delegations_visible_to(user: Any) -> QuerySet[Delegation]:
+    """Delegations on the Delegations page: every one for supervisors and administrators
+    (a supervisor may name cover for any analyst), none for anyone else."""
+    qs = Delegation.objects.select_related("delegator", "delegate", "created_by", "ended_by")
+    if permissions.can_manage_delegations(user):
+        return qs
+    return qs.none()
+
+
+def delegation_for_user(user: Any, pk: int) -> Delegation:
+    """One delegation the user may see, or 404."""
+    try:
+        return delegations_visible_to(user).get(pk=pk)
+    except Delegation.DoesNotExist as exc:
+        raise Http404 from exc

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from classification.models import ReclassificationRequest
 from classification.reports.sql import decided
 from classification.selectors import (
+    my_work,
     positions_visible_to,
     reclassifications_visible_to,
     with_turnaround,
@@ -174,13 +175,14 @@ def dashboard_for(user: Any, *, today: date | None = None) -> Dashboard:
         return board
     visible = with_turnaround(reclassifications_visible_to(user).order_by(), today=today)
     if permissions.is_dcc_staff(user):
+        mine = my_work(user)  # their own and, today, those of analysts they cover for
         board.counts = visible.exclude(status=DRAFT).aggregate(
-            mine=Count("pk", filter=Q(assigned_to=user, status__in=OPEN_STATUSES)),
+            mine=Count("pk", filter=mine & Q(status__in=OPEN_STATUSES)),
             unassigned=Count("pk", filter=Q(status=SUBMITTED)),
             overdue=Count("pk", filter=Q(is_overdue=True)),
-            my_overdue=Count("pk", filter=Q(is_overdue=True, assigned_to=user)),
+            my_overdue=Count("pk", filter=mine & Q(is_overdue=True)),
             waiting=Count("pk", filter=Q(status=INFO_REQUESTED)),
-            my_waiting=Count("pk", filter=Q(status=INFO_REQUESTED, assigned_to=user)),
+            my_waiting=Count("pk", filter=mine & Q(status=INFO_REQUESTED)),
             awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
             # What the dashboard's work lists hold (a supervisor never decides their own).
             my_in_review=Count("pk", filter=Q(assigned_to=user, status=IN_REVIEW)),

@@ -485,7 +485,9 @@ class ReclassificationDetailView(View):
             .select_related(
                 "created_by",
                 "recommended_by",
+                "recommended_for",
                 "decided_by",
+                "decided_for",
                 "warranted_title",
                 "position__incumbent",
             )
@@ -495,7 +497,12 @@ class ReclassificationDetailView(View):
                 "position__incumbent__credentials",
                 "position__incumbent__spells",
                 Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
-                Prefetch("events", queryset=ReclassificationEvent.objects.select_related("actor")),
+                Prefetch(
+                    "events",
+                    queryset=ReclassificationEvent.objects.select_related(
+                        "actor", "delegated_act__acted_for"
+                    ),
+                ),
                 "emails",
             )
         )

@@ -21,6 +21,8 @@ CHAINED = {
     "classification.ReclassificationEvent",
     "classification.PositionTitleChange",
     "candidates.Verification",
+    "facilities.DelegationEvent",
+    "classification.DelegatedAct",
 }
 
 

@@ -12,11 +12,15 @@ DECLARED = {
     ("candidates.Verification", "append_only"),
     ("classification.PositionTitleChange", "append_only"),
     ("classification.ReclassificationEvent", "append_only"),
+    ("facilities.DelegationEvent", "append_only"),
+    ("classification.DelegatedAct", "append_only"),
     # ... and cannot be emptied at once (TRUNCATE fires no row trigger).
     ("facilities.AnnualActivityRevision", "no_truncate"),
     ("candidates.Verification", "no_truncate"),
     ("classification.PositionTitleChange", "no_truncate"),
     ("classification.ReclassificationEvent", "no_truncate"),
+    ("facilities.DelegationEvent", "no_truncate"),
+    ("classification.DelegatedAct", "no_truncate"),
     # A request's stored agency is its position's facility's agency, whatever moves.
     ("classification.ReclassificationRequest", "agency_of_position"),
     ("classification.Position", "requests_follow_position"),

@@ -72,6 +72,29 @@ def no_args(objects) -> list:
 
 
 OWN = by(hr=200, dcc=200, admin=404)  # an object page: own agency and DCC see it
+# The Delegations pages: supervisors (in their own right) and administrators.
+DELEGATIONS = by(hr=403, hr_other=403, analyst=403, supervisor=200, admin=200)
+
+
+def _user_pk(username: str) -> int:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username).pk
+
+
+def _days_from_today(days: int) -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def _scene_delegation() -> int:
+    """The scene's one delegation (scene.build_scene): the supervisor's future acting one."""
+    from facilities.models import Delegation
+
+    return Delegation.objects.get().pk
 
 
 @dataclass(frozen=True)
@@ -313,6 +336,41 @@ ACCESS: dict[str, list[Case]] = {
     "classification:saved_filter_create": [Case(get=by(hr=405, hr_other=405, dcc=405, admin=405))],
     "classification:saved_filter_delete": [
         Case(args=lambda o: [o.draft.pk], get=by(hr=405, hr_other=405, dcc=405, admin=405))
+    ],
+    # --- delegations: supervisors and administrators ------------------------------------
+    "delegations:delegation_list": [Case(get=DELEGATIONS)],
+    "delegations:delegation_create": [
+        Case(
+            get=DELEGATIONS,
+            post=by(hr=403, hr_other=403, analyst=403, supervisor=wrote(302), admin=wrote(302)),
+            data=lambda o: {
+                "kind": "analyst_cover",
+                "delegator": _user_pk("analyst-m"),
+                "delegate": _user_pk("supervisor-m"),
+                "starts_on": _days_from_today(20),
+                "ends_on": _days_from_today(21),
+            },
+        )
+    ],
+    "delegations:delegation_update": [
+        Case(
+            args=lambda o: [_scene_delegation()],
+            get=DELEGATIONS,
+            post=by(hr=403, hr_other=403, analyst=403, supervisor=wrote(302), admin=wrote(302)),
+            data=lambda o: {
+                "starts_on": _days_from_today(10),
+                "ends_on": _days_from_today(14),
+                "version": 1,
+            },
+        )
+    ],
+    "delegations:delegation_end": [
+        Case(
+            args=lambda o: [_scene_delegation()],
+            get=by(hr=403, hr_other=403, analyst=403, supervisor=405, admin=405),
+            post=by(hr=403, hr_other=403, analyst=403, supervisor=wrote(302), admin=wrote(302)),
+            data=lambda o: {"version": 1},
+        )
     ],
     # --- candidates ----------------------------------------------------------------------
     "candidates:person_list": [Case(get=every(200))],

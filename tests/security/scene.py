@@ -136,6 +136,22 @@ def build_scene() -> SimpleNamespace:
     agencies = {
         code: _agency_objects(code, analyst=analyst, supervisor=supervisor) for code in AGENCIES
     }
+    # A future acting supervisor (it gives the analyst nothing today) for the delegation pages.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from facilities.services.delegations import create_delegation
+
+    later = timezone.localdate() + timedelta(days=10)
+    delegation = create_delegation(
+        actor=supervisor,
+        kind="acting_supervisor",
+        delegator=supervisor,
+        delegate=analyst,
+        starts_on=later,
+        ends_on=later + timedelta(days=2),
+    )
     # An employee with a position and a request of their own (at a facility of neither
     # agency's objects): every agency object must be, to them, no object at all.
     employee = employee_user(username="employee-m", first_name="Emma")
@@ -155,6 +171,7 @@ def build_scene() -> SimpleNamespace:
         employee=employee,
         own_request=own,
         agencies=agencies,
+        delegation=delegation,
     )
 
 

@@ -242,6 +242,11 @@ FORMS = {
         ),
     ),
     "sign-in": ("anonymous", lambda s, r: reverse("login")),
+    "delegation create": ("supervisor", lambda s, r: reverse("delegations:delegation_create")),
+    "delegation change": (
+        "supervisor",
+        lambda s, r: reverse("delegations:delegation_update", args=[s.delegation.pk]),
+    ),
 }
 
 
@@ -276,6 +281,11 @@ def test_hostile_posts_to_each_form(client, scene, reviewing, asked, name):
 
 # Forms without a page of their own (POST only), with their fields named here.
 POST_ONLY = {
+    "delegation end": (
+        "supervisor",
+        lambda s: reverse("delegations:delegation_end", args=[s.delegation.pk]),
+        {"version": ["1", "2"]},
+    ),
     "counts review": (
         "analyst",
         lambda s: reverse(
