@@ -548,6 +548,17 @@ def recommendation_visible_to(user: Any, r: ReclassificationRequest) -> bool:
     return permissions.is_agency_hr(user) and r.status in DECIDED_STATUSES
 
 
+def outcome_title_seen_by(user: Any, r: ReclassificationRequest) -> Title:
+    """The title `user` may read as the request's outcome: the recommended (then approved)
+    title for DCC staff, and for everyone once decided; until then the agency and the employee
+    read the title they proposed (the recommendation is DCC's until the decision)."""
+    from .workflow import DECIDED_STATUSES
+
+    if permissions.is_dcc_staff(user) or r.status in DECIDED_STATUSES:
+        return r.outcome_title
+    return r.proposed_title
+
+
 def hidden_event_messages(user: Any, r: ReclassificationRequest, events) -> set[int]:
     """The ids of `events` whose message `user` may not read (see recommendation_visible_to)."""
     if recommendation_visible_to(user, r):

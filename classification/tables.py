@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.tables2_speedup import FastBodyTable
 
 from .models import Position, ReclassificationRequest
+from .selectors import outcome_title_seen_by
 from .workflow import DECIDED_STATUSES as DECIDED
 
 
@@ -62,13 +63,20 @@ class ReclassificationTable(FastBodyTable):
         return value
 
     def render_titles(self, record):
-        # The outcome (the recommended, then approved title), and what was proposed if other.
+        # The outcome this user may read (the recommended, then approved title; the agency
+        # reads its own proposal until the decision), and what was proposed if other.
+        request = getattr(self, "request", None)
+        outcome = (
+            outcome_title_seen_by(request.user, record)
+            if request is not None
+            else record.proposed_title
+        )
         html = format_html(
             "{} → <strong>{}</strong>",
             record.current_title.short_name,
-            record.outcome_title.short_name,
+            outcome.short_name,
         )
-        if record.outcome_differs:
+        if outcome.pk != record.proposed_title_id:
             html += format_html(
                 ' <span class="small text-body-secondary">({} {})</span>',
                 _("proposed"),

@@ -20,6 +20,7 @@ import math
 import re
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from django import template
 from django.urls import reverse
@@ -151,3 +152,12 @@ def interpretation_title(key: str) -> str:
 def interpretation(key: str) -> SafeString:
     """An Interpretation by its readable title, linked to its text on the standard page."""
     return interpretation_link(key, first=True)
+
+
+@register.filter
+def outcome_for(r, user) -> Any:
+    """`{{ r|outcome_for:request.user }}`: the outcome title this user may read
+    (selectors.outcome_title_seen_by)."""
+    from classification.selectors import outcome_title_seen_by
+
+    return outcome_title_seen_by(user, r)

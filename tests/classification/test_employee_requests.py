@@ -225,8 +225,7 @@ def test_an_employee_sees_only_their_own_positions_and_requests(cast, client, fa
         assigned=cast.assigned,
         decider=cast.supervisor,
     )
-    services._store_letter(mine)
-    mine.save(update_fields=["letter", "letter_sha256"])
+    services.store_decision_letter(mine.pk)
     theirs = reclassification_in(
         "approved",
         hr=cast.hr,
@@ -234,8 +233,7 @@ def test_an_employee_sees_only_their_own_positions_and_requests(cast, client, fa
         assigned=cast.assigned,
         decider=cast.supervisor,
     )
-    services._store_letter(theirs)
-    theirs.save(update_fields=["letter", "letter_sha256"])
+    services.store_decision_letter(theirs.pk)
     agency_filed = reclassification_in("submitted", hr=cast.hr)
     draft = reclassification_in("draft", hr=cast.hr, employee=cast.employee)
 

@@ -264,7 +264,7 @@ def test_the_database_refuses_history_changes_even_in_raw_sql(cast, sql):
     with (
         # The site's role has no UPDATE or DELETE on the history (decision 0016); the owner is
         # stopped by the append-only trigger instead (tests/ops/test_db_roles.py).
-        pytest.raises(DatabaseError, match="permission denied|Cannot update or delete rows"),
+        pytest.raises(DatabaseError, match=r"permission denied|Cannot update or delete rows"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):

@@ -144,6 +144,7 @@ def test_hr_dashboard_counts_only_its_agency(queue):
     by_status = {status: n for status, _label, n in board.by_status}
     assert by_status == {
         "draft": 1,
+        "agency_comment": 0,  # no employee filed here
         "submitted": 2,
         "in_review": 1,
         "info_requested": 1,
