@@ -173,6 +173,11 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
         "proposed_title",
         "recommended_title",
         "assigned_to",
+        # Named on the request page: who recommended and decided, and for whom (delegations).
+        "recommended_by",
+        "recommended_for",
+        "decided_by",
+        "decided_for",
     )
     if permissions.is_dcc_staff(user):
         return qs.exclude(status=DRAFT)

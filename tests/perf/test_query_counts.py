@@ -72,16 +72,16 @@ PAGES = {
     # comment; analyst: mine, unassigned; supervisor: awaiting too).
     "dashboard": (lambda: reverse("dashboard"), {"hr": 10, "analyst": 8, "supervisor": 10}),
     # Unfiltered, the tab's badge gives the paginator its count (no COUNT(*) of its own).
-    "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 7, "analyst": 8, "supervisor": 8}),
+    "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 6, "analyst": 7, "supervisor": 7}),
     "queue, filtered": (
         lambda: reverse(QUEUE) + "?tab=all&status=approved&sort=-created_at",
-        {"hr": 7, "analyst": 9, "supervisor": 9},
+        {"hr": 6, "analyst": 8, "supervisor": 8},
     ),
     "request": (
         lambda: reverse("classification:reclassification_detail", args=[busiest_request().pk]),
         {"hr": 10, "analyst": 10, "supervisor": 10},
     ),
-    "positions": (lambda: reverse("classification:position_list"), {"hr": 6, "analyst": 7}),
+    "positions": (lambda: reverse("classification:position_list"), {"hr": 5, "analyst": 6}),
     "facilities": (lambda: reverse("facilities:facility_list"), {"hr": 4, "analyst": 5}),
     "facility": (
         lambda: reverse("facilities:facility_detail", args=[busiest_facility()]),
@@ -102,14 +102,14 @@ PAGES = {
                 "tab=all&status={r.status}&agency={a}&facility={f}&proposed_title={t}&q={item}"
             )
         ),
-        {"hr": 8, "analyst": 10, "supervisor": 10},
+        {"hr": 7, "analyst": 9, "supervisor": 9},
     ),
     "positions, every filter and a search": (
         lambda: (
             reverse("classification:position_list")
             + every_filter("agency={a}&facility={f}&title={p.title_id}&active=true&q={item}")
         ),
-        {"hr": 6, "analyst": 7},
+        {"hr": 5, "analyst": 6},
     ),
     "facilities, every filter and a search": (
         lambda: (
