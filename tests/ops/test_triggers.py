@@ -12,6 +12,7 @@ DECLARED = {
     ("candidates.Verification", "append_only"),
     ("classification.PositionTitleChange", "append_only"),
     ("classification.ReclassificationEvent", "append_only"),
+    ("classification.AppealEvent", "append_only"),
     # A request's stored agency is its position's facility's agency, whatever moves.
     ("classification.ReclassificationRequest", "agency_of_position"),
     ("classification.Position", "requests_follow_position"),
