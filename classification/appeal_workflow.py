@@ -87,7 +87,7 @@ APPEAL_TRANSITIONS: tuple[AppealTransition, ...] = (
         DECIDED,
         (DCC,),
         _("Record the Commission's decision"),
-        message_label=_("The Commission's decision"),
+        message_label=_("What the Commission wrote"),
         message_required=True,
     ),
     AppealTransition(

@@ -60,7 +60,7 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     shoot(page, "appeal-form-hr")
     page.get_by_test_id("confirm").click()
     assert page.get_by_test_id("appeal-status").inner_text() == "Appeal filed"
-    assert page.get_by_role("link", name="chart.pdf").count() == 1
+    assert page.get_by_test_id("appeal").get_by_role("link", name="chart.pdf").count() == 1
     assert serious_violations(page) == []
     context.close()
 
@@ -89,7 +89,7 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     assert serious_violations(page) == []
     page.get_by_label("Reversed").check()
     page.get_by_label("Date of the Commission's decision").fill(timezone.localdate().isoformat())
-    page.get_by_label("The Commission's decision", exact=True).fill(
+    page.get_by_label("What the Commission wrote").fill(
         "The position supervises two Technicians 1."
     )
     shoot(page, "decide-supervisor")
