@@ -834,6 +834,8 @@ def seed_appeals(stdout) -> int:
                     appeal_services.transmit_appeal(
                         actor=users["analyst"], appeal_id=appeal.pk, expected_version=appeal.version
                     )
+                    # Stored after commit; a seed run inside a transaction stores it here.
+                    appeal_services.store_appeal_packet(appeal_id=appeal.pk)
                 elif action == "decide":
                     reversed_ = name.startswith("appeal decided")
                     appeal_services.record_commission_decision(
