@@ -810,7 +810,11 @@ def seed_appeals(stdout) -> int:
                         "rationale": "No Technician 1 reports to the position on the chart.",
                     },
                 ),
-                ("deny", "supervisor", {"message": "The position does not supervise Technicians 1."}),
+                (
+                    "deny",
+                    "supervisor",
+                    {"message": "The position does not supervise Technicians 1."},
+                ),
             ],
             start=1,
         ):

@@ -138,14 +138,18 @@ class TurnaroundReportView(View):
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             headers = [_("Grouping"), _("Group"), _("Decided"), _("Median days"), _("90th pct.")]
-            data = [
-                [str(column), row.label, row.decided, row.median, row.p90]
-                for _key, _heading, column, rows in groups
-                for row in rows
-            ] + [
-                [_("Time in status"), s.label, s.spells, s.mean_days, s.total_days]
-                for s in statuses
-            ] + [[_("Appeals"), a.label, a.appeals, None, None] for a in appeals.rows]
+            data = (
+                [
+                    [str(column), row.label, row.decided, row.median, row.p90]
+                    for _key, _heading, column, rows in groups
+                    for row in rows
+                ]
+                + [
+                    [_("Time in status"), s.label, s.spells, s.mean_days, s.total_days]
+                    for s in statuses
+                ]
+                + [[_("Appeals"), a.label, a.appeals, None, None] for a in appeals.rows]
+            )
             return export_response(export, "turnaround", headers, data)
         return render(
             request,

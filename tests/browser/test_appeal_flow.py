@@ -49,8 +49,8 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     # Agency HR: the window on the request page, then the appeal with grounds and a file.
     context, page = signed_in(browser, live_server.url, "hr-appeal")
     page.goto(f"{live_server.url}{r.get_absolute_url()}")
-    assert page.get_by_test_id("appeal-window").inner_text().startswith(
-        "An appeal is possible until"
+    assert (
+        page.get_by_test_id("appeal-window").inner_text().startswith("An appeal is possible until")
     )
     shoot(page, "request-window-hr")
     page.get_by_test_id("action-appeal").click()

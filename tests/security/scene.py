@@ -135,7 +135,14 @@ def _agency_objects(code: str, *, analyst, supervisor) -> AgencyObjects:
         spell=spell,
         verification=verification,
         count_import=count_import,
-        marks=[facility_name, f"FAC-{code}", f"ITEM-{code}-", f"Zz{code}Family", f"EMP-{code}-1", f"Zz{code}Grounds"],
+        marks=[
+            facility_name,
+            f"FAC-{code}",
+            f"ITEM-{code}-",
+            f"Zz{code}Family",
+            f"EMP-{code}-1",
+            f"Zz{code}Grounds",
+        ],
     )
 
 
