@@ -1,9 +1,8 @@
 """Every classification URL and what each role gets from it: a gap in this table fails."""
 
 import pytest
-from django.urls import get_resolver, reverse
-
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import get_resolver, reverse
 
 from classification import appeal_services, services
 
