@@ -6,6 +6,8 @@ from facilities.models import User
 
 from . import services
 from .models import (
+    Appeal,
+    AppealEvent,
     Attachment,
     DelegatedAct,
     DutyLine,
@@ -193,6 +195,13 @@ class DelegatedActAdmin(admin.ModelAdmin):
     list_display = ["event", "acted_for", "delegation"]
     list_select_related = ["event__actor", "acted_for", "delegation"]
 
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Appeals and their history change only through `appeal_services` (decision 0021)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -201,3 +210,14 @@ class DelegatedActAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ("reclassification", "status", "filed_on", "outcome", "commission_decided_on")
+    list_filter = ("status", "outcome")
+
+
+@admin.register(AppealEvent)
+class AppealEventAdmin(ReadOnlyAdmin):
+    list_display = ("appeal", "action", "to_status", "actor", "at")

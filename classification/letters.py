@@ -26,6 +26,7 @@ from classification.standard import (
 )
 from facilities.models import fiscal_year_label
 
+from . import appeal_workflow
 from .selectors import counts_as_of
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 # Civil Service Law §120: an appeal reaches the Civil Service Commission within 60 days of
 # the written notice (DOMAIN.md, "Reclassification requests").
-APPEAL_DAYS = 60
+APPEAL_DAYS = appeal_workflow.APPEAL_DAYS
 LETTER_DATE_FORMAT = "F j, Y"  # "January 5, 2026", as State letters write dates
 
 

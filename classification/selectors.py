@@ -286,6 +286,7 @@ def queue_tabs(user: Any) -> list[tuple[str, Any]]:
     tabs = [("unassigned", _("Unassigned")), ("mine", _("Mine"))]
     if permissions.is_supervisor(user):
         tabs.append(("awaiting", _("Awaiting decision")))
+    tabs.append(("appeals", _("Appeals")))
     tabs.append(("all", _("All")))
     return tabs
 
@@ -311,8 +312,15 @@ def tab_counts(user: Any) -> dict[str, int]:
     }
     # Any one row of a small reference table carries the four subqueries (a SELECT without
     # FROM is not expressible in the ORM); the titles always exist.
-    row = Title.objects.order_by().annotate(**counts).values(*conditions).first()
-    return row or dict.fromkeys(conditions, 0)
+    from .appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
+    from .models import Appeal
+
+    counts["appeals"] = Subquery(
+        Appeal.objects.order_by().filter(status__in=APPEAL_OPEN).annotate(n=COUNT_ROWS).values("n")
+    )
+    names = (*conditions, "appeals")
+    row = Title.objects.order_by().annotate(**counts).values(*names).first()
+    return row or dict.fromkeys(names, 0)
 
 
 @dataclass(frozen=True)
@@ -578,3 +586,32 @@ def saved_filters_for(user: Any) -> QuerySet:
     if not (user and user.is_authenticated):
         return SavedFilter.objects.none()
     return SavedFilter.objects.filter(user=user).order_by("name")
+
+
+# --- appeals (decision 0021-appeals) ---------------------------------------------------------
+
+
+def appeals_visible_to(user: Any) -> QuerySet:
+    """Appeals of the requests `user` may see (`reclassifications_visible_to`): another
+    agency's, or another employee's, is a 404."""
+    from .models import Appeal
+
+    return Appeal.objects.select_related(
+        "reclassification__position__facility__agency",
+        "filed_by",
+        "outcome_title",
+    ).filter(reclassification__in=reclassifications_visible_to(user).values("pk"))
+
+
+def appeal_queue(user: Any, *, open_only: bool = True) -> QuerySet:
+    """DCC's Appeals tab: appeals not yet closed, oldest filing first (none for others)."""
+    from .appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
+
+    if not permissions.is_dcc_staff(user):
+        return appeals_visible_to(user).none()
+    qs = appeals_visible_to(user).select_related(
+        "reclassification__current_title", "reclassification__proposed_title"
+    )
+    if open_only:
+        qs = qs.filter(status__in=APPEAL_OPEN)
+    return qs.order_by("filed_at", "pk")

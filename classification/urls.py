@@ -40,6 +40,19 @@ urlpatterns = [
         views.AttachmentDownloadView.as_view(),
         name="attachment_download",
     ),
+    path("requests/<int:pk>/appeal/", views.AppealCreateView.as_view(), name="appeal_create"),
+    path("appeals/", views.AppealListView.as_view(), name="appeal_list"),
+    path("appeals/<int:pk>/record/", views.AppealPacketView.as_view(), name="appeal_packet"),
+    path(
+        "appeals/<int:pk>/files/<int:attachment_pk>/",
+        views.AppealAttachmentView.as_view(),
+        name="appeal_attachment",
+    ),
+    path(
+        "appeals/<int:pk>/<slug:action>/",
+        views.AppealTransitionView.as_view(),
+        name="appeal_transition",
+    ),
     path("requests/<int:pk>/letter/", views.DecisionLetterView.as_view(), name="decision_letter"),
     path(
         "requests/<int:pk>/<slug:action>/",

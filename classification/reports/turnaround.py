@@ -12,6 +12,8 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     QuerySet,
     Sum,
     Value,
@@ -146,3 +148,51 @@ def time_in_status(
         for status, label in STATUS_LABELS.items()
         if status in found
     ]
+
+
+@dataclass(frozen=True)
+class AppealRow:
+    status: str
+    label: str
+    appeals: int
+
+
+@dataclass(frozen=True)
+class AppealSummary:
+    """Appeals, counted apart from requests: how many in each state, and the median calendar
+    days from filing to the Commission's decision."""
+
+    rows: list[AppealRow]
+    decided: int
+    median_days: float | None
+
+
+def appeal_summary(user: Any, *, agency: str = "", since: date | None = None) -> AppealSummary:
+    """DCC staff only (empty otherwise); `since` keeps appeals filed on or after that New York
+    date. Two queries."""
+    from classification.appeal_workflow import STATUS_LABELS as APPEAL_LABELS
+    from classification.models import Appeal
+
+    if not permissions.is_dcc_staff(user):
+        return AppealSummary(rows=[], decided=0, median_days=None)
+    appeals = Appeal.objects.order_by()
+    if agency:
+        appeals = appeals.filter(reclassification__agency__code=agency)
+    if since is not None:
+        appeals = appeals.filter(filed_on__gte=since)
+    found = dict(appeals.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    # date - date is a whole number of days in PostgreSQL.
+    days = Func(
+        F("commission_decided_on"),
+        F("filed_on"),
+        template="(%(expressions)s)",
+        arg_joiner=" - ",
+        output_field=IntegerField(),
+    )
+    done = appeals.filter(commission_decided_on__isnull=False)
+    stats = done.aggregate(n=Count("pk"), median=PercentileCont(days, 0.5))
+    return AppealSummary(
+        rows=[AppealRow(s, str(label), found.get(s, 0)) for s, label in APPEAL_LABELS.items()],
+        decided=stats["n"],
+        median_days=stats["median"],
+    )

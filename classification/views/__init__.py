@@ -1,5 +1,12 @@
 """Pages of the classification app, one module per area."""
 
+from classification.views.appeals import (
+    AppealAttachmentView,
+    AppealCreateView,
+    AppealListView,
+    AppealPacketView,
+    AppealTransitionView,
+)
 from classification.views.reclassifications import (
     AttachmentCreateView,
     AttachmentDownloadView,
@@ -25,6 +32,11 @@ from classification.views.reports import (
 from classification.views.standard import SimulatorView, StandardView
 
 __all__ = [
+    "AppealAttachmentView",
+    "AppealCreateView",
+    "AppealListView",
+    "AppealPacketView",
+    "AppealTransitionView",
     "AttachmentCreateView",
     "AttachmentDownloadView",
     "DecisionLetterView",

@@ -66,6 +66,12 @@ AGENCY_MESSAGES = (
 )
 
 
+def _appeal_context(user, r) -> dict:
+    from classification.views.appeals import appeal_context  # it reuses this module's helpers
+
+    return appeal_context(user, r)
+
+
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(str(m) for m in exc.messages)
@@ -81,6 +87,8 @@ class ReclassificationListView(View):
         tab = request.GET.get("tab") or (tabs[0][0] if tabs else "all")
         if tabs and tab not in dict(tabs):
             tab = "all"
+        if tab == "appeals":  # its own page: appeals, with their own states
+            return redirect("classification:appeal_list")
         # The long texts and JSON stay on disk: the queue shows none of them.
         qs = (
             selectors.reclassification_queue(user, tab)
@@ -490,6 +498,7 @@ class ReclassificationDetailView(View):
                 "decided_for",
                 "warranted_title",
                 "position__incumbent",
+                "appeal",
             )
             .prefetch_related(
                 "duties",
@@ -521,6 +530,7 @@ class ReclassificationDetailView(View):
         not the agency's comment or files unless the agency shared them."""
         user = self.request.user
         return {
+            **_appeal_context(user, r),
             "r": r,
             "actions": workflow.allowed_transitions(user, r),
             "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
@@ -561,6 +571,8 @@ class ReclassificationDetailView(View):
             # No Submit while the draft is incomplete: the page says what is missing instead.
             actions = [t for t in actions if t.action != "submit"]
         return {
+            **_appeal_context(user, r),
+            "is_dcc": permissions.is_dcc_staff(user),
             "r": r,
             "actions": actions,
             "missing": missing,

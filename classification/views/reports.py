@@ -133,17 +133,24 @@ class TurnaroundReportView(View):
             for key, (_field, heading, column) in reports.GROUPINGS.items()
         ]
         statuses = reports.time_in_status(user, agency=agency, since=since)
+        from classification.reports.turnaround import appeal_summary
+
+        appeals = appeal_summary(user, agency=agency, since=since)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             headers = [_("Grouping"), _("Group"), _("Decided"), _("Median days"), _("90th pct.")]
-            data = [
-                [str(column), row.label, row.decided, row.median, row.p90]
-                for _key, _heading, column, rows in groups
-                for row in rows
-            ] + [
-                [_("Time in status"), s.label, s.spells, s.mean_days, s.total_days]
-                for s in statuses
-            ]
+            data = (
+                [
+                    [str(column), row.label, row.decided, row.median, row.p90]
+                    for _key, _heading, column, rows in groups
+                    for row in rows
+                ]
+                + [
+                    [_("Time in status"), s.label, s.spells, s.mean_days, s.total_days]
+                    for s in statuses
+                ]
+                + [[_("Appeals"), a.label, a.appeals, None, None] for a in appeals.rows]
+            )
             return export_response(export, "turnaround", headers, data)
         return render(
             request,
@@ -151,6 +158,7 @@ class TurnaroundReportView(View):
             {
                 "groups": groups,
                 "statuses": statuses,
+                "appeals": appeals,
                 "agencies": agencies,
                 "agency": agency,
                 "periods": PERIODS.items(),

@@ -1,4 +1,5 @@
-"""A request's `status` is written in one place: the transition function (docs/conventions.md).
+"""A request's `status` is written in one place, the transition function, and an appeal's in
+its own (docs/conventions.md).
 
 Every assignment to an attribute named `status`, and every `status=` handed to a create,
 update or model constructor, in the classification app is found by reading the code; each must
@@ -15,6 +16,7 @@ ALLOWED = {
     ("classification/services.py", "_transition"): "the one transition path",
     ("classification/services.py", "create_reclassification"): "a new request starts as a draft",
     ("classification/services.py", "record_event"): "a status spell row (derived data)",
+    ("classification/appeal_services.py", "_appeal_transition"): "an appeal's one transition path",
     ("classification/bulk.py", "*"): "the bulk seeder writes rows as the services would",
     ("classification/management/commands/benchmark_reports.py", "_seed"): "benchmark rows",
 }

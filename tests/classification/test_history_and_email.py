@@ -219,6 +219,19 @@ def test_demo_seed_covers_every_state_and_is_idempotent(settings):
 
     statuses = set(ReclassificationRequest.objects.values_list("status", flat=True))
     assert statuses == set(STATUSES)  # every state, the employee's agency comment included
+    from classification.models import Appeal
+
+    # Appeals in each of their states (decision 0021-appeals); the decided one reversed the
+    # denial, so its position took the proposed title through the title history.
+    assert set(Appeal.objects.values_list("status", flat=True)) == {
+        "filed",
+        "transmitted",
+        "decided",
+        "closed",
+    }
+    assert all(a.packet for a in Appeal.objects.exclude(status="filed"))
+    reversed_ = Appeal.objects.get(outcome="reversed")
+    assert reversed_.reclassification.position.title == reversed_.outcome_title
     from classification.selectors import with_turnaround
 
     assert with_turnaround(ReclassificationRequest.objects.all()).filter(is_overdue=True).exists()

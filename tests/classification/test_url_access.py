@@ -1,12 +1,13 @@
 """Every classification URL and what each role gets from it: a gap in this table fails."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
-from classification import services
+from classification import appeal_services, services
 from tests.factories import committed
 
-from .factories import reclassification_in
+from .factories import PDF, reclassification_in
 
 # URL name → (how to build its args from the scene, {role: status on GET}).
 # hr is the request's agency; hr_other another agency. The decided request was filed by
@@ -212,6 +213,65 @@ URL_ACCESS = {
             "employee_other": 405,
         },
     ),
+    # Appeals (decision 0021-appeals). The decided request is appealable by its agency's HR and
+    # the employee who filed it; DCC staff see it but may not appeal (403).
+    "appeal_create": (
+        "decided",
+        {
+            "hr": 200,
+            "hr_other": 404,
+            "analyst": 403,
+            "supervisor": 403,
+            "employee": 200,
+            "employee_other": 404,
+        },
+    ),
+    "appeal_list": (
+        "none",
+        {
+            "hr": 403,
+            "hr_other": 403,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 403,
+            "employee_other": 403,
+        },
+    ),
+    # The record sent to the Commission is DCC's.
+    "appeal_packet": (
+        "appeal",
+        {
+            "hr": 404,
+            "hr_other": 404,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 404,
+            "employee_other": 404,
+        },
+    ),
+    "appeal_attachment": (
+        "appeal_attachment",
+        {
+            "hr": 200,
+            "hr_other": 404,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 200,
+            "employee_other": 404,
+        },
+    ),
+    # Sending the record is DCC's step: the appellants are told so with a redirect.
+    "appeal_transition": (
+        "appeal_transition",
+        {
+            "hr": 302,
+            "hr_other": 404,
+            "analyst": 200,
+            "supervisor": 200,
+            "employee": 302,
+            "employee_other": 404,
+        },
+    ),
     "position_list": (
         "none",
         {
@@ -258,7 +318,26 @@ def scene(cast, fast_letter):
         expected_version=r.version,
     )
     draft = reclassification_in("draft", hr=cast.hr)
+    # The employee's other request, denied and appealed by them, sent to the Commission.
+    denied = reclassification_in(
+        "denied",
+        hr=cast.hr,
+        assigned=cast.assigned,
+        decider=cast.supervisor,
+        employee=cast.employee,
+    )
+    appeal = appeal_services.file_appeal(
+        actor=cast.employee,
+        reclassification_id=denied.pk,
+        grounds="My duties are a Technician 2's.",
+        files=[SimpleUploadedFile("mine.pdf", PDF)],
+    )
+    appeal_services.transmit_appeal(actor=cast.analyst, appeal_id=appeal.pk, expected_version=1)
+    appeal_services.store_appeal_packet(appeal_id=appeal.pk)
     return {
+        "appeal": [appeal.pk],
+        "appeal_attachment": [appeal.pk, appeal.attachments.get().pk],
+        "appeal_transition": [appeal.pk, "decide"],
         "none": [],
         "decided": [decided.pk],
         "draft": [draft.pk],

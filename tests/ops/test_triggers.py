@@ -14,6 +14,7 @@ DECLARED = {
     ("classification.ReclassificationEvent", "append_only"),
     ("facilities.DelegationEvent", "append_only"),
     ("classification.DelegatedAct", "append_only"),
+    ("classification.AppealEvent", "append_only"),
     # ... and cannot be emptied at once (TRUNCATE fires no row trigger).
     ("facilities.AnnualActivityRevision", "no_truncate"),
     ("candidates.Verification", "no_truncate"),
@@ -21,6 +22,7 @@ DECLARED = {
     ("classification.ReclassificationEvent", "no_truncate"),
     ("facilities.DelegationEvent", "no_truncate"),
     ("classification.DelegatedAct", "no_truncate"),
+    ("classification.AppealEvent", "no_truncate"),
     # A request's stored agency is its position's facility's agency, whatever moves.
     ("classification.ReclassificationRequest", "agency_of_position"),
     ("classification.Position", "requests_follow_position"),

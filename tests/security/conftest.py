@@ -11,6 +11,9 @@ def fast_letter(monkeypatch):
     monkeypatch.setattr(
         "classification.services.render_decision_letter", lambda r: b"%PDF-1.7 test letter"
     )
+    monkeypatch.setattr(
+        "classification.appeal_packet.render_appeal_packet", lambda a: b"%PDF-1.7 test packet"
+    )
 
 
 @pytest.fixture

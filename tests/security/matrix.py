@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -311,6 +312,56 @@ ACCESS: dict[str, list[Case]] = {
         Case(
             label="no such action",
             args=_transition("obliterate", "submitted"),
+            get=by(hr=404, dcc=404, admin=404),
+            post=by(hr=404, dcc=404, admin=404),
+        ),
+    ],
+    # --- appeals (decision 0021-appeals) ---------------------------------------------------
+    "classification:appeal_create": [
+        Case(
+            args=lambda o: [o.decided.pk],
+            get=by(hr=200, dcc=403, admin=404),
+            post=by(hr=wrote(302), dcc=403, admin=404),
+            data=lambda o: {"grounds": "The duties fit the proposed title."},
+        ),
+        Case(
+            label="already appealed",
+            args=lambda o: [o.appeal.reclassification_id],
+            get=by(hr=302, dcc=403, admin=404),
+            post=by(hr=400, dcc=403, admin=404),
+            data=lambda o: {"grounds": "Again."},
+        ),
+    ],
+    "classification:appeal_list": [Case(get=by(hr=403, hr_other=403, dcc=200, admin=403))],
+    "classification:appeal_packet": [
+        Case(args=lambda o: [o.appeal.pk], get=by(hr=404, dcc=200, admin=404))
+    ],
+    "classification:appeal_attachment": [
+        Case(args=lambda o: [o.appeal.pk, o.appeal.attachments.first().pk], get=OWN)
+    ],
+    "classification:appeal_transition": [
+        Case(
+            label="decide",
+            args=lambda o: [o.appeal.pk, "decide"],
+            get=by(hr=302, dcc=200, admin=404),
+            post=by(hr=302, dcc=wrote(302), admin=404),
+            data=lambda o: {
+                "version": o.appeal.version,
+                "outcome": "upheld",
+                "decided_on": date.today().isoformat(),
+                "message": "The determination stands.",
+            },
+        ),
+        Case(
+            label="close before the decision",
+            args=lambda o: [o.appeal.pk, "close"],
+            get=by(hr=302, dcc=302, admin=404),
+            post=by(hr=302, dcc=302, admin=404),
+            data=lambda o: {"version": o.appeal.version},
+        ),
+        Case(
+            label="no such action",
+            args=lambda o: [o.appeal.pk, "obliterate"],
             get=by(hr=404, dcc=404, admin=404),
             post=by(hr=404, dcc=404, admin=404),
         ),

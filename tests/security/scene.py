@@ -18,8 +18,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from candidates.models import Credential, ExperienceSpell, Person, Verification
+from classification import appeal_services
 from classification import services as classification_services
-from classification.models import Position, ReclassificationRequest
+from classification.models import Appeal, Position, ReclassificationRequest
 from facilities import services as facility_services
 from facilities.models import AnnualActivity, CountImport, Facility
 from tests.candidates.factories import CredentialFactory, ExperienceSpellFactory, PersonFactory
@@ -52,6 +53,8 @@ class AgencyObjects:
     draft: ReclassificationRequest
     submitted: ReclassificationRequest
     decided: ReclassificationRequest
+    # A denied request's appeal, sent to the Commission (with its file and record).
+    appeal: Appeal
     person: Person
     credential: Credential
     spell: ExperienceSpell
@@ -90,6 +93,21 @@ def _agency_objects(code: str, *, analyst, supervisor) -> AgencyObjects:
         reclassification_id=recommended.pk,
         expected_version=recommended.version,
     )
+    denied = reclassification_in(
+        "denied",
+        hr=hr,
+        position=PositionFactory(facility=facility, item_number=f"ITEM-{code}-4"),
+        assigned=analyst,
+        decider=supervisor,
+    )
+    appeal = appeal_services.file_appeal(
+        actor=hr,
+        reclassification_id=denied.pk,
+        grounds=f"Zz{code}Grounds",
+        files=[SimpleUploadedFile("grounds.pdf", PDF)],
+    )
+    appeal_services.transmit_appeal(actor=analyst, appeal_id=appeal.pk, expected_version=1)
+    appeal = appeal_services.store_appeal_packet(appeal_id=appeal.pk)
     person = PersonFactory(
         agency=agency, family_name=f"Zz{code}Family", employee_id=f"EMP-{code}-1"
     )
@@ -115,12 +133,20 @@ def _agency_objects(code: str, *, analyst, supervisor) -> AgencyObjects:
         draft=draft,
         submitted=submitted,
         decided=decided,
+        appeal=appeal,
         person=person,
         credential=credential,
         spell=spell,
         verification=verification,
         count_import=count_import,
-        marks=[facility_name, f"FAC-{code}", f"ITEM-{code}-", f"Zz{code}Family", f"EMP-{code}-1"],
+        marks=[
+            facility_name,
+            f"FAC-{code}",
+            f"ITEM-{code}-",
+            f"Zz{code}Family",
+            f"EMP-{code}-1",
+            f"Zz{code}Grounds",
+        ],
     )
 
 

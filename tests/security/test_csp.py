@@ -19,7 +19,7 @@ from .scene import user_for
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Rendered to PDF by WeasyPrint, never served to a browser: its <style> is not under the CSP.
-NOT_SERVED = {"classification/decision_letter.html"}
+NOT_SERVED = {"classification/decision_letter.html", "classification/appeal_packet.html"}
 
 INLINE = {
     "inline <script> (put it in static/js/<app>.js)": re.compile(

@@ -241,6 +241,16 @@ FORMS = {
             "candidates:verification_create", args=[s.agencies["OMH"].credential.pk]
         ),
     ),
+    "appeal": (
+        "hr",
+        lambda s, r: reverse("classification:appeal_create", args=[s.agencies["OMH"].decided.pk]),
+    ),
+    "appeal decision": (
+        "analyst",
+        lambda s, r: reverse(
+            "classification:appeal_transition", args=[s.agencies["OMH"].appeal.pk, "decide"]
+        ),
+    ),
     "sign-in": ("anonymous", lambda s, r: reverse("login")),
     "delegation create": ("supervisor", lambda s, r: reverse("delegations:delegation_create")),
     "delegation change": (
