@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -54,8 +54,9 @@ class ReclassificationDraftForm(forms.ModelForm):
             del self.fields["creation_token"]
             self.fields["version"].initial = self.instance.version
         else:
-            self.fields["position"].queryset = positions
-            self.fields["position"].label_from_instance = lambda p: (
+            position = cast(forms.ModelChoiceField, self.fields["position"])
+            position.queryset = positions
+            position.label_from_instance = lambda p: (  # type: ignore[method-assign, assignment]  # Django's documented hook
                 f"{p.item_number} · {p.title.short_name} · {p.facility.name}"
             )
             self.fields["position"].help_text = _("Positions of your agency with no open request.")
@@ -67,7 +68,7 @@ class ReclassificationDraftForm(forms.ModelForm):
                     "hx-trigger": "change",
                 }
             )
-        self.fields["proposed_title"].queryset = Title.objects.all()
+        cast(forms.ModelChoiceField, self.fields["proposed_title"]).queryset = Title.objects.all()
         self.fields["requested_effective_date"].help_text = _(
             "Optional. Not before the position's latest title change and at most a year "
             "ahead; a date before the submission needs the supervisor's reason to approve."
@@ -93,7 +94,8 @@ class ReclassificationDraftForm(forms.ModelForm):
         return [(self[f"duty_{i}"], self[f"duty_{i}_percent"]) for i in range(DUTY_ROWS)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day = data.get("requested_effective_date")
         position = self.instance.position if self.instance.pk else data.get("position")
         if day is not None and position is not None:
@@ -157,7 +159,8 @@ class EmployeeRequestForm(ReclassificationDraftForm):
         super().__init__(*args, positions=positions, **kwargs)
         if "position" in self.fields:
             self.fields["position"].help_text = _("Your positions with no open request.")
-            self.fields["position"].label_from_instance = lambda p: (
+            position = cast(forms.ModelChoiceField, self.fields["position"])
+            position.label_from_instance = lambda p: (  # type: ignore[method-assign, assignment]  # Django's documented hook
                 f"{p.item_number} · {p.title.name} · {p.facility.name}"
             )
             # No htmx fragment: the standard's determination is DCC's analysis to show.
@@ -255,7 +258,8 @@ class TransitionForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day = data.get("effective_date")
         if self.transition.action == "approve" and day is not None:
             r = self.reclassification

@@ -12,7 +12,8 @@ class UserForm(UserChangeForm):
         model = User
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         group_names = {g.name for g in cleaned.get("groups") or []}
         agency = cleaned.get("agency")
         if roles.AGENCY_HR in group_names and agency is None:
@@ -38,7 +39,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["groups", "agency", "is_active", "is_staff"]
     list_select_related = ["agency"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Agency and job title", {"fields": ["agency", "job_title"]}),
     )
 
@@ -69,7 +70,7 @@ class ReadOnlyMixin:
 class AnnualActivityInline(ReadOnlyMixin, admin.TabularInline):
     model = AnnualActivity
     fk_name = "facility"
-    fields = [
+    readonly_fields = (
         "fiscal_year",
         "individuals_served",
         "records_activities",
@@ -79,8 +80,8 @@ class AnnualActivityInline(ReadOnlyMixin, admin.TabularInline):
         "reviewed_by",
         "reviewed_at",
         "version",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     ordering = ["-fiscal_year"]
     extra = 0
     show_change_link = True
@@ -122,7 +123,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
 class RevisionInline(ReadOnlyMixin, admin.TabularInline):
     model = AnnualActivityRevision
-    fields = [
+    readonly_fields = (
         "version",
         "kind",
         "actor",
@@ -135,8 +136,8 @@ class RevisionInline(ReadOnlyMixin, admin.TabularInline):
         "new_status",
         "note",
         "source",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     extra = 0
 
 

@@ -81,7 +81,8 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == "dispute" and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Say what is wrong with these counts."))
         return cleaned
