@@ -349,7 +349,7 @@ def _year(value: Any, errors: list[str], latest: int) -> int | None:
         value = int(value)
     match = _SFY.match(str(value).strip())
     year = int(match.group(1)) if match else None
-    if match and match.group(2):
+    if year is not None and match and match.group(2):
         end = match.group(2)
         if int(end[-2:]) != (year + 1) % 100:
             year = None
@@ -431,7 +431,7 @@ def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) 
 def _classify(checked: list[CheckedRow], *, lock: bool) -> None:
     """new / changed / unchanged for the rows without errors, from one query of existing years."""
     keys = {(r.facility_id, r.fiscal_year) for r in checked if r.facility_id and r.fiscal_year}
-    existing: dict[tuple[int, int], AnnualActivity] = {}
+    existing: dict[tuple[int | None, int | None], AnnualActivity] = {}
     if keys:
         query = Q(facility_id__in={k[0] for k in keys}, fiscal_year__in={k[1] for k in keys})
         qs = AnnualActivity.objects.filter(query).order_by("pk")
