@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -28,6 +28,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+if TYPE_CHECKING:  # django-stubs-ext is a development package
+    from django_stubs_ext import WithAnnotations
 
 from classification.allocation import Allocation, allocate
 from classification.standard import (
@@ -72,7 +75,26 @@ def positions_for_facility(user: Any, facility: Facility) -> QuerySet[Position]:
     )
 
 
-def chiefs_on(on: date, **filters: Any) -> QuerySet[Position]:
+# Annotated querysets: what `annotate` adds is declared once here (a TypedDict per set of
+# annotations) and the rows typed `WithAnnotations[Model, Facts]` (django-stubs), so that
+# mypy knows the names. Values from subqueries are None when the subquery finds no row.
+class TitleOnFacts(TypedDict):
+    # chiefs_on keeps only the positions with an Administrator title that day: never None.
+    title_id_on: int
+    title_code_on: str
+    title_rank_on: int
+
+
+class RequestPageFacts(TypedDict):
+    latest_year: int | None  # None: no accepted counts
+    latest_individuals: int  # from the same row as latest_year (set whenever it is)
+    latest_activities: int
+    chief_id: int | None  # None: no chief position
+    chief_item: str  # from the same row as chief_id (set whenever it is)
+    chief_title_code: str
+
+
+def chiefs_on(on: date, **filters: Any) -> QuerySet[WithAnnotations[Position, TitleOnFacts]]:
     """Active positions holding an Administrator title on `on`, highest first (then by item
     number), annotated with that title's `title_id_on`, `title_code_on` and `title_rank_on`.
     The first of a facility's is its chief HIM position that day."""
@@ -354,7 +376,7 @@ class LatestCounts:
 
 def with_request_page_facts(
     qs: QuerySet[ReclassificationRequest], on: date | None = None
-) -> QuerySet:
+) -> QuerySet[WithAnnotations[ReclassificationRequest, RequestPageFacts]]:
     """Annotate what a request's page needs about its facility, in the request's own query:
     the latest accepted counts (`latest_*`) and the chief HIM position on `on` (today by
     default) by the title in effect then (`chief_*`). Read them back with `latest_counts_of`
@@ -374,13 +396,15 @@ def with_request_page_facts(
     )
 
 
-def latest_counts_of(r: ReclassificationRequest) -> LatestCounts | None:
+def latest_counts_of(
+    r: WithAnnotations[ReclassificationRequest, RequestPageFacts],
+) -> LatestCounts | None:
     if r.latest_year is None:
         return None
     return LatestCounts(r.latest_year, r.latest_individuals, r.latest_activities)
 
 
-def chief_of(r: ReclassificationRequest) -> Position | None:
+def chief_of(r: WithAnnotations[ReclassificationRequest, RequestPageFacts]) -> Position | None:
     """The chief position annotated by `with_request_page_facts`, for display only: an
     unsaved stand-in holding its id, item number and title in effect (from the standard's
     table)."""

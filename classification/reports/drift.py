@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -19,6 +19,9 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+if TYPE_CHECKING:  # django-stubs-ext is a development package
+    from django_stubs_ext import WithAnnotations
+
 from classification.allocation import (
     ACTIVITIES,
     INDIVIDUALS_HIGH,
@@ -27,7 +30,7 @@ from classification.allocation import (
     threshold_distances,
 )
 from classification.models import Title
-from classification.reports.sql import drift_facts
+from classification.reports.sql import DriftFacts, drift_facts
 from classification.selectors import ADMINISTRATOR_CODES, chiefs_on
 from facilities import permissions
 from facilities.models import Facility, current_fiscal_year
@@ -71,7 +74,7 @@ def _band(threshold: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class DriftRow:
-    facility: Facility
+    facility: WithAnnotations[Facility, DriftFacts]
     drift: str | None  # "up", "down" or None
     on_watch: bool
     near: tuple[ThresholdDistance, ...]
