@@ -43,7 +43,7 @@ from classification.standard import (
     title_rank,
 )
 from facilities import permissions
-from facilities.models import AnnualActivity, AnnualActivityRevision, Facility
+from facilities.models import AnnualActivity, AnnualActivityRevision, Facility, User
 
 from .models import Position, PositionTitleChange, ReclassificationRequest, Title
 from .workflow import DRAFT, OPEN_STATUSES, RECOMMENDED, SUBMITTED
@@ -55,20 +55,20 @@ _UNSET: Any = object()  # "not given" where None is a meaningful value
 COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
 
 
-def positions_visible_to(user: Any) -> QuerySet[Position]:
+def positions_visible_to(user: User) -> QuerySet[Position]:
     """Positions `user` may see: all for DCC staff, its agency's for Agency HR, an employee's
     own (the positions an administrator linked to them), else none."""
     qs = Position.objects.select_related("facility__agency", "title", "incumbent", "reports_to")
     if permissions.is_dcc_staff(user):
         return qs
-    if permissions.is_agency_hr(user):
+    if permissions.is_agency_hr(user) and user.agency_id is not None:
         return qs.filter(facility__agency_id=user.agency_id)
     if permissions.is_employee(user):
         return qs.filter(employees=user)
     return qs.none()
 
 
-def positions_for_facility(user: Any, facility: Facility) -> QuerySet[Position]:
+def positions_for_facility(user: User, facility: Facility) -> QuerySet[Position]:
     """The positions of one facility that `user` may see (none if the facility is not theirs)."""
     return (
         positions_visible_to(user).filter(facility=facility).order_by("-title__rank", "item_number")
@@ -180,7 +180,7 @@ def latest_title_change_on(position: Position) -> date | None:
     )
 
 
-def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]:
+def reclassifications_visible_to(user: User) -> QuerySet[ReclassificationRequest]:
     """Requests `user` may see: its agency's for Agency HR; for DCC staff every request but
     drafts (a draft is the agency's own business until it is submitted, so every URL of one,
     its attachments and actions included, answers DCC staff 404 as another agency's objects
@@ -197,14 +197,14 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
     )
     if permissions.is_dcc_staff(user):
         return qs.exclude(status=DRAFT)
-    if permissions.is_agency_hr(user):
+    if permissions.is_agency_hr(user) and user.agency_id is not None:
         return qs.filter(agency_id=user.agency_id).exclude(status=DRAFT, employee__isnull=False)
     if permissions.is_employee(user):
         return qs.filter(employee=user)
     return qs.none()
 
 
-def attachments_visible_to(user: Any, reclassification: ReclassificationRequest) -> QuerySet:
+def attachments_visible_to(user: User, reclassification: ReclassificationRequest) -> QuerySet:
     """The files of a request `user` may see (the request already came from
     `reclassifications_visible_to`): every one for the agency and DCC staff; for the
     employee who filed it, their own files and those the agency shared with its comment."""
@@ -226,7 +226,7 @@ EMPLOYEE_VISIBLE_MESSAGES = (
 )
 
 
-def event_message_visible(user: Any, reclassification: ReclassificationRequest, event) -> bool:
+def event_message_visible(user: User, reclassification: ReclassificationRequest, event) -> bool:
     """Whether `user` may read the message of one event of the request on its page."""
     if not permissions.is_employee(user):
         return True
@@ -257,7 +257,7 @@ def with_turnaround(qs: QuerySet[ReclassificationRequest], today: date | None = 
     )
 
 
-def reclassification_queue(user: Any, tab: str) -> QuerySet[ReclassificationRequest]:
+def reclassification_queue(user: User, tab: str) -> QuerySet[ReclassificationRequest]:
     """The queue tab `tab` for `user` (unassigned, mine, awaiting, all), with turnaround."""
     qs = reclassifications_visible_to(user)
     if permissions.is_dcc_staff(user):
@@ -270,7 +270,7 @@ def reclassification_queue(user: Any, tab: str) -> QuerySet[ReclassificationRequ
     return with_turnaround(qs)
 
 
-def queue_tabs(user: Any) -> list[tuple[str, Any]]:
+def queue_tabs(user: User) -> list[tuple[str, Any]]:
     from django.utils.translation import gettext_lazy as _
 
     if not permissions.is_dcc_staff(user):
@@ -282,7 +282,7 @@ def queue_tabs(user: Any) -> list[tuple[str, Any]]:
     return tabs
 
 
-def tab_counts(user: Any) -> dict[str, int]:
+def tab_counts(user: User) -> dict[str, int]:
     """How many requests each queue tab holds, in one query.
 
     One scalar subquery per tab rather than one pass with FILTERed counts: each tab's
@@ -529,7 +529,7 @@ def supervision_checks(
     return checks
 
 
-def saved_filters_for(user: Any) -> QuerySet:
+def saved_filters_for(user: User) -> QuerySet:
     """The user's own saved queue filters (nobody sees another user's)."""
     from .models import SavedFilter
 

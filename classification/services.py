@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -27,8 +28,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from candidates.models import Person
 from facilities import roles
-from facilities.models import User
+from facilities.models import Facility, User
 
 from . import workflow
 from .effective_dates import effective_date_problems, long_date
@@ -112,6 +114,9 @@ EMPLOYEE_DRAFT_FIELDS = (
     "requested_effective_date",
 )
 
+# What a transition notifies: (recipient, subject) or (recipient, subject, with the message).
+Notices = Sequence[tuple[str, str] | tuple[str, str, bool]]
+
 
 class ConflictError(Exception):
     """The request changed since the form was drawn: nothing was written."""
@@ -128,10 +133,10 @@ class IncompleteError(ValidationError):
 def create_position(
     *,
     item_number: str,
-    facility: Any,
+    facility: Facility,
     title: Title,
     effective_on: date,
-    incumbent: Any = None,
+    incumbent: Person | None = None,
     reports_to: Position | None = None,
     actor: User | None = None,
 ) -> Position:
@@ -550,7 +555,7 @@ def _transition(
     action: str,
     message: str = "",
     change: Callable[[ReclassificationRequest, date], None] | None = None,
-    notify: Callable[[ReclassificationRequest], list[tuple[str, str]]] | None = None,
+    notify: Callable[[ReclassificationRequest], Notices] | None = None,
     writes_position: bool = False,
 ) -> ReclassificationRequest:
     """The one path every state change takes (see the module docstring). With
@@ -598,7 +603,7 @@ def _transition(
 def _queue_emails(
     reclassification: ReclassificationRequest,
     event: ReclassificationEvent,
-    recipients_and_subjects: list[tuple[str, str] | tuple[str, str, bool]],
+    recipients_and_subjects: Notices,
 ) -> None:
     """EmailLog rows now; the sending task runs once the transaction has committed. A third
     item False leaves the event's message out of that recipient's email (the agency's
@@ -633,7 +638,7 @@ def _queue_emails(
             subject=subject[:200],
             body=body,
         )
-        transaction.on_commit(lambda pk=log.pk: send_notification.enqueue(pk))
+        transaction.on_commit(partial(send_notification.enqueue, log.pk))
 
 
 def _outcome_words(reclassification: ReclassificationRequest) -> str:
@@ -725,10 +730,12 @@ def file_reclassification(
         r.comment_due_on = today + timedelta(days=settings.HIM_AGENCY_COMMENT_DAYS)
 
     def agency(r: ReclassificationRequest) -> list[tuple[str, str]]:
+        due = r.comment_due_on
+        assert due is not None  # set by `change` above
         subject = _subject(
             r,
             _("an employee's request awaits your comment by %(due)s")
-            % {"due": date_format(r.comment_due_on, "DATE_FORMAT")},
+            % {"due": date_format(due, "DATE_FORMAT")},
         )
         return [(e, subject) for e in _agency_hr_emails(r)]
 
@@ -1136,6 +1143,7 @@ def _store_attachment(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    assert upload.size is not None  # Django sizes every uploaded file
     attachment = Attachment(
         reclassification=r,
         kind=kind,

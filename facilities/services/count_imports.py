@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from facilities import permissions
 from facilities.imports import parse_upload, validate_rows
-from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport
+from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport, User
 
 from .counts import Kind, Status, _back_to_submitted, _revision, _snapshot, refresh_determinations
 
@@ -25,7 +25,7 @@ class ImportRefused(Exception):
         self.message = message
 
 
-def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: str) -> dict:
+def apply_count_import(*, actor: User, count_import: CountImport, file_sha256: str) -> dict:
     """Apply every row of a previewed import in one transaction, or nothing.
 
     The stored rows are validated again against the database as it is now, under lock; any
@@ -175,7 +175,7 @@ def discard_stale_imports(*, older_than_hours: int = 24) -> int:
     return deleted
 
 
-def preview_count_import(*, actor: Any, file_name: str, data: bytes) -> CountImport:
+def preview_count_import(*, actor: User, file_name: str, data: bytes) -> CountImport:
     """Read an upload and keep its rows for preview and confirmation (writes no counts).
 
     The rows are stored server-side under an unguessable token with the file's SHA-256; the

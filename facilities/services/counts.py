@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +23,7 @@ from facilities.models import (
     AnnualActivity,
     AnnualActivityRevision,
     Facility,
+    User,
     current_fiscal_year,
 )
 from facilities.selectors import determine
@@ -47,7 +48,7 @@ class CountsConflict(Exception):
         self.current = current
 
 
-def can_report_counts(user: Any, facility: Facility) -> bool:
+def can_report_counts(user: User, facility: Facility) -> bool:
     """Analysts for any facility; Agency HR for its own agency's (report_counts also refuses
     inactive facilities, for everyone)."""
     if permissions.is_analyst(user):
@@ -55,11 +56,11 @@ def can_report_counts(user: Any, facility: Facility) -> bool:
     return permissions.is_agency_hr(user) and user.agency_id == facility.agency_id
 
 
-def can_review_counts(user: Any) -> bool:
+def can_review_counts(user: User) -> bool:
     return permissions.is_analyst(user)
 
 
-def allowed_review_actions(user: Any, activity: AnnualActivity) -> list[str]:
+def allowed_review_actions(user: User, activity: AnnualActivity) -> list[str]:
     """The review actions this user may take on this row now (drives the buttons)."""
     if not can_review_counts(user):
         return []
@@ -70,8 +71,8 @@ def _revision(
     activity: AnnualActivity,
     *,
     kind: str,
-    actor: Any,
-    at: Any,
+    actor: User,
+    at: datetime,
     old: AnnualActivity | None,
     note: str = "",
     source: str = "",
@@ -110,7 +111,7 @@ def _lock_facility(facility: Facility) -> Facility:
 
 def report_counts(
     *,
-    actor: Any,
+    actor: User,
     facility: Facility,
     fiscal_year: int,
     individuals_served: int,
@@ -200,7 +201,7 @@ def report_counts(
     return activity
 
 
-def _back_to_submitted(activity: AnnualActivity, *, actor: Any, at: Any) -> None:
+def _back_to_submitted(activity: AnnualActivity, *, actor: User, at: datetime) -> None:
     """Changed counts need a fresh review: the earlier review stays in the revisions."""
     activity.status = Status.SUBMITTED
     activity.submitted_by = actor
@@ -211,7 +212,7 @@ def _back_to_submitted(activity: AnnualActivity, *, actor: Any, at: Any) -> None
 
 
 def _review(
-    action: str, *, actor: Any, activity: AnnualActivity, expected_version: int, note: str
+    action: str, *, actor: User, activity: AnnualActivity, expected_version: int, note: str
 ) -> AnnualActivity:
     if not can_review_counts(actor):
         raise PermissionDenied
@@ -258,7 +259,7 @@ def _review(
 
 
 def accept_counts(
-    *, actor: Any, activity: AnnualActivity, expected_version: int, note: str = ""
+    *, actor: User, activity: AnnualActivity, expected_version: int, note: str = ""
 ) -> AnnualActivity:
     """An analyst accepts a submitted or disputed year; it may now decide the facility's level."""
     return _review(
@@ -267,7 +268,7 @@ def accept_counts(
 
 
 def dispute_counts(
-    *, actor: Any, activity: AnnualActivity, expected_version: int, note: str
+    *, actor: User, activity: AnnualActivity, expected_version: int, note: str
 ) -> AnnualActivity:
     """An analyst disputes a submitted or accepted year (a note is required); it stops counting."""
     return _review(
