@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from classification.allocation import sfy_label
 from common.expansion import check_zip
 
-from .models import AnnualActivity, current_fiscal_year
+from .models import AnnualActivity, User, current_fiscal_year
 from .selectors import facilities_visible_to
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -368,7 +368,9 @@ def _year(value: Any, errors: list[str], latest: int) -> int | None:
     return year
 
 
-def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) -> list[CheckedRow]:
+def validate_rows(
+    user: User, rows: list[dict[str, Any]], *, lock: bool = False
+) -> list[CheckedRow]:
     """Check every row against the database now; `lock` holds the rows touched (to apply).
 
     A few queries for the whole file: the facilities named, then their existing years.
