@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.templatetags.formats import nydate
 from facilities.models import Agency
 
 from .dates import today_in_new_york
@@ -163,7 +164,7 @@ class VerificationForm(forms.Form):
             credential=credential, corrected_by__isnull=True
         ).order_by("-verified_on")
         corrects.label_from_instance = lambda v: (  # type: ignore[method-assign, assignment]  # Django's documented hook
-            f"{v.verified_on} · {v.get_source_display()} · {v.get_status_returned_display()}"
+            f"{nydate(v.verified_on)} · {v.get_source_display()} · {v.get_status_returned_display()}"
         )
 
     def clean_verified_on(self):

@@ -218,7 +218,9 @@ class Verification(AuditChained):
         triggers = append_only_triggers()
 
     def __str__(self) -> str:
-        return f"{self.credential.kind} verified {self.verified_on}"
+        from django.utils.formats import date_format
+
+        return f"{self.credential.kind} verified {date_format(self.verified_on)}"
 
     def clean(self) -> None:
         errors = {}
@@ -279,7 +281,10 @@ class ExperienceSpell(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}, {self.employer} ({self.start} – {self.end or _('ongoing')})"
+        from django.utils.formats import date_format
+
+        end = date_format(self.end) if self.end else _("ongoing")
+        return f"{self.title}, {self.employer} ({date_format(self.start)} – {end})"
 
     def clean(self) -> None:
         errors = {}

@@ -11,21 +11,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common import files
+from common.errors import ConflictError, Refused
 from facilities.models import Agency, User
 
 from . import permissions
 from .dates import today_in_new_york
 from .evidence import check_evidence
 from .models import Credential, ExperienceSpell, Person, Verification
-
-
-class ConflictError(Exception):
-    """Someone else changed the record since the form was opened."""
 
 
 def _check_version(obj: Any, expected_version: int | None) -> None:
@@ -55,7 +53,7 @@ def add_person(
 ) -> Person:
     """Create a person in `agency` (Agency HR: its own agency only; analysts: any)."""
     if not permissions.can_add_person(actor, agency.pk):
-        raise PermissionDenied(_("You may add people only to your own agency."))
+        raise Refused(_("You may add people only to your own agency."))
     person = Person(
         agency=agency,
         given_name=given_name.strip(),
@@ -87,7 +85,7 @@ def edit_person(
     admin). The degree date moves the Administrator 1 experience window, so every
     evaluation shown afterwards follows it."""
     if not permissions.can_edit_person(actor, person):
-        raise PermissionDenied(_("You may not change this person's record."))
+        raise Refused(_("You may not change this person's record."))
     locked = Person.objects.select_for_update().get(pk=person.pk)
     _check_version(locked, expected_version)
     locked.given_name = given_name.strip()
@@ -118,7 +116,7 @@ def add_credential(
 ) -> Credential:
     """Record a credential as the agency reports it; it stays unverified until DCC verifies it."""
     if not permissions.can_edit_person(actor, person):
-        raise PermissionDenied(_("You may not change this person's record."))
+        raise Refused(_("You may not change this person's record."))
     credential = Credential(
         person=person,
         kind=kind,
@@ -146,7 +144,7 @@ def edit_credential(
     """Correct a credential's reported facts. Once verified, status and valid-through come
     from verifications only, so changes to them are refused (record a verification instead)."""
     if not permissions.can_edit_person(actor, credential.person):
-        raise PermissionDenied(_("You may not change this person's record."))
+        raise Refused(_("You may not change this person's record."))
     locked = Credential.objects.select_for_update().get(pk=credential.pk)
     _check_version(locked, expected_version)
     if locked.last_verified_on is not None and (
@@ -172,6 +170,7 @@ def edit_credential(
 # --- Verifications ---------------------------------------------------------------------------
 
 
+@files.settled_on_error()
 @transaction.atomic
 def record_verification(
     *,
@@ -194,7 +193,7 @@ def record_verification(
     "verification requested" marker is cleared. Analysts and supervisors only.
     """
     if not permissions.can_record_verification(actor):
-        raise PermissionDenied(_("Only classification analysts may record verifications."))
+        raise Refused(_("Only classification analysts may record verifications."))
     locked = Credential.objects.select_for_update().select_related("person").get(pk=credential.pk)
     _check_version(locked, expected_version)
     errors: dict[str, str] = {}
@@ -226,18 +225,18 @@ def record_verification(
         verification.evidence_size = checked.size
         verification.evidence_name = checked.original_name
         verification.evidence_content_type = checked.content_type
-        verification.evidence.save(checked.stored_name, checked.file, save=False)
-        stored = verification.evidence.name
+        # In place only once the transaction commits (common/files.py).
+        staged = files.stage(verification.evidence, checked.stored_name, checked.file)
     else:
-        stored = None
+        staged = None
     try:
         verification.full_clean(exclude=["evidence"])
         verification.save()
         _apply_latest_verification(locked)
     except Exception:
         # A refused or failed write must not leave an orphan file behind.
-        if stored:
-            verification.evidence.storage.delete(stored)
+        if staged:
+            files.discard(verification.evidence.storage, staged)
         raise
     return verification
 
@@ -280,7 +279,7 @@ def request_reverification(
     when that verification is recorded. Returns how many credentials were newly marked.
     """
     if not permissions.can_request_reverification(actor):
-        raise PermissionDenied(_("Only classification analysts may request verifications."))
+        raise Refused(_("Only classification analysts may request verifications."))
     on = on or today_in_new_york()
     ids = sorted({int(pk) for pk in credential_ids})
     # Lock in primary-key order, as every other path does, so two requests cannot deadlock.
@@ -317,7 +316,7 @@ def add_experience_spell(
 ) -> ExperienceSpell:
     """Add a spell of work to a person's record (Agency HR: own agency; analysts: any)."""
     if not permissions.can_edit_person(actor, person):
-        raise PermissionDenied(_("You may not change this person's record."))
+        raise Refused(_("You may not change this person's record."))
     spell = ExperienceSpell(
         person=person,
         employer=employer.strip(),
@@ -349,7 +348,7 @@ def edit_experience_spell(
 ) -> ExperienceSpell:
     """Change a spell; a stale form (version moved on) raises ConflictError, nothing saved."""
     if not permissions.can_edit_person(actor, spell.person):
-        raise PermissionDenied(_("You may not change this person's record."))
+        raise Refused(_("You may not change this person's record."))
     locked = ExperienceSpell.objects.select_for_update().get(pk=spell.pk)
     _check_version(locked, expected_version)
     locked.employer = employer.strip()
@@ -372,7 +371,7 @@ def remove_experience_spell(
     """Delete a spell entered by mistake (spells are facts the agency reports, not records
     of DCC's decisions, so they may go). A stale confirmation raises ConflictError."""
     if not permissions.can_edit_person(actor, spell.person):
-        raise PermissionDenied(_("You may not change this person's record."))
+        raise Refused(_("You may not change this person's record."))
     locked = ExperienceSpell.objects.select_for_update().get(pk=spell.pk)
     _check_version(locked, expected_version)
     locked.delete()

@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from common.tables2_speedup import FastBodyTable
+from common.templatetags.formats import nydate
 
 from .models import CredentialStatus, Person
 from .selectors import highest_title_met, validity, verification_state
@@ -106,13 +107,13 @@ class ReverificationTable(tables.Table):
         verbose_name=_("AHIMA id"), accessor="credential__ahima_id", orderable=False
     )
     last_verified_on = tables.DateColumn(
-        format="Y-m-d",
+        format="M j, Y",
         verbose_name=_("Last verified"),
         accessor="credential__last_verified_on",
         orderable=False,
     )
     valid_through = tables.DateColumn(
-        format="Y-m-d",
+        format="M j, Y",
         verbose_name=_("Valid through"),
         accessor="credential__valid_through",
         orderable=False,
@@ -140,7 +141,7 @@ class ReverificationTable(tables.Table):
     def render_due_on(self, record):
         if record.due_on is None:
             return format_html('<span class="badge text-bg-danger">{}</span>', _("now"))
-        return record.due_on.isoformat()
+        return nydate(record.due_on)
 
     def render_reasons(self, record):
         return "; ".join(str(self.REASONS[r]) for r in record.reasons)
@@ -149,4 +150,4 @@ class ReverificationTable(tables.Table):
         c = record.credential
         if c.reverification_requested_on is None:
             return "—"
-        return f"{c.reverification_requested_on.isoformat()} ({c.reverification_requested_by})"
+        return f"{nydate(c.reverification_requested_on)} ({c.reverification_requested_by})"

@@ -132,7 +132,17 @@ class EventInline(ReadOnlyInline):
 
 class EmailInline(ReadOnlyInline):
     model = EmailLog
-    readonly_fields = ("created_at", "recipient", "subject", "status", "error", "sent_at")
+    readonly_fields = (
+        "created_at",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "error_detail",
+        "sent_at",
+    )
     fields = readonly_fields
 
 

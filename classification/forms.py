@@ -7,7 +7,10 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .effective_dates import effective_date_problems
@@ -16,6 +19,73 @@ from .selectors import latest_title_change_on
 from .standard import FACILITY_TYPES
 
 DUTY_ROWS = 8
+# The most positions the picker lists for one search (an agency holds thousands).
+POSITION_RESULTS = 20
+
+
+class PositionPicker(forms.Widget):
+    """Type to search, then choose one position: never a <select> of every position.
+
+    A search box asks `classification:position_search` (htmx) for at most POSITION_RESULTS
+    matches, shown as radio buttons named like the field; the chosen one stays on the page when
+    the form comes back with errors. Without JavaScript the Find button sends the search as a
+    GET of the same page, which lists the matches the same way.
+    """
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.queryset = None
+        self.query = ""
+        self.results: list[Position] = []
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> SafeString:
+        chosen = None
+        if value not in (None, "") and self.queryset is not None:
+            pk = str(value).strip()
+            if pk.isdigit() and len(pk) <= 18:
+                chosen = self.queryset.filter(pk=int(pk)).first()
+        results = [p for p in self.results if chosen is None or p.pk != chosen.pk]
+        return render_to_string(
+            "classification/_position_picker.html",
+            {
+                "name": name,
+                "id": (attrs or {}).get("id", f"id_{name}"),
+                "chosen": chosen,
+                "results": results,
+                "query": self.query,
+                "search_url": reverse("classification:position_search"),
+                "warranted_url": reverse("classification:warranted_fragment"),
+                "limit": POSITION_RESULTS,
+            },
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+def search_positions(positions, query: str) -> list[Position]:
+    """At most POSITION_RESULTS of `positions` whose item number, facility name or code, or
+    incumbent's family name contains `query` (an empty query lists none)."""
+    from django.db.models import Q
+
+    from candidates.models import Person
+    from facilities.models import Facility
+
+    query = query.strip()[:200]
+    if not query:
+        return []
+    matches = positions.filter(
+        Q(item_number__icontains=query)
+        | Q(facility__in=Facility.objects.filter(Q(name__icontains=query) | Q(code__iexact=query)))
+        | Q(incumbent__in=Person.objects.filter(family_name__icontains=query))
+    )
+    return list(matches.order_by("facility__name", "item_number")[:POSITION_RESULTS])
+
+
+def titles_other_than(title_id: int | None):
+    """The titles a request may propose: every title but the position's current one."""
+    qs = Title.objects.all()
+    return qs.exclude(pk=title_id) if title_id else qs
 
 
 class ReclassificationDraftForm(forms.ModelForm):
@@ -47,28 +117,34 @@ class ReclassificationDraftForm(forms.ModelForm):
             "reporting_relationships": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, positions=None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, positions=None, position_query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        current_title_id = None
         if self.instance.pk:
             del self.fields["position"]
             del self.fields["creation_token"]
             self.fields["version"].initial = self.instance.version
+            current_title_id = self.instance.position.title_id
         else:
-            position = cast(forms.ModelChoiceField, self.fields["position"])
-            position.queryset = positions
-            position.label_from_instance = lambda p: (  # type: ignore[method-assign, assignment]  # Django's documented hook
-                f"{p.item_number} · {p.title.short_name} · {p.facility.name}"
+            field = cast(forms.ModelChoiceField, self.fields["position"])
+            field.queryset = positions
+            field.help_text = _(
+                "Type an item number, a facility or the incumbent's family name, then choose "
+                "the position. Only your agency's positions with no open request are listed."
             )
-            self.fields["position"].help_text = _("Positions of your agency with no open request.")
+            picker = PositionPicker()
+            picker.queryset = positions
+            picker.query = position_query
+            picker.results = search_positions(positions, position_query)
+            field.widget = picker
             self.fields["creation_token"].initial = uuid.uuid4()
-            self.fields["position"].widget.attrs.update(
-                {
-                    "hx-get": "warranted/",
-                    "hx-target": "#warranted",
-                    "hx-trigger": "change",
-                }
-            )
-        cast(forms.ModelChoiceField, self.fields["proposed_title"]).queryset = Title.objects.all()
+            chosen = self.chosen_position()
+            current_title_id = chosen.title_id if chosen is not None else None
+        # Only titles that differ from the position's current one (the request would change
+        # nothing otherwise).
+        cast(forms.ModelChoiceField, self.fields["proposed_title"]).queryset = titles_other_than(
+            current_title_id
+        )
         self.fields["requested_effective_date"].help_text = _(
             "Optional. Not before the position's latest title change and at most a year "
             "ahead; a date before the submission needs the supervisor's reason to approve."
@@ -89,6 +165,27 @@ class ReclassificationDraftForm(forms.ModelForm):
                 max_value=100,
                 initial=d.percent if d else None,
             )
+
+    def chosen_position(self) -> Position | None:
+        """The position the form holds (posted, or given as initial), among those offered."""
+        if "position" not in self.fields:
+            return self.instance.position
+        value = self["position"].value()
+        pk = str(value or "").strip()
+        if not (pk.isdigit() and len(pk) <= 18):
+            return None
+        queryset = cast(forms.ModelChoiceField, self.fields["position"]).queryset
+        assert queryset is not None  # __init__ gives the position field its queryset
+        return queryset.filter(pk=int(pk)).first()
+
+    def duties_total(self) -> int:
+        """The duties' percentages as the form holds them (what the running total starts at)."""
+        total = 0
+        for i in range(DUTY_ROWS):
+            value = str(self[f"duty_{i}_percent"].value() or "").strip()
+            if value.isdigit() and len(value) <= 3:
+                total += int(value)
+        return total
 
     def duty_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"duty_{i}"], self[f"duty_{i}_percent"]) for i in range(DUTY_ROWS)]
@@ -111,6 +208,12 @@ class ReclassificationDraftForm(forms.ModelForm):
                 self.add_error(f"duty_{i}_percent", _("Give this duty's percent of time."))
             if pct and not text:
                 self.add_error(f"duty_{i}", _("Describe the duty this percent belongs to."))
+        position = data.get("position") if "position" in self.fields else self.instance.position
+        proposed = data.get("proposed_title")
+        if position is not None and proposed is not None and proposed.pk == position.title_id:
+            self.add_error(
+                "proposed_title", _("Choose a title other than the position's current one.")
+            )
         return data
 
     def _post_clean(self) -> None:

@@ -529,6 +529,31 @@ def supervision_checks(
     return checks
 
 
+# Events whose message is DCC's internal advice: the analyst's rationale and a supervisor's
+# reason for returning it (docs/decisions/0020-recommendation-visibility.md).
+INTERNAL_MESSAGES = ("recommend", "return_to_analyst")
+
+
+def recommendation_visible_to(user: User, r: ReclassificationRequest) -> bool:
+    """Whether `user` may read the analyst's recommendation on `r` (what it advises, the title,
+    the rationale, who made it). DCC staff always; the agency only once the request is decided
+    (approved or denied): until then the recommendation is advice to the supervisor, who may
+    follow it, decide otherwise or return it (docs/decisions/0020-recommendation-visibility.md).
+    """
+    from .workflow import DECIDED_STATUSES
+
+    if permissions.is_dcc_staff(user):
+        return True
+    return permissions.is_agency_hr(user) and r.status in DECIDED_STATUSES
+
+
+def hidden_event_messages(user: User, r: ReclassificationRequest, events) -> set[int]:
+    """The ids of `events` whose message `user` may not read (see recommendation_visible_to)."""
+    if recommendation_visible_to(user, r):
+        return set()
+    return {e.pk for e in events if e.action in INTERNAL_MESSAGES}
+
+
 def saved_filters_for(user: User) -> QuerySet:
     """The user's own saved queue filters (nobody sees another user's)."""
     from .models import SavedFilter

@@ -2,7 +2,8 @@
 
 Each transition opens a transaction, locks the request row, checks the version the form was
 drawn from, re-checks the workflow guard (`classification.workflow`) on the locked row, writes
-the change and its event, and queues email for after the commit. Nothing else sets `status`.
+the change and its event, and queues email in the outbox (sent by the background worker,
+`classification.outbox`). Nothing else sets `status`.
 A transition that writes the position (approval) locks the position first, then the request:
 the one lock order of docs/conventions.md.
 """
@@ -10,18 +11,19 @@ the one lock order of docs/conventions.md.
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +31,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from candidates.models import Person
+from common import files
+from common.errors import ConflictError, Refused
 from facilities import roles
 from facilities.models import Facility, User
 
@@ -55,14 +59,12 @@ from .selectors import (
     title_in_effect,
     title_on,
 )
-from .tasks import send_notification
 from .uploads import check_upload
-from .workflow import TransitionNotAllowed
 
 __all__ = [
     "ConflictError",
     "IncompleteError",
-    "TransitionNotAllowed",
+    "Refused",
     "add_attachment",
     "apply_due_title_changes",
     "apply_title_in_effect",
@@ -118,8 +120,8 @@ EMPLOYEE_DRAFT_FIELDS = (
 Notices = Sequence[tuple[str, str] | tuple[str, str, bool]]
 
 
-class ConflictError(Exception):
-    """The request changed since the form was drawn: nothing was written."""
+# The advisory-lock namespace of "storing a decision letter" (pg_try_advisory_xact_lock's first key).
+LETTER_LOCK = 14_001
 
 
 class IncompleteError(ValidationError):
@@ -298,7 +300,7 @@ def create_reclassification(
     )
     by_employee = workflow.EMPLOYEE in held
     if not by_employee and workflow.AGENCY_HR not in held:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("Only the position's agency HR, or an employee in it, may start a request.")
         )
     if not position.active:
@@ -379,7 +381,7 @@ def _draft_for_token(
         return None
     existing = ReclassificationRequest.objects.filter(creation_token=creation_token).first()
     if existing is not None and existing.created_by_id != actor.pk:
-        raise TransitionNotAllowed(_("This form was already used by someone else."))
+        raise Refused(_("This form was already used by someone else."))
     return existing
 
 
@@ -487,7 +489,7 @@ def update_reclassification_draft(
     )
     editor = workflow.EMPLOYEE if reclassification.filed_by_employee else workflow.AGENCY_HR
     if editor not in held or reclassification.status != workflow.DRAFT:
-        raise TransitionNotAllowed(_("Only the one who started a draft may edit it."))
+        raise Refused(_("Only the one who started a draft may edit it."))
     allowed = EMPLOYEE_DRAFT_FIELDS if reclassification.filed_by_employee else DRAFT_FIELDS
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -560,7 +562,7 @@ def _transition(
 ) -> ReclassificationRequest:
     """The one path every state change takes (see the module docstring). With
     `writes_position`, `change` finds `reclassification.position` already locked."""
-    with transaction.atomic():
+    with files.settled_on_error(), transaction.atomic():
         if writes_position:
             _lock_position_of(reclassification_id)
         reclassification = _locked(reclassification_id)
@@ -605,7 +607,8 @@ def _queue_emails(
     event: ReclassificationEvent,
     recipients_and_subjects: Notices,
 ) -> None:
-    """EmailLog rows now; the sending task runs once the transaction has committed. A third
+    """EmailLog rows in this transaction: the outbox worker sends them once it commits (a
+    page never talks to the mail server, and a rolled-back action sends nothing). A third
     item False leaves the event's message out of that recipient's email (the agency's
     comment, unshared, never reaches the employee)."""
     # HIM_SITE_URL (e.g. https://him.cs.ny.gov) makes the link absolute; unset, it is a path.
@@ -631,14 +634,13 @@ def _queue_emails(
             "message": f"\n{event.message}\n" if event.message and with_message else "",
             "link": link,
         }
-        log = EmailLog.objects.create(
+        EmailLog.objects.create(
             reclassification=reclassification,
             event=event,
             recipient=recipient,
             subject=subject[:200],
             body=body,
         )
-        transaction.on_commit(partial(send_notification.enqueue, log.pk))
 
 
 def _outcome_words(reclassification: ReclassificationRequest) -> str:
@@ -982,10 +984,62 @@ def recommend_reclassification(
     )
 
 
-def _store_letter(r: ReclassificationRequest) -> None:
-    pdf = render_decision_letter(r)
-    r.letter_sha256 = hashlib.sha256(pdf).hexdigest()
-    r.letter.save("letter.pdf", ContentFile(pdf), save=False)
+def _store_letter_after_commit(r: ReclassificationRequest) -> None:
+    # Rendering takes a second or more: never inside the locked transaction, and never a file
+    # for a decision that rolls back. A failure here leaves the decision standing without its
+    # letter; the worker's catch-up (`store_missing_letters`) renders it then.
+    transaction.on_commit(partial(store_decision_letter, r.pk), robust=True)
+
+
+def letter_name(reclassification_id: int) -> str:
+    """One name per request: a retry after a crash rewrites the same file, never a second one."""
+    return f"letters/decision-{reclassification_id}.pdf"
+
+
+def store_decision_letter(reclassification_id: int) -> bool:
+    """Render and store the letter of a decided request that has none; False when there was
+    nothing to do (no decision yet, stored already, or another process is storing it now).
+
+    Runs after the decision has committed. The request row is not locked: a transaction-level
+    advisory lock keeps two processes from rendering the same letter, and the row is updated
+    only if it still has no letter. The file is written whole under a temporary name, then
+    renamed, then named by the row."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [LETTER_LOCK, reclassification_id]
+            )
+            if not cursor.fetchone()[0]:
+                return False
+        r = ReclassificationRequest.objects.filter(pk=reclassification_id).first()
+        if r is None or r.letter or r.status not in (workflow.APPROVED, workflow.DENIED):
+            return False
+        pdf = render_decision_letter(r)
+        storage = r.letter.storage
+        name = letter_name(r.pk)
+        path = Path(storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(pdf)
+        os.replace(partial, path)
+        ReclassificationRequest.objects.filter(pk=r.pk, letter="").update(
+            letter=name, letter_sha256=hashlib.sha256(pdf).hexdigest()
+        )
+    return True
+
+
+def store_missing_letters(*, older_than: timedelta = timedelta(minutes=1), limit: int = 20) -> int:
+    """Letters that decisions lack because the process that made them stopped before storing
+    them (the background worker calls this); how many were stored."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        ReclassificationRequest.objects.filter(
+            status__in=(workflow.APPROVED, workflow.DENIED), letter="", decided_at__lte=cutoff
+        )
+        .order_by("decided_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(store_decision_letter(pk) for pk in ids)
 
 
 def approve_reclassification(
@@ -999,10 +1053,10 @@ def approve_reclassification(
 ) -> ReclassificationRequest:
     """recommended → approved by a supervisor who did not recommend it. In the same
     transaction the position's title history gains the recommended title as of the effective
-    date (`record_title_change`: in effect now if the date has come, pending until then) and
-    the decision letter is stored; the agency is emailed. The effective date keeps the bounds
-    of `effective_dates` (ValidationError on `effective_date` otherwise): a date before the
-    submission needs `retroactive_reason`, which is recorded."""
+    date (`record_title_change`: in effect now if the date has come, pending until then); the
+    decision letter is stored after the commit; the agency is emailed. The effective date keeps
+    the bounds of `effective_dates` (ValidationError on `effective_date` otherwise): a date
+    before the submission needs `retroactive_reason`, which is recorded."""
 
     def change(r: ReclassificationRequest, today: date) -> None:
         title = r.outcome_title
@@ -1030,8 +1084,7 @@ def approve_reclassification(
         r.decision_effective_date = effective
         r.retroactive_reason = reason if r.submitted_on and effective < r.submitted_on else ""
         r.decision_note = (message or "").strip()
-        r.status = workflow.APPROVED  # the letter says what is being decided
-        _store_letter(r)
+        _store_letter_after_commit(r)
 
     return _transition(
         actor=actor,
@@ -1048,15 +1101,14 @@ def approve_reclassification(
 def deny_reclassification(
     *, actor: User, reclassification_id: int, expected_version: int | None, message: str
 ) -> ReclassificationRequest:
-    """recommended → denied by a supervisor who did not recommend it; the letter is stored
-    and the agency is emailed."""
+    """recommended → denied by a supervisor who did not recommend it; the letter is stored after
+    the commit and the agency is emailed."""
 
     def change(r: ReclassificationRequest, today: date) -> None:
         r.decided_by = actor
         r.decided_at = timezone.now()
         r.decision_note = (message or "").strip()
-        r.status = workflow.DENIED
-        _store_letter(r)
+        _store_letter_after_commit(r)
 
     return _transition(
         actor=actor,
@@ -1155,16 +1207,18 @@ def _store_attachment(
         uploaded_at=timezone.now(),
         shared_with_employee=shared,
     )
-    attachment.file.save(f"upload{checked.extension}", upload, save=False)
+    # In place only once the transaction commits (common/files.py).
+    staged = files.stage(attachment.file, f"upload{checked.extension}", upload)
     try:
         attachment.full_clean()
         attachment.save()
     except Exception:
-        attachment.file.delete(save=False)  # nothing half-written
+        files.discard(attachment.file.storage, staged)  # nothing half-written
         raise
     return attachment
 
 
+@files.settled_on_error()
 @transaction.atomic
 def add_attachment(
     *, actor: User, reclassification_id: int, kind: str, upload: UploadedFile
@@ -1172,7 +1226,7 @@ def add_attachment(
     """Store one checked file on the request (ValidationError says why a file is refused)."""
     r = _locked(reclassification_id)
     if not can_attach(actor, r):
-        raise TransitionNotAllowed(_("You cannot add files to this request now."))
+        raise Refused(_("You cannot add files to this request now."))
     return _store_attachment(r, actor=actor, kind=kind, upload=upload)
 
 
@@ -1188,7 +1242,7 @@ def return_analyst_reclassifications_to_queue(
     fails, none is returned. Requests waiting on the agency or recommended stay assigned (the
     workflow has no return from there); the reassignment list shows them."""
     if not (actor and actor.is_active and actor.is_supervisor):
-        raise TransitionNotAllowed(_("Only a supervisor may return an analyst's requests."))
+        raise Refused(_("Only a supervisor may return an analyst's requests."))
     note = (message or "").strip() or _("Returned to the queue: %(analyst)s is unavailable.") % {
         "analyst": analyst
     }
@@ -1225,7 +1279,7 @@ def save_queue_filter(*, user: User, name: str, query: str) -> SavedFilter:
     """Save (or, under the same name, replace) one of `user`'s own queue filters. The query
     string loses its page and export parameters so applying it shows the first page."""
     if not (user and user.is_authenticated and user.is_active):
-        raise TransitionNotAllowed(_("Sign in to save filters."))
+        raise Refused(_("Sign in to save filters."))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the filter a name.")})

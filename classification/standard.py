@@ -269,6 +269,25 @@ INTERPRETATIONS: MappingProxyType[str, str] = MappingProxyType(
 )
 
 
+# The readable name of each Interpretation: what a person reads where a reason cites one by id
+# (the id stays in the rules' reasons and the page's anchors, never in the text shown).
+INTERPRETATION_TITLES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "overlap": "When two levels' clauses both match",
+        "gap": "Exactly 250,000 records activities",
+        "between-inclusive": "Both ends of 3,000 to 6,999 count",
+        "counts-only-ddsoo": "Counts decide only DDSOOs",
+        "ddsoo-without-counts": "A DDSOO without counts",
+        "other-type": "Facilities of any other type",
+        "rhit-names": "RHIT and AHIMA's former credential names",
+        "admin1-experience": "Administrator 1 experience counts from the college degree",
+        "rhia-not-rhit": "An RHIA does not stand in for an RHIT",
+        "fte-days": "How experience is counted",
+        "two-year-confirmation": "Two consecutive years confirm a level",
+    }
+)
+
+
 def title_for(code: str) -> Title:
     """Return the Title for an occupational code; ValueError names the valid codes."""
     try:

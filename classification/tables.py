@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.tables2_speedup import FastBodyTable
 
 from .models import Position, ReclassificationRequest
+from .workflow import DECIDED_STATUSES as DECIDED
 
 
 class ReclassificationTable(FastBodyTable):
@@ -27,7 +28,8 @@ class ReclassificationTable(FastBodyTable):
     # choices (eight lazy translations) for every cell. Sorting is still by the status.
     status = tables.Column(verbose_name=_("Status"), accessor="status_label", order_by=("status",))
     assignee = tables.Column(verbose_name=_("Assignee"), accessor="assigned_to", default="—")
-    open_for = tables.Column(verbose_name=_("Days open"), default="—")
+    # Days open, or for a decided request the days it took to decide (the same count, closed).
+    open_for = tables.Column(verbose_name=_("Days"), default="—")
     is_overdue = tables.Column(verbose_name=_("Overdue"))
 
     class Meta:
@@ -71,7 +73,9 @@ class ReclassificationTable(FastBodyTable):
             value,
         )
 
-    def render_open_for(self, value):
+    def render_open_for(self, value, record):
+        if record.status in DECIDED:
+            return _("%(n)s to decision") % {"n": value.days}
         return value.days
 
     def render_is_overdue(self, value):

@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "requests/new/warranted/", views.WarrantedFragmentView.as_view(), name="warranted_fragment"
     ),
+    path("requests/new/positions/", views.PositionSearchView.as_view(), name="position_search"),
     path(
         "requests/<int:pk>/",
         views.ReclassificationDetailView.as_view(),

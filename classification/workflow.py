@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import Refused
+
 NEW = "new"  # the state before a request exists (only `create` starts there)
 DRAFT = "draft"
 # An employee's own request (form CC-2E) waits here for its agency's comment (decision 0015).
@@ -187,10 +189,6 @@ TRANSITIONS_BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS
 ACTIONS = tuple(TRANSITIONS_BY_ACTION)
 
 
-class TransitionNotAllowed(Exception):
-    """The user may not take this action on the request in its current state."""
-
-
 def roles_for(
     user: Any,
     *,
@@ -242,25 +240,23 @@ def comment_period_over(reclassification: Any, today: date) -> bool:
 def check(
     user: Any, reclassification: Any, action: str, *, today: date | None = None
 ) -> Transition:
-    """The transition for `action` on an existing request, or TransitionNotAllowed saying why
+    """The transition for `action` on an existing request, or Refused saying why
     it cannot happen now. (`create` is checked with `roles_for` on the position's agency.)
     `today` is the New York date (the caller's clock; default: now)."""
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
-        raise TransitionNotAllowed(_("Unknown action."))
+        raise Refused(_("Unknown action."))
     status = reclassification.status
     if status not in transition.sources:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("This request is %(status)s: “%(action)s” is not possible now.")
             % {"status": STATUS_LABELS.get(status, status), "action": transition.label}
         )
     held = _roles_on(user, reclassification)
     if not held.intersection(transition.who):
         if transition.who == (SUPERVISOR_NOT_RECOMMENDER,) and SUPERVISOR in held:
-            raise TransitionNotAllowed(
-                _("You recommended this request; another supervisor must decide it.")
-            )
-        raise TransitionNotAllowed(
+            raise Refused(_("You recommended this request; another supervisor must decide it."))
+        raise Refused(
             _("Only the %(who)s may “%(action)s” this request.")
             % {
                 "who": " / ".join(str(WHO_LABELS[w]) for w in transition.who),
@@ -270,7 +266,7 @@ def check(
     if transition.after_comment_due and not comment_period_over(
         reclassification, today or _today()
     ):
-        raise TransitionNotAllowed(
+        raise Refused(
             _("The agency may comment until %(due)s; after that DCC may proceed without it.")
             % {"due": date_format(reclassification.comment_due_on, "DATE_FORMAT")}
         )

@@ -9,21 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from facilities import permissions
 
 
-def _agency_or_dcc(user) -> bool:
-    """The registry, people and drift are the agencies' and DCC's: an employee sees only
-    their own positions and requests."""
-    return permissions.is_dcc_staff(user) or permissions.is_agency_hr(user)
+def _case_user(user) -> bool:
+    """Agency HR, DCC staff, or an employee (who sees only their own positions and requests;
+    the registry, people and drift are the agencies' and DCC's)."""
+    return permissions.has_site_role(user) or permissions.is_employee(user)
 
 
 # (menu, label, URL name, predicate). Entries with the same menu form one drop-down; entries
 # whose URL does not exist are left out, so a feature appears the moment its URL is added.
 NAV_ITEMS = [
-    (None, _("Dashboard"), "dashboard", permissions.is_signed_in),
-    (None, _("Requests"), "classification:reclassification_list", permissions.is_signed_in),
-    (None, _("Positions"), "classification:position_list", permissions.is_signed_in),
-    (None, _("Facilities"), "facilities:facility_list", _agency_or_dcc),
-    (None, _("People"), "candidates:person_list", _agency_or_dcc),
-    (_("Reports"), _("Drift"), "classification:drift_report", _agency_or_dcc),
+    (None, _("Dashboard"), "dashboard", _case_user),
+    (None, _("Requests"), "classification:reclassification_list", _case_user),
+    (None, _("New request"), "classification:reclassification_create", permissions.is_agency_hr),
+    (None, _("Positions"), "classification:position_list", _case_user),
+    (None, _("Facilities"), "facilities:facility_list", permissions.has_site_role),
+    (None, _("People"), "candidates:person_list", permissions.has_site_role),
+    (_("Reports"), _("Drift"), "classification:drift_report", permissions.has_site_role),
     (_("Reports"), _("Turnaround"), "classification:turnaround_report", permissions.is_dcc_staff),
     (_("Reports"), _("Reassignment"), "classification:reassignment", permissions.is_supervisor),
     (_("Reports"), _("Reverification"), "candidates:reverification", permissions.is_dcc_staff),
@@ -34,13 +35,17 @@ NAV_ITEMS = [
         "classification:simulator",
         permissions.is_signed_in,
     ),
+    # The Administrator's work is the Django admin (DOMAIN.md); the case pages are not theirs.
+    (None, _("Administration"), "admin:index", permissions.is_administrator),
 ]
 
 
 def navigation(request: HttpRequest) -> dict:
     """`nav_items`: links and drop-down menus, the one that holds the current page marked."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not permissions.has_site_access(user):
+        # Anonymous, or signed in with no role yet: every link would lead to the page that
+        # says to ask an administrator (config.middleware.SiteAccessMiddleware).
         return {"nav_items": []}
     links: list[dict[str, Any]] = []
     for menu, label, url_name, allowed in NAV_ITEMS:

@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
 
@@ -107,3 +108,39 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class SiteAccessMiddleware:
+    """A signed-in person with no role (facilities.permissions.has_site_access) sees only the
+    page that tells them to ask an administrator for one, not an empty site: every other page
+    redirects there. Signing out, signing in again and the health check stay open. Place it
+    after AuthenticationMiddleware; LoginRequiredMiddleware has already sent anonymous visitors
+    to the sign-in page."""
+
+    OPEN = frozenset(
+        {
+            "no_access",
+            "logout",
+            "login",
+            "healthz",
+            "oidc_authentication_init",
+            "oidc_authentication_callback",
+        }
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from facilities.permissions import has_site_access
+
+        match = request.resolver_match
+        if match is not None and match.view_name in self.OPEN:
+            return None
+        user = request.user
+        if not user.is_authenticated or has_site_access(user):
+            return None
+        return redirect("no_access")

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
 from . import roles, services
-from .models import Agency, AnnualActivity, AnnualActivityRevision, Facility, User
+from .models import Agency, AnnualActivity, AnnualActivityRevision, Facility, OidcIdentity, User
 
 
 class UserForm(UserChangeForm):
@@ -32,9 +32,36 @@ class UserForm(UserChangeForm):
         return cleaned
 
 
+class OidcIdentityInline(admin.TabularInline):
+    """The person's NY.gov ID: the sign-in that leads to this user. To let someone who signed
+    in with NY.gov ID use an existing account, move their identity to that account (NY.gov ID
+    identities, below) and remove the account their first sign-in made."""
+
+    model = OidcIdentity
+    extra = 0
+    fields = ["issuer", "subject", "created_at", "last_signed_in"]
+    readonly_fields = ["created_at", "last_signed_in"]
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(admin.ModelAdmin):
+    list_display = ["subject", "user", "issuer", "created_at", "last_signed_in"]
+    list_select_related = ["user"]
+    search_fields = [
+        "subject",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+    ]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "last_signed_in"]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserForm
+    inlines = [OidcIdentityInline]
     list_display = ["username", "first_name", "last_name", "agency", "is_active", "is_staff"]
     list_filter = ["groups", "agency", "is_active", "is_staff"]
     list_select_related = ["agency"]

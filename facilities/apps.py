@@ -10,5 +10,7 @@ class FacilitiesConfig(AppConfig):
 
         from common.dbroles import grant_after_migrate
 
+        from . import oidc  # noqa: F401 (registers its checks)
+
         # Once per migrate, after every app's migrations: the owner grants the site's role.
         post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="grant_app_role")

@@ -16,6 +16,17 @@ class UserBackend(ModelBackend):
     user's agency and group names in the same query, so the role predicates and the header
     cost nothing more. Group membership is read fresh on every request."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs: Any) -> User | None:
+        """The password check; with HIM_LOCAL_SIGN_IN="staff-only" only administrators pass
+        (everyone else signs in with NY.gov ID). A refused one looks like a wrong password,
+        so the form never tells whether the password was right."""
+        from .oidc import local_sign_in_allowed
+
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and not local_sign_in_allowed(user):
+            return None
+        return user
+
     def get_user(self, user_id: Any) -> User | None:
         names = (
             Group.objects.filter(user=OuterRef("pk"))

@@ -124,6 +124,30 @@ class User(AbstractUser):
         return str(_("No role"))
 
 
+class OidcIdentity(models.Model):
+    """A person's account at an OpenID Connect provider (NY.gov ID): the provider's issuer and
+    the stable subject id it gives them. The only way a sign-in through the provider finds a
+    user (facilities.oidc); an email address never does, as addresses are reused and changed."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="oidc_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("first signed in"), default=timezone.now, editable=False)
+    last_signed_in = models.DateTimeField(_("last signed in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("NY.gov ID identity")
+        verbose_name_plural = _("NY.gov ID identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
 class Facility(models.Model):
     """A State facility with a health information management program."""
 

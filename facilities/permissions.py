@@ -34,3 +34,29 @@ def can_see_agency(user: Any, agency_id: int | None) -> bool:
     if is_dcc_staff(user):
         return True
     return is_agency_hr(user) and agency_id is not None and user.agency_id == agency_id
+
+
+def has_site_access(user: Any) -> bool:
+    """A role on the site (Agency HR with an agency, analyst, supervisor, an employee filing for
+    their own position) or an administrator. Anyone else signed in sees only the page that says
+    to ask an administrator for one."""
+    if not is_signed_in(user):
+        return False
+    return (
+        user.is_agency_hr
+        or user.is_dcc_staff
+        or user.is_employee
+        or user.is_staff
+        or user.is_superuser
+    )
+
+
+def has_site_role(user: Any) -> bool:
+    """Agency HR or DCC staff: the roles the site's case pages are for."""
+    return is_agency_hr(user) or is_dcc_staff(user)
+
+
+def is_administrator(user: Any) -> bool:
+    """DCC system staff (DOMAIN.md's Administrator): the Django admin is theirs, the case
+    pages are not (a superuser is not silently an analyst, decision 0001)."""
+    return is_signed_in(user) and user.is_staff and not has_site_role(user)

@@ -30,6 +30,14 @@ SUPERVISOR = "Classification supervisor"
 # A State employee in an HIM position: sees and files requests for their own position(s).
 EMPLOYEE = "Employee"
 
+# The values a NY.gov ID role claim may carry (HIM_OIDC_ROLE_CLAIM, docs/operations.md) and
+# the role each one gives. A claim never makes anyone an administrator.
+ROLE_CLAIM_VALUES = {
+    "agency_hr": AGENCY_HR,
+    "analyst": ANALYST,
+    "supervisor": SUPERVISOR,
+}
+
 # Role permissions live on the user model (facilities.User.Meta.permissions).
 ROLE_PERMISSIONS = {
     AGENCY_HR: ["act_for_agency"],

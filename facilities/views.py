@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,12 +14,15 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, RedirectView
+from django.views.generic import FormView, RedirectView, TemplateView
+
+from common.errors import ConflictError, Refused
 
 from . import permissions, selectors, services
-from .forms import CountsForm, ImportConfirmForm, ImportUploadForm, ReviewForm
+from .forms import CountsForm, ImportConfirmForm, ImportUploadForm, ReviewForm, SignInForm
 from .imports import validate_rows
 from .models import AnnualActivity
+from .oidc import oidc_enabled, provider_sign_out_url
 
 
 @login_not_required
@@ -30,6 +35,49 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+class SignInView(auth_views.LoginView):
+    """The sign-in page: NY.gov ID when it is set up, and the user name form beside it (for
+    administrators only under HIM_LOCAL_SIGN_IN="staff-only")."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if oidc_enabled():
+            # NY.gov ID comes first on the page: focus must not jump past it into the form.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nygov_id=oidc_enabled(),
+            staff_only=settings.HIM_LOCAL_SIGN_IN == "staff-only",
+            **kwargs,
+        )
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out; after a NY.gov ID sign-in, on to the provider to end its session as well."""
+
+    def post(self, request, *args, **kwargs):
+        provider_url = provider_sign_out_url(request)  # before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_url) if provider_url else response
+
+
+class NoAccessView(TemplateView):
+    """Signed in, but no role on the site yet: who to ask (config.middleware.SiteAccessMiddleware
+    sends every other page here). Someone with a role is sent on to the dashboard."""
+
+    template_name = "registration/no_access.html"
+
+    def get(self, request, *args, **kwargs):
+        if permissions.has_site_access(request.user):
+            return redirect("dashboard")
+        return super().get(request, *args, **kwargs)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -104,7 +152,7 @@ class CountsFormView(FormView):
                 note=data["note"],
                 expected_version=data["version"],
             )
-        except services.CountsConflict as conflict:
+        except ConflictError as conflict:
             # Show the form again as a correction of the row as it is now, the user's
             # figures kept, so nothing they typed is lost and nothing is overwritten.
             # Unbound, so the reason field is not flagged before the user could fill it in.
@@ -158,7 +206,7 @@ class CountsReviewView(View):
                 expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
             )
-        except services.CountsConflict as conflict:
+        except ConflictError as conflict:
             messages.error(request, conflict.message)
         except ValidationError as error:
             for message in error.messages:
@@ -252,7 +300,7 @@ class ImportPreviewView(View):
                 count_import=self.count_import,
                 file_sha256=form.cleaned_data["file_sha256"],
             )
-        except services.ImportRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
             return redirect("facilities:import_preview", token=token)
         messages.success(

@@ -1,10 +1,25 @@
 """factory-boy factories shared by every test module."""
 
+from collections.abc import Callable
+from typing import Any
+
 import factory
 from django.contrib.auth.models import Group
+from django.test import TestCase
 
 from facilities import roles
 from facilities.models import Agency, AnnualActivity, Facility, User
+
+
+def committed(service: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call a service inside a test's transaction as if its own had committed: the work it
+    leaves for after the commit (the decision letter, uploads moved into place) runs before
+    this returns, and the result is read back from the database."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = service(**kwargs)
+    if hasattr(result, "refresh_from_db"):
+        result.refresh_from_db()
+    return result
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):

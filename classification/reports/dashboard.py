@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -58,6 +59,25 @@ class Dashboard:
     # An employee: their own positions and requests (form CC-2E).
     own_positions: list[Any] = field(default_factory=list)
     own_requests: list[ReclassificationRequest] = field(default_factory=list)
+    # What waits on this person, first on the page: one WorkList per kind of work.
+    work: list[WorkList] = field(default_factory=list)
+
+
+@dataclass
+class WorkList:
+    """Requests waiting on the signed-in user for one action, oldest first (WORK_SHOWN)."""
+
+    key: str
+    heading: str
+    action: str  # a workflow action whose confirmation page the button opens, or "" (open it)
+    action_label: str
+    rows: list[ReclassificationRequest]
+    total: int
+    more_url: str
+    empty: str
+
+
+WORK_SHOWN = 10
 
 
 def _month_starts(today: date, n: int = MONTHS_SHOWN) -> list[date]:
@@ -163,9 +183,13 @@ def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
             waiting=Count("pk", filter=Q(status=INFO_REQUESTED)),
             my_waiting=Count("pk", filter=Q(status=INFO_REQUESTED, assigned_to=user)),
             awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
+            # What the dashboard's work lists hold (a supervisor never decides their own).
+            my_in_review=Count("pk", filter=Q(assigned_to=user, status=IN_REVIEW)),
+            awaiting_others=Count("pk", filter=Q(status=RECOMMENDED) & ~Q(recommended_by=user)),
         )
         if permissions.is_supervisor(user):
             board.workload = workload(today=today)
+        board.work = dcc_work(user, visible, board.counts)
     else:
         grouped = dict(
             visible.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
@@ -184,8 +208,94 @@ def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
             visible.filter(status=AGENCY_COMMENT).order_by("comment_due_on", "pk")[:10]
         )
         board.expiring_credentials = expiring_credentials(user, today=today)
+        board.work = hr_work(user, visible, board.waiting_on_us, grouped)
     board.charts = list(chart_data(user, today=today).values())
     return board
+
+
+def _rows(qs: QuerySet, *order: str) -> list[ReclassificationRequest]:
+    return list(
+        qs.select_related(
+            "position__facility__agency", "current_title", "proposed_title", "recommended_title"
+        ).order_by(*order, "pk")[:WORK_SHOWN]
+    )
+
+
+def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[WorkList]:
+    """DCC staff's work: decisions waiting (supervisors), their own open requests, then the
+    unassigned queue to take from. One query per list."""
+    queue = reverse("classification:reclassification_list")
+    work = []
+    if permissions.is_supervisor(user):
+        # The two-person rule: a supervisor's own recommendations wait on someone else.
+        awaiting = visible.filter(status=RECOMMENDED).exclude(recommended_by=user)
+        work.append(
+            WorkList(
+                key="awaiting",
+                heading=_("Recommendations waiting for your decision"),
+                action="",
+                action_label=_("Decide"),
+                rows=_rows(awaiting, "-open_for"),
+                total=counts["awaiting_others"],
+                more_url=f"{queue}?tab=awaiting",
+                empty=_("No recommendation waits for a decision."),
+            )
+        )
+    mine = visible.filter(assigned_to=user, status=IN_REVIEW)
+    work.append(
+        WorkList(
+            key="mine",
+            heading=_("Your requests in review"),
+            action="",
+            action_label=_("Review"),
+            rows=_rows(mine, "-open_for"),
+            total=counts["my_in_review"],
+            more_url=f"{queue}?tab=mine",
+            empty=_("No request of yours is in review."),
+        )
+    )
+    work.append(
+        WorkList(
+            key="unassigned",
+            heading=_("Unassigned requests, longest waiting first"),
+            action="assign" if permissions.is_supervisor(user) else "take",
+            action_label=_("Assign") if permissions.is_supervisor(user) else _("Take"),
+            rows=_rows(visible.filter(status=SUBMITTED), "-open_for"),
+            total=counts["unassigned"],
+            more_url=f"{queue}?tab=unassigned",
+            empty=_("Nothing is waiting to be taken."),
+        )
+    )
+    return work
+
+
+def hr_work(
+    user: User, visible: QuerySet, waiting: list[ReclassificationRequest], grouped: dict
+) -> list[WorkList]:
+    """Agency HR's work: DCC's questions to answer, then drafts to finish and submit."""
+    queue = reverse("classification:reclassification_list")
+    return [
+        WorkList(
+            key="respond",
+            heading=_("DCC asked for information"),
+            action="respond",
+            action_label=_("Respond"),
+            rows=waiting,
+            total=grouped.get(INFO_REQUESTED, 0),
+            more_url=f"{queue}?status={INFO_REQUESTED}",
+            empty=_("DCC is waiting on no answer from you."),
+        ),
+        WorkList(
+            key="drafts",
+            heading=_("Drafts to finish and submit"),
+            action="",
+            action_label=_("Finish"),
+            rows=_rows(visible.filter(status=DRAFT), "created_at"),
+            total=grouped.get(DRAFT, 0),
+            more_url=f"{queue}?status={DRAFT}",
+            empty=_("No draft is waiting."),
+        ),
+    ]
 
 
 def workload(*, today: date) -> list[dict[str, Any]]:

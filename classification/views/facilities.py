@@ -2,7 +2,7 @@
 facility list (with each facility's chief position and drift) and a facility's page (with its
 positions). The registry (facilities) knows nothing of positions, so this app composes them."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -23,6 +23,12 @@ class DashboardView(TemplateView):
     """The home page: each role's numbers and charts (classification.reports.dashboard_for)."""
 
     template_name = "facilities/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        # The Administrator's work is the Django admin: they land there (DOMAIN.md's People).
+        if permissions.is_administrator(request.user):
+            return redirect("admin:index")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(board=dashboard_for(self.request.user), **kwargs)

@@ -17,13 +17,17 @@ from django_tables2 import RequestConfig
 from candidates.dates import today_in_new_york
 from candidates.selectors import evaluation_for
 from classification import selectors, services, workflow
+from classification.analysis import analyse_reclassification
 from classification.filters import PositionFilter, ReclassificationFilter
 from classification.forms import (
+    POSITION_RESULTS,
     AttachmentForm,
     EmployeeRequestForm,
     ReclassificationDraftForm,
     TransitionForm,
     positions_open_for_request,
+    search_positions,
+    titles_other_than,
 )
 from classification.models import (
     Attachment,
@@ -32,6 +36,7 @@ from classification.models import (
     Title,
 )
 from classification.tables import PositionTable, ReclassificationTable
+from common.errors import Refused
 from common.exports import export_response
 from common.search import as_id
 from facilities import permissions
@@ -254,14 +259,16 @@ class ReclassificationCreateView(View):
             title = Title.objects.filter(Q(code=proposed) | Q(pk=as_id(proposed))).first()
             if title is not None:
                 initial["proposed_title"] = title.pk
-        form = self.form_class(initial=initial, positions=self.positions())
+        # The picker's Find button (without JavaScript) sends the search as `position_q`.
+        form = self.form_class(
+            initial=initial,
+            positions=self.positions(),
+            position_query=request.GET.get("position_q", "")[:200],
+        )
         return self.show(form)
 
     def show(self, form, status=200):
-        position = None
-        pk = as_id(str(form["position"].value() or "").strip())  # what was posted may be anything
-        if pk is not None:
-            position = self.positions().filter(pk=pk).first()
+        position = form.chosen_position()
         if self.by_employee:
             return render(
                 self.request,
@@ -272,7 +279,7 @@ class ReclassificationCreateView(View):
         return render(
             self.request,
             "classification/reclassification_form.html",
-            {"form": form, "warranted": _warranted(position), "position": position},
+            _form_context(form, position),
             status=status,
         )
 
@@ -280,7 +287,11 @@ class ReclassificationCreateView(View):
         token = request.POST.get("creation_token", "")
         already = self.already_created(token)
         if already is None:
-            form = self.form_class(request.POST, positions=self.positions())
+            form = self.form_class(
+                request.POST,
+                positions=self.positions(),
+                position_query=request.POST.get("position_q", "")[:200],
+            )
             if form.is_valid():
                 return self.create(form)
             # The same form's other post may have created its draft since the check above (a
@@ -302,7 +313,7 @@ class ReclassificationCreateView(View):
                 duties=form.duties(),
                 **form.draft_fields(),
             )
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+        except (ValidationError, Refused) as exc:
             messages.error(request, _error_text(exc))
             return self.show(form, status=400)
         if self.by_employee:
@@ -334,16 +345,69 @@ def _warranted(position):
     }
 
 
+def _form_context(form, position, **extra) -> dict:
+    """What the draft form shows beside its fields: the standard's level for the position's
+    facility, the running duties total, and the attachments named before anything is saved."""
+    return {
+        "form": form,
+        "warranted": _warranted(position),
+        "position": position,
+        "duties_total": form.duties_total(),
+        "required_attachments": [Attachment.Kind.ORGANIZATION_CHART.label],
+        "optional_attachments": [
+            k.label for k in Attachment.Kind if k != Attachment.Kind.ORGANIZATION_CHART
+        ],
+        **extra,
+    }
+
+
+class PositionSearchView(View):
+    """htmx: the positions of the user's agency open for a request that match what was typed
+    (at most POSITION_RESULTS), as the new-request form's radio buttons. Agency HR only."""
+
+    def get(self, request):
+        if not permissions.is_agency_hr(request.user):
+            raise PermissionDenied
+        positions = positions_open_for_request(selectors.positions_visible_to(request.user))
+        query = request.GET.get("position_q", "")[:200]
+        chosen = None
+        pk = as_id(request.GET.get("position", ""))
+        if pk is not None:
+            chosen = positions.filter(pk=pk).first()
+        results = [p for p in search_positions(positions, query) if chosen is None or p != chosen]
+        return render(
+            request,
+            "classification/_position_results.html",
+            {
+                "name": "position",
+                "id": "id_position",
+                "chosen": chosen,
+                "results": results,
+                "query": query.strip(),
+                "limit": POSITION_RESULTS,
+            },
+        )
+
+
 class WarrantedFragmentView(View):
-    """htmx: what the standard warrants for the chosen position's facility."""
+    """htmx: what the standard warrants for the chosen position's facility, and the titles
+    it may propose (every title but its current one, swapped in out of band)."""
 
     def get(self, request):
         position = None
         pk = as_id(request.GET.get("position", ""))
         if pk is not None:
             position = selectors.positions_visible_to(request.user).filter(pk=pk).first()
+        titles = titles_other_than(position.title_id if position else None)
         return render(
-            request, "classification/_warranted.html", {"warranted": _warranted(position)}
+            request,
+            "classification/_warranted.html",
+            {
+                "warranted": _warranted(position),
+                "titles": titles,
+                "oob_titles": True,
+                "chosen_title": request.GET.get("proposed_title", "")[:20],
+            },
         )
 
 
@@ -386,12 +450,7 @@ class ReclassificationUpdateView(View):
         return render(
             self.request,
             "classification/reclassification_form.html",
-            {
-                "form": form,
-                "object": r,
-                "warranted": _warranted(r.position),
-                "position": r.position,
-            },
+            _form_context(form, r.position, object=r),
             status=status,
         )
 
@@ -411,7 +470,7 @@ class ReclassificationUpdateView(View):
         except services.ConflictError as exc:
             messages.error(request, str(exc))
             return redirect(r)
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+        except (ValidationError, Refused) as exc:
             messages.error(request, _error_text(exc))
             return self.show(r, form, status=400)
         messages.success(request, _("Draft saved."))
@@ -482,28 +541,32 @@ class ReclassificationDetailView(View):
             r.position.facility, selectors.latest_counts_of(r)
         )
         incumbent = r.position.incumbent
+        sees_recommendation = selectors.recommendation_visible_to(user, r)
+        # The title the request would give: the recommended one where this user may see the
+        # recommendation, else the proposed one (the agency's own question).
+        in_question = r.outcome_title if sees_recommendation else r.proposed_title
         # The incumbent against the title the request would give them, as of today.
         incumbent_evaluation = (
-            evaluation_for(incumbent, r.outcome_title.code, today_in_new_york())
+            evaluation_for(incumbent, in_question.code, today_in_new_york())
             if incumbent is not None
             else None
         )
+        missing = services.missing_for_submission(r) if r.status == workflow.DRAFT else []
+        actions = workflow.allowed_transitions(user, r)
+        if missing:
+            # No Submit while the draft is incomplete: the page says what is missing instead.
+            actions = [t for t in actions if t.action != "submit"]
         return {
             "r": r,
-            "actions": workflow.allowed_transitions(user, r),
-            "missing": services.missing_for_submission(r) if r.status == workflow.DRAFT else [],
+            "actions": actions,
+            "missing": missing,
             "duties_total": sum(d.percent for d in r.duties.all()),
             "determination": current_determination,
-            # A decided request shows the facts recorded when it was recommended: checking
-            # today's positions again would judge the decision by what came after it.
-            "checks": None
-            if decided
-            else selectors.supervision_checks(
-                r.position,
-                r.outcome_title,
-                on=today,
+            "analysis": analyse_reclassification(
+                r,
                 determination=current_determination,
                 chief=selectors.chief_of(r),
+                title=in_question,
             ),
             "decided": decided,
             # This approval's title change, still to take effect (read off the request: the
@@ -513,6 +576,8 @@ class ReclassificationDetailView(View):
             and r.decision_effective_date
             and r.decision_effective_date > today
             else None,
+            "sees_recommendation": sees_recommendation,
+            "hidden_messages": selectors.hidden_event_messages(user, r, r.events.all()),
             "can_attach": services.can_attach(user, r),
             "attachment_form": AttachmentForm(),
             "can_edit": _can_edit(user, r),
@@ -544,7 +609,7 @@ class ReclassificationTransitionView(View):
         r, transition = self.setup_objects(pk, action)
         try:
             workflow.check(request.user, r, action)
-        except workflow.TransitionNotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
             return redirect(r)
         form = TransitionForm(transition=transition, reclassification=r)
@@ -572,7 +637,7 @@ class ReclassificationTransitionView(View):
         except services.ConflictError as exc:
             messages.error(request, str(exc))
             return redirect(r)
-        except workflow.TransitionNotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
             return redirect(r)
         except services.IncompleteError as exc:
@@ -603,7 +668,7 @@ class AttachmentCreateView(View):
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
             )
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+        except (ValidationError, Refused) as exc:
             messages.error(
                 request, _("The file was not attached: %(why)s") % {"why": _error_text(exc)}
             )

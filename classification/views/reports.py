@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from classification import reports, services, workflow
+from classification import reports, services
 from classification.allocation import sfy_label
 from classification.forms import ReturnAnalystRequestsForm, SavedFilterForm
 from classification.models import SavedFilter
+from common.errors import Refused
 from common.exports import export_response
 from facilities import permissions
 from facilities.models import Agency
@@ -199,7 +200,7 @@ class ReturnAnalystRequestsView(View):
             returned = services.return_analyst_reclassifications_to_queue(
                 actor=request.user, analyst=analyst, message=form.cleaned_data["message"]
             )
-        except (ValidationError, workflow.TransitionNotAllowed, services.ConflictError) as exc:
+        except (ValidationError, Refused, services.ConflictError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(
@@ -239,7 +240,7 @@ class SavedFilterCreateView(View):
             saved = services.save_queue_filter(
                 user=request.user, name=form.cleaned_data["name"], query=query
             )
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+        except (ValidationError, Refused) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect(f"{queue}?{query}" if query else queue)
         messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific modules import this one."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "config.middleware.SiteAccessMiddleware",
     "config.middleware.SessionTouchMiddleware",
     "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -76,6 +78,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
             ],
+            # One way to write dates, fiscal years, experience and reasons on every page.
+            "builtins": ["common.templatetags.formats", "classification.templatetags.plain"],
         },
     },
 ]
@@ -98,6 +102,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend, loading the user's agency and role names with the user (one query).
     "facilities.backends.UserBackend",
+    # Sign-in with NY.gov ID (OpenID Connect); it authenticates nobody until OIDC_RP_CLIENT_ID is set.
+    "facilities.oidc.NyGovIdBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -108,6 +114,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in with NY.gov ID: OpenID Connect through mozilla-django-oidc (facilities/oidc.py,
+# decision 0017, docs/operations.md "Sign-in with NY.gov ID"). Off while OIDC_RP_CLIENT_ID is
+# empty. The endpoints are the provider's discovery document's (…/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", "")  # the discovery document's "issuer", exactly
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "")
+# The end_session_endpoint: signing out also ends the provider's session. Empty: it is not.
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"  # ID tokens checked against the provider's JWKS keys
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's sign-out
+OIDC_CREATE_USER = True  # a first sign-in makes a user with no role (the admin gives one)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATE_CLASS = "facilities.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "facilities.oidc.CallbackView"
+HIM_OIDC_LEEWAY_SECONDS = env_int("HIM_OIDC_LEEWAY_SECONDS", 60)  # clock skew allowed
+# The claims that carry a person's agency code and role (facilities/claims.py). Empty: agency
+# and role come only from an administrator's assignment in the admin.
+HIM_OIDC_AGENCY_CLAIM = env("HIM_OIDC_AGENCY_CLAIM", "")
+HIM_OIDC_ROLE_CLAIM = env("HIM_OIDC_ROLE_CLAIM", "")
+# "all": anyone with a password may sign in with it; "staff-only": only administrators (and
+# the demo's admin), everyone else through NY.gov ID.
+HIM_LOCAL_SIGN_IN = env("HIM_LOCAL_SIGN_IN", "all").strip().lower()
 
 # Sessions end after 30 idle minutes: a signed-in request pushes the expiry forward, saving
 # the session at most once a minute (config.middleware.SessionTouchMiddleware), so a session
@@ -149,6 +186,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
 )
 
 LANGUAGE_CODE = "en-us"
+# One date format on every page ("Jan 7, 2027"), also where a template prints a date as is.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
@@ -188,13 +227,25 @@ def mailers(default_backend: str) -> dict:
 MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HIM Classification <him-classification@cs.ny.gov>")
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The outbox worker (classification/outbox.py): tries per message, the first retry's delay
+# (doubled each time after), and how long a claimed message is left to its worker before another
+# may take it (more than a batch of 20 at EMAIL_TIMEOUT_SECONDS each).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 900)
 
 # Security headers that hold everywhere; production.py adds HTTPS-only ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -202,7 +253,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Signing out posts a form that ends at the provider's end-session endpoint.
+    "form-action": [CSP.SELF, *filter(None, [_origin(OIDC_OP_LOGOUT_ENDPOINT)])],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -19,9 +19,3 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
 MAILERS = mailers("django.core.mail.backends.smtp.EmailBackend")  # noqa: F405
-
-TASKS = {
-    "default": {
-        "BACKEND": env("DJANGO_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
-    }
-}

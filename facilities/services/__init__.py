@@ -6,17 +6,16 @@ order (facility, then its counts), writes inside `transaction.atomic`, appends a
 """
 
 from classification.allocation import sfy_label
+from common.errors import ConflictError, Refused
 from facilities.models import current_fiscal_year
 
 from .count_imports import (
-    ImportRefused,
     apply_count_import,
     discard_stale_imports,
     preview_count_import,
 )
 from .counts import (
     REVIEW_TRANSITIONS,
-    CountsConflict,
     accept_counts,
     allowed_review_actions,
     can_report_counts,
@@ -28,8 +27,8 @@ from .counts import (
 
 __all__ = [
     "REVIEW_TRANSITIONS",
-    "CountsConflict",
-    "ImportRefused",
+    "ConflictError",
+    "Refused",
     "accept_counts",
     "allowed_review_actions",
     "apply_count_import",

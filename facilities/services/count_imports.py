@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import Refused
 from facilities import permissions
 from facilities.imports import parse_upload, validate_rows
 from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport, User
@@ -17,40 +17,32 @@ from facilities.models import AnnualActivity, AnnualActivityRevision, CountImpor
 from .counts import Kind, Status, _back_to_submitted, _revision, _snapshot, refresh_determinations
 
 
-class ImportRefused(Exception):
-    """Confirming an import was refused; nothing was written. `message` says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def apply_count_import(*, actor: User, count_import: CountImport, file_sha256: str) -> dict:
     """Apply every row of a previewed import in one transaction, or nothing.
 
     The stored rows are validated again against the database as it is now, under lock; any
-    error refuses the whole import (ImportRefused). New rows are reported, changed rows
+    error refuses the whole import (Refused). New rows are reported, changed rows
     corrected (status back to submitted when counts changed), unchanged rows skipped, so
     applying the same file twice changes nothing the second time. Returns the counts applied.
     """
     if not (permissions.is_analyst(actor) or permissions.is_agency_hr(actor)):
-        raise PermissionDenied
+        raise Refused(_("Only agency HR and classification analysts may import counts."))
     if count_import.created_by_id != actor.pk:
-        raise PermissionDenied
+        raise Refused(_("Only the person who uploaded this file may confirm it."))
     now = timezone.now()
     with transaction.atomic():
         count_import = CountImport.objects.select_for_update().get(pk=count_import.pk)
         if count_import.applied_at is not None:
-            raise ImportRefused(_("This import was already applied."))
+            raise Refused(_("This import was already applied."))
         if file_sha256 != count_import.file_sha256:
-            raise ImportRefused(
+            raise Refused(
                 _("This confirmation belongs to a different preview; upload the file again.")
             )
         if count_import.file_errors:
-            raise ImportRefused(_("The file has errors; fix them and upload it again."))
+            raise Refused(_("The file has errors; fix them and upload it again."))
         checked = validate_rows(actor, count_import.rows, lock=True)
         if any(row.outcome == "error" for row in checked) or not checked:
-            raise ImportRefused(
+            raise Refused(
                 _(
                     "Some rows are no longer valid (the counts or facilities changed since the "
                     "preview). Nothing was imported: upload the file again to see why."
@@ -182,7 +174,7 @@ def preview_count_import(*, actor: User, file_name: str, data: bytes) -> CountIm
     confirmation names both, and the rows are checked again when it comes.
     """
     if not (permissions.is_analyst(actor) or permissions.is_agency_hr(actor)):
-        raise PermissionDenied
+        raise Refused(_("Only agency HR and classification analysts may import counts."))
     parsed = parse_upload(file_name, data)
     discard_stale_imports()
     return CountImport.objects.create(

@@ -11,13 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classification.allocation import sfy_label
+from common.errors import ConflictError, Refused
 from facilities import permissions
 from facilities.models import (
     AnnualActivity,
@@ -37,15 +38,6 @@ REVIEW_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "accept": (frozenset({Status.SUBMITTED, Status.DISPUTED}), Status.ACCEPTED),
     "dispute": (frozenset({Status.SUBMITTED, Status.ACCEPTED}), Status.DISPUTED),
 }
-
-
-class CountsConflict(Exception):
-    """The form was drawn from an older version of the row (or for a year that now exists)."""
-
-    def __init__(self, message: str, current: AnnualActivity) -> None:
-        super().__init__(message)
-        self.message = message
-        self.current = current
 
 
 def can_report_counts(user: User, facility: Facility) -> bool:
@@ -123,13 +115,13 @@ def report_counts(
     """Report a year's counts, or correct them when the year already has a row.
 
     New year: creates the row (status submitted) and a "reported" revision. Existing year: a
-    correction, allowed only with the row's current `expected_version` (else CountsConflict,
+    correction, allowed only with the row's current `expected_version` (else ConflictError,
     carrying the current row so the form can show it) and a `note` saying why; changed counts
     go back to submitted for an analyst to accept again. Unchanged values write nothing.
     Afterwards the facility's determination is refreshed.
     """
     if not can_report_counts(actor, facility):
-        raise PermissionDenied
+        raise Refused(_("You may not report counts for this facility."))
     if not facility.active:
         # The same rule as the import: a closed facility takes no new counts or corrections.
         raise ValidationError(_("%(name)s is inactive: counts are not taken.") % {"name": facility})
@@ -162,7 +154,7 @@ def report_counts(
         else:
             activity = existing
             if expected_version is None:
-                raise CountsConflict(
+                raise ConflictError(
                     _(
                         "%(year)s already has counts. Saving again corrects them: check the "
                         "current figures below and say why you are correcting them."
@@ -171,7 +163,7 @@ def report_counts(
                     activity,
                 )
             if expected_version != activity.version:
-                raise CountsConflict(
+                raise ConflictError(
                     _(
                         "Someone changed %(year)s's counts after you opened this form. Your "
                         "changes were not saved: check the current figures below and try again."
@@ -215,7 +207,7 @@ def _review(
     action: str, *, actor: User, activity: AnnualActivity, expected_version: int, note: str
 ) -> AnnualActivity:
     if not can_review_counts(actor):
-        raise PermissionDenied
+        raise Refused(_("Only classification analysts may review counts."))
     sources, target = REVIEW_TRANSITIONS[action]
     now = timezone.now()
     with transaction.atomic():
@@ -223,7 +215,7 @@ def _review(
         activity = AnnualActivity.objects.select_for_update().get(pk=activity.pk)
         label = sfy_label(activity.fiscal_year)
         if expected_version != activity.version:
-            raise CountsConflict(
+            raise ConflictError(
                 _(
                     "Someone changed %(year)s's counts after you opened this page; nothing was "
                     "changed. Check the current figures and try again."

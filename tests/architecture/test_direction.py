@@ -1,6 +1,6 @@
 """The apps import in one direction: facilities ← candidates ← classification.
 
-The pure rules (`classification.allocation`, `classification.standard`,
+The pure rules (`classification.allocation`, `classification.effective_dates`, `classification.standard`,
 `candidates.qualifications`) are leaves anyone may import, and they import no app and no
 Django. `common` (shared plumbing) may be imported by every app and imports none. Every import counts, at the top of a module or inside a function (docs/architecture.md).
 """
@@ -13,7 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("facilities", "candidates", "classification")
 PACKAGES = ("common", *APPS)
-RULES = ("classification.allocation", "classification.standard", "candidates.qualifications")
+RULES = (
+    "classification.allocation",
+    "classification.effective_dates",
+    "classification.standard",
+    "candidates.qualifications",
+)
 # What each app may import besides itself and the rules.
 MAY_IMPORT = {
     "common": set(),

@@ -51,7 +51,9 @@ def test_draft_to_approved_across_three_people(browser, live_server, tmp_path):
     # Agency HR: draft, attach, submit.
     context, page = signed_in(browser, live_server.url, "hr-flow")
     page.goto(f"{live_server.url}/requests/new/")
-    page.locator("#id_position").select_option(str(position.pk))
+    # The picker: type, then choose among the matches (htmx), never a select of every position.
+    page.locator("#id_position").fill("HR-12")
+    page.get_by_label("HR-1234", exact=False).check()
     page.get_by_text("What the standard warrants for Hudson River").wait_for()
     assert serious_violations(page) == []
     page.locator("#id_proposed_title").select_option(
@@ -60,6 +62,7 @@ def test_draft_to_approved_across_three_people(browser, live_server, tmp_path):
     page.locator("#id_justification").fill("Now supervises two Technicians 1.")
     page.locator("#id_duty_0").fill("Supervise Technicians 1")
     page.locator("#id_duty_0_percent").fill("100")
+    assert page.locator("#duties-total").inner_text() == "100"  # the running total
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("Before this draft can be submitted").wait_for()
     assert serious_violations(page) == []

@@ -7,7 +7,7 @@ import factory
 
 from candidates import services
 from candidates.models import Credential, ExperienceSpell, Person
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, committed
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -46,8 +46,10 @@ class ExperienceSpellFactory(factory.django.DjangoModelFactory):
 
 
 def verify(credential: Credential, actor, *, on: date, status: str = "active", **kwargs):
-    """Record a verification through the one path that may write it."""
-    return services.record_verification(
+    """Record a verification through the one path that may write it (its evidence file moved
+    into place as on commit)."""
+    return committed(
+        services.record_verification,
         actor=actor,
         credential=credential,
         source=kwargs.pop("source", "ahima_online"),

@@ -10,6 +10,8 @@ from candidates import qualifications as q
 from candidates.dates import today_in_new_york
 from candidates.selectors import evaluation_for, evaluations_for, person_for_user
 from classification.standard import TITLES
+from classification.templatetags.plain import plain
+from common.templatetags.formats import nydate
 from tests.candidates.factories import (
     CredentialFactory,
     ExperienceSpellFactory,
@@ -112,8 +114,8 @@ def test_reasons_and_first_date_are_shown(client, analyst, person):
     client.force_login(analyst)
     response = client.get(person.get_absolute_url(), {"as_of": AS_OF.isoformat()})
     row = response.context["evaluations"][0]
-    assert row.evaluation.reasons[0] in response.text.replace("&quot;", '"')
-    assert row.projection.first_date.isoformat() in response.text
+    assert str(plain(row.evaluation.reasons[0])) in response.text  # as people read it
+    assert nydate(row.projection.first_date) in response.text  # "Jun 1, 2025"
 
 
 @pytest.mark.parametrize("bad", ["2025-02-30", "yesterday", "99999-01-01", "1800-01-01"])
@@ -132,7 +134,7 @@ def test_print_view_spells_out_reasons(client, analyst, person):
     )
     assert response.status_code == 200
     assert "<details>" not in response.text
-    assert "evaluated as of 2025-06-01" in response.text
+    assert "evaluated as of Jun 1, 2025" in response.text
 
 
 def test_spell_fte_days(client, analyst, person):

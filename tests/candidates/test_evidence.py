@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from candidates.evidence import sanitise_name
@@ -33,7 +34,9 @@ def post(client, credential, upload):
         "version": credential.version,
         "evidence": upload,
     }
-    return client.post(reverse("candidates:verification_create", args=[credential.pk]), data)
+    # As the request's own commit would: the evidence moves into place on commit.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("candidates:verification_create", args=[credential.pk]), data)
 
 
 @pytest.mark.parametrize(

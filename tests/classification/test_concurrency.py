@@ -8,6 +8,7 @@ from django.db import connections
 
 from classification import services
 from classification.models import PositionTitleChange, ReclassificationEvent
+from common.errors import Refused
 
 from .factories import reclassification_in
 
@@ -32,7 +33,7 @@ def test_concurrent_approvals_let_exactly_one_through(cast, fast_letter):
                 actor=user, reclassification_id=r.pk, expected_version=r.version
             )
             result = "ok"
-        except (services.ConflictError, services.TransitionNotAllowed) as exc:
+        except (services.ConflictError, Refused) as exc:
             result = type(exc).__name__
         finally:
             connections.close_all()  # each thread has its own connection: close it

@@ -13,7 +13,8 @@ from django.utils import timezone
 from classification import selectors, services, workflow
 from classification.models import EmailLog, ReclassificationEvent
 from classification.standard import TECHNICIAN_2
-from classification.workflow import TRANSITIONS, TransitionNotAllowed
+from classification.workflow import TRANSITIONS
+from common.errors import Refused
 
 from .factories import PDF, PositionFactory, reclassification_in, title
 
@@ -87,7 +88,7 @@ def test_transition_on_an_employee_request(cast, fast_letter, action, status, ro
             actor,
         )
     else:
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(Refused):
             services.SERVICES[action](
                 actor=actor, reclassification_id=r.pk, expected_version=r.version, **kwargs
             )
@@ -120,7 +121,7 @@ def test_employee_creates_only_for_their_own_position(cast):
     )
     assert r.status == workflow.DRAFT
     elsewhere = PositionFactory(facility__agency=cast.hr.agency)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(Refused):
         services.create_reclassification(
             actor=cast.employee, position=elsewhere, proposed_title=title(TECHNICIAN_2)
         )
@@ -154,7 +155,7 @@ def test_dcc_proceeds_only_after_the_comment_period(cast):
     assert "proceed_without_comment" not in [
         t.action for t in workflow.allowed_transitions(cast.analyst, r)
     ]
-    with pytest.raises(TransitionNotAllowed, match="may comment until"):
+    with pytest.raises(Refused, match="may comment until"):
         services.proceed_without_comment(
             actor=cast.analyst, reclassification_id=r.pk, expected_version=r.version
         )

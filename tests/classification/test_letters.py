@@ -19,7 +19,7 @@ from classification.standard import (
 )
 from facilities import services as facility_services
 from tests.facilities.helpers import counts
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, committed
 
 from .factories import PositionFactory, reclassification_in, title
 
@@ -90,7 +90,8 @@ def recommend(cast, r, recommendation: str, *, as_title: str | None = None, rati
 
 
 def approve(cast, r, effective: date):
-    return services.approve_reclassification(
+    return committed(  # the letter is stored after the commit
+        services.approve_reclassification,
         actor=cast.supervisor,
         reclassification_id=r.pk,
         expected_version=r.version,
@@ -99,8 +100,12 @@ def approve(cast, r, effective: date):
 
 
 def deny(cast, r, message: str):
-    return services.deny_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version, message=message
+    return committed(
+        services.deny_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
+        message=message,
     )
 
 

@@ -72,8 +72,63 @@ def test_analyst_dashboard_counts(queue):
         "waiting": 1,
         "my_waiting": 1,
         "awaiting": 1,
+        "my_in_review": 1,
+        "awaiting_others": 1,
     }
     assert board.workload == []  # analysts see no workload table
+
+
+def work(board) -> dict[str, tuple[int, list[int], str]]:
+    return {w.key: (w.total, [r.pk for r in w.rows], w.action) for w in board.work}
+
+
+def test_analyst_work_lists_what_waits_on_them(queue):
+    """An analyst's dashboard lists their requests in review and the unassigned queue (with
+    its Take action), oldest first; nothing of another analyst's."""
+    board = work(reports.dashboard_for(queue.analyst))
+    mine = ReclassificationRequest.objects.get(status="in_review", assigned_to=queue.analyst)
+    submitted = ReclassificationRequest.objects.filter(status="submitted")
+    assert board["mine"] == (1, [mine.pk], "")
+    total, rows, action = board["unassigned"]
+    assert (total, sorted(rows), action) == (3, sorted(r.pk for r in submitted), "take")
+    assert "awaiting" not in board
+
+
+def test_supervisor_work_leaves_out_their_own_recommendations(queue, cast):
+    """The two-person rule: a recommendation the supervisor made waits on someone else."""
+    own = reclassification_in("recommended", hr=cast.hr, assigned=cast.supervisor)
+    board = work(reports.dashboard_for(cast.supervisor))
+    other = ReclassificationRequest.objects.filter(status="recommended").exclude(pk=own.pk).get()
+    assert board["awaiting"] == (1, [other.pk], "")
+    assert board["unassigned"][2] == "assign"
+
+
+def test_hr_work_lists_questions_then_drafts(queue, cast):
+    board = work(reports.dashboard_for(cast.hr))
+    asked = ReclassificationRequest.objects.get(status="info_requested", agency=cast.hr.agency)
+    draft = ReclassificationRequest.objects.get(status="draft", agency=cast.hr.agency)
+    assert board == {"respond": (1, [asked.pk], "respond"), "drafts": (1, [draft.pk], "")}
+
+
+@pytest.mark.parametrize("role", ["hr", "analyst", "supervisor"])
+def test_dashboard_starts_with_the_work_then_the_figures(client, queue, cast, role):
+    """The list of what waits comes before any figure or chart, with its action buttons;
+    HR's starts with a New request button."""
+    user = getattr(cast, role)
+    client.force_login(user)
+    page = client.get(reverse("dashboard")).content.decode()
+    work_at = page.index('data-testid="work"')
+    assert work_at < page.index('id="charts-heading"')
+    if role == "hr":
+        assert work_at < page.index('data-testid="new-request"') < page.index("work-respond")
+        asked = ReclassificationRequest.objects.get(status="info_requested", agency=user.agency)
+        assert (
+            reverse("classification:reclassification_transition", args=[asked.pk, "respond"])
+            in page
+        )
+    else:
+        assert work_at < page.index('data-testid="dashboard-counts"')
+        assert 'data-testid="new-request"' not in page
 
 
 def test_supervisor_sees_workload_per_analyst(queue):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from classification import services
 from classification.models import ReclassificationEvent, ReclassificationRequest, SavedFilter
-from classification.workflow import TransitionNotAllowed
+from common.errors import Refused
 from tests.factories import analyst_user
 
 from .factories import reclassification_in
@@ -112,7 +112,7 @@ def test_returning_is_all_or_nothing(cast, departed, monkeypatch):
 
 @pytest.mark.parametrize("role", ["analyst", "hr"])
 def test_only_a_supervisor_may_return_an_analysts_requests(cast, departed, role):
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(Refused):
         services.return_analyst_reclassifications_to_queue(
             actor=getattr(cast, role), analyst=departed[0]
         )

@@ -4,6 +4,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from classification import services
+from tests.factories import committed
 
 from .factories import reclassification_in
 
@@ -42,6 +43,17 @@ URL_ACCESS = {
             "supervisor": 200,
             "employee": 200,
             "employee_other": 200,
+        },
+    ),
+    "position_search": (
+        "none",
+        {
+            "hr": 200,
+            "hr_other": 200,
+            "analyst": 403,
+            "supervisor": 403,
+            "employee": 403,
+            "employee_other": 403,
         },
     ),
     "reclassification_detail": (
@@ -239,8 +251,11 @@ def scene(cast, fast_letter):
     r = reclassification_in(
         "recommended", hr=cast.hr, assigned=cast.assigned, employee=cast.employee
     )
-    decided = services.approve_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    decided = committed(  # the letter is stored after the commit
+        services.approve_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
     )
     draft = reclassification_in("draft", hr=cast.hr)
     return {

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from classification.models import ReclassificationRequest
 from tests.downloads import csv_rows, download_text
+from tests.factories import committed
 
 from .factories import PDF, PositionFactory, reclassification_in, title
 
@@ -23,8 +24,11 @@ def decided(cast, fast_letter):
     from classification import services
 
     r = reclassification_in("recommended", hr=cast.hr, assigned=cast.assigned)
-    return services.approve_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    return committed(  # the letter is stored after the commit
+        services.approve_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
     )
 
 
@@ -294,6 +298,9 @@ def test_respond_with_a_file_through_the_page(client, cast, django_capture_on_co
     r.refresh_from_db()
     assert r.status == "in_review" and r.paused_since is None
     assert r.attachments.filter(original_name="new chart.pdf").exists()
+    from classification import outbox
+
+    outbox.send_due()
     assert mail.outbox[-1].to == [cast.assigned.email]
 
 
@@ -358,15 +365,23 @@ def test_csv_export_streams_every_row_in_constant_queries(client, cast, django_a
         assert len(export()) == 1 + 43
 
 
-def test_facility_filter_lists_the_visible_facilities_escaped_and_keeps_the_choice(client, cast):
+def test_facility_filter_is_typed_scoped_escaped_and_keeps_the_value(client, cast):
+    """No <select> of every facility: a facility is typed by name or code (an id, as saved
+    filters hold, still works); another agency's facility matches nothing for HR."""
     own = PositionFactory(facility__agency=cast.hr.agency, facility__name="<Own> & Co").facility
     other = PositionFactory(facility__agency=cast.hr_other.agency).facility
+    reclassification_in("submitted", hr=cast.hr, position=own.positions.get())
+    reclassification_in("submitted", hr=cast.hr_other, position=other.positions.get())
     login(client, cast.hr)
     url = reverse("classification:reclassification_list")
-    html = client.get(url, {"facility": own.pk}).content.decode()
-    select = html[html.index('name="facility"') :].split("</select>")[0]
-    assert f'<option value="{own.pk}" selected>&lt;Own&gt; &amp; Co</option>' in select
-    assert f'<option value="{other.pk}"' not in select
+    response = client.get(url, {"facility": "<own>"})
+    html = response.content.decode()
+    assert '<select name="facility"' not in html
+    assert 'name="facility" value="&lt;own&gt;"' in html
+    assert response.context["table"].paginator.count == 1
+    assert client.get(url, {"facility": own.pk}).context["table"].paginator.count == 1
+    for typed in (other.name, other.pk, other.code):
+        assert client.get(url, {"facility": typed}).context["table"].paginator.count == 0
 
 
 def test_csv_export_row_shows_what_the_page_shows(client, cast):

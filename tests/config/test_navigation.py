@@ -46,3 +46,53 @@ def test_an_employee_sees_only_their_requests_and_positions(client):
     found = labels(client.get("/").context["nav_items"])
     assert {"Dashboard", "Requests", "Positions"} <= found
     assert not {"Facilities", "People", "Drift", "Turnaround"} & found
+
+
+def _links(items) -> list[tuple[str, str]]:
+    found = []
+    for item in items:
+        if "url" in item:
+            found.append((str(item["label"]), item["url"]))
+        found += [(str(c["label"]), c["url"]) for c in item.get("children", [])]
+    return found
+
+
+def _administrator():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(
+        username="admin-nav", email="admin@example.ny.gov", password="pw"
+    )
+
+
+@pytest.mark.parametrize("role", ["hr", "analyst", "supervisor", "admin"])
+def test_every_navigation_link_opens_for_its_role(client, role):
+    """No menu entry leads a role to a 403 (or anywhere but a page): each answers 200."""
+    from tests.factories import supervisor_user
+
+    user = {
+        "hr": lambda: hr_user("OMH"),
+        "analyst": analyst_user,
+        "supervisor": supervisor_user,
+        "admin": _administrator,
+    }[role]()
+    client.force_login(user)
+    # The standard page carries the menu for every role (the admin's dashboard is the admin).
+    links = _links(client.get("/standard/").context["nav_items"])
+    assert links
+    for label, url in links:
+        assert client.get(url).status_code == 200, (role, label, url)
+
+
+def test_the_administrator_lands_on_the_admin_and_sees_no_case_pages(client):
+    client.force_login(_administrator())
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    menu = {label for label, _url in _links(client.get("/standard/").context["nav_items"])}
+    assert "Administration" in menu
+    assert not menu & {"Dashboard", "Requests", "Positions", "Facilities", "People", "Drift"}
+
+
+def test_agency_hr_has_a_new_request_entry(client):
+    client.force_login(hr_user("OMH"))
+    assert ("New request", "/requests/new/") in _links(client.get("/").context["nav_items"])

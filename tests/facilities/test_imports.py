@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
+from common.errors import Refused
 from facilities import services
 from facilities.imports import MAX_UPLOAD_BYTES, parse_upload, validate_rows
 from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport
@@ -103,7 +104,7 @@ def test_new_changed_unchanged(setup):
 def test_file_errors(setup, name, data, reason):
     count_import = services.preview_count_import(actor=setup["hr"], file_name=name, data=data)
     assert any(reason in e for e in count_import.file_errors), count_import.file_errors
-    with pytest.raises(services.ImportRefused):
+    with pytest.raises(Refused):
         services.apply_count_import(
             actor=setup["hr"], count_import=count_import, file_sha256=count_import.file_sha256
         )
@@ -166,7 +167,7 @@ def test_one_bad_row_anywhere_writes_nothing(setup, bad_at):
     rows[bad_at][2] = "-1"
     count_import, checked = preview(setup["hr"], csv_bytes(rows))
     assert sum(r.outcome == "error" for r in checked) == 1
-    with pytest.raises(services.ImportRefused):
+    with pytest.raises(Refused):
         services.apply_count_import(
             actor=setup["hr"], count_import=count_import, file_sha256=count_import.file_sha256
         )
@@ -182,7 +183,7 @@ def test_a_row_that_went_bad_since_the_preview_writes_nothing(setup):
     assert {r.outcome for r in checked} == {"new"}
     setup["opwdd"].active = False
     setup["opwdd"].save()
-    with pytest.raises(services.ImportRefused):
+    with pytest.raises(Refused):
         services.apply_count_import(
             actor=setup["hr"], count_import=count_import, file_sha256=count_import.file_sha256
         )
@@ -191,7 +192,7 @@ def test_a_row_that_went_bad_since_the_preview_writes_nothing(setup):
 
 def test_confirm_needs_the_matching_hash_and_the_uploader(setup):
     count_import, _rows = preview(setup["hr"], csv_bytes([["DD1", 2024, 1, 1, ""]]))
-    with pytest.raises(services.ImportRefused):
+    with pytest.raises(Refused):
         services.apply_count_import(
             actor=setup["hr"], count_import=count_import, file_sha256="0" * 64
         )
@@ -209,7 +210,7 @@ def test_applying_twice_is_refused(setup):
     services.apply_count_import(
         actor=setup["hr"], count_import=count_import, file_sha256=count_import.file_sha256
     )
-    with pytest.raises(services.ImportRefused):
+    with pytest.raises(Refused):
         services.apply_count_import(
             actor=setup["hr"], count_import=count_import, file_sha256=count_import.file_sha256
         )

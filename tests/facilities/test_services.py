@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2
+from common.errors import ConflictError
 from facilities import services
 from facilities.models import AnnualActivity, AnnualActivityRevision
 from tests.factories import FacilityFactory, analyst_user, hr_user, supervisor_user
@@ -69,7 +70,7 @@ def test_a_correction_keeps_the_old_values_and_needs_acceptance_again(ddsoo):
 def test_entering_an_existing_year_without_its_version_is_a_conflict_not_an_overwrite(ddsoo):
     hr = hr_user("OPWDD")
     counts(ddsoo, hr, 2024, 2_500, 200_000)
-    with pytest.raises(services.CountsConflict) as raised:
+    with pytest.raises(ConflictError) as raised:
         services.report_counts(
             actor=hr, facility=ddsoo, fiscal_year=2024, individuals_served=9, records_activities=9
         )
@@ -90,7 +91,7 @@ def test_a_stale_version_is_refused(ddsoo):
         note="fix",
         expected_version=stale,
     )
-    with pytest.raises(services.CountsConflict) as raised:
+    with pytest.raises(ConflictError) as raised:
         services.report_counts(
             actor=hr,
             facility=ddsoo,
@@ -207,7 +208,7 @@ def test_dispute_needs_a_note_and_a_stale_review_is_refused(ddsoo):
     activity = counts(ddsoo, hr_user("OPWDD"), 2024, 2_500, 200_000)
     with pytest.raises(ValidationError):
         services.dispute_counts(actor=analyst, activity=activity, expected_version=1, note=" ")
-    with pytest.raises(services.CountsConflict):
+    with pytest.raises(ConflictError):
         services.accept_counts(actor=analyst, activity=activity, expected_version=7)
     activity.refresh_from_db()
     assert activity.status == "submitted"

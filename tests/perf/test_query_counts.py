@@ -68,7 +68,9 @@ def busiest_person() -> int:
 QUEUE = "classification:reclassification_list"
 # page → (URL, {role: queries}), for every role that may see the page.
 PAGES = {
-    "dashboard": (lambda: reverse("dashboard"), {"hr": 9, "analyst": 6, "supervisor": 7}),
+    # One query per work list at the top (HR: drafts, and employees' requests awaiting its
+    # comment; analyst: mine, unassigned; supervisor: awaiting too).
+    "dashboard": (lambda: reverse("dashboard"), {"hr": 10, "analyst": 8, "supervisor": 10}),
     # Unfiltered, the tab's badge gives the paginator its count (no COUNT(*) of its own).
     "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 7, "analyst": 8, "supervisor": 8}),
     "queue, filtered": (

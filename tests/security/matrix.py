@@ -99,7 +99,8 @@ def _transition(action: str, state: str) -> Callable[[Any], list]:
 
 ACCESS: dict[str, list[Case]] = {
     # --- the root ------------------------------------------------------------------------
-    "dashboard": [Case(get=every(200))],
+    # The Administrator lands on the Django admin (DOMAIN.md: the admin is their work).
+    "dashboard": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=302))],
     "healthz": [Case(get=by(hr=200, hr_other=200, dcc=200, admin=200, anonymous=200))],
     "ping": [Case(get=every(200))],
     "login": [
@@ -115,6 +116,16 @@ ACCESS: dict[str, list[Case]] = {
             get=by(hr=405, hr_other=405, dcc=405, admin=405),
             post=by(hr=302, hr_other=302, dcc=302, admin=302),
         )
+    ],
+    # The page for people signed in with no role (tests/facilities/test_sign_in_policy.py):
+    # everyone in this table has one, or is an administrator, and is sent on to the dashboard.
+    "no_access": [Case(get=every(302))],
+    # Sign-in with NY.gov ID is off in the tests' settings (tests/oidc turns it on).
+    "oidc_authentication_init": [
+        Case(get=by(hr=404, hr_other=404, dcc=404, admin=404, anonymous=404))
+    ],
+    "oidc_authentication_callback": [
+        Case(get=by(hr=404, hr_other=404, dcc=404, admin=404, anonymous=404))
     ],
     # --- facilities ----------------------------------------------------------------------
     "facilities:facility_list": [Case(get=every(200))],
@@ -181,6 +192,8 @@ ACCESS: dict[str, list[Case]] = {
         )
     ],
     "classification:warranted_fragment": [Case(get=every(200))],
+    # The new-request form's position picker: HR's own positions only.
+    "classification:position_search": [Case(get=by(hr=200, hr_other=200, dcc=403, admin=403))],
     "classification:reclassification_detail": [
         Case(args=lambda o: [o.decided.pk], get=OWN, label="decided"),
         # A draft is the agency's own business until it is submitted.

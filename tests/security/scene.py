@@ -30,6 +30,7 @@ from tests.factories import (
     AgencyFactory,
     FacilityFactory,
     analyst_user,
+    committed,
     employee_user,
     hr_user,
     supervisor_user,
@@ -83,8 +84,11 @@ def _agency_objects(code: str, *, analyst, supervisor) -> AgencyObjects:
     recommended = reclassification_in(
         "recommended", hr=hr, position=third_position, assigned=analyst
     )
-    decided = classification_services.approve_reclassification(
-        actor=supervisor, reclassification_id=recommended.pk, expected_version=recommended.version
+    decided = committed(  # the letter is stored after the commit
+        classification_services.approve_reclassification,
+        actor=supervisor,
+        reclassification_id=recommended.pk,
+        expected_version=recommended.version,
     )
     person = PersonFactory(
         agency=agency, family_name=f"Zz{code}Family", employee_id=f"EMP-{code}-1"

@@ -30,6 +30,8 @@ LISTS: dict[str, tuple[str, str | None, str | None]] = {
     "dashboard": ("", None, None),
     "facilities:import": ("", None, None),
     "classification:reclassification_create": ("", None, None),
+    # The picker lists matching positions: "ITEM" is in both agencies' item numbers.
+    "classification:position_search": ("position_q=ITEM", None, None),
     "candidates:person_create": ("", None, None),
 }
 # Pages HR may open that hold no agency's objects at all.

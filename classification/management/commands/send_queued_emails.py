@@ -1,49 +1,48 @@
-"""Send request email still queued (or failed, with --retry-failed): the database is the queue."""
+"""The email worker: sends the outbox (`classification.outbox`), once or as a service."""
 
-import time
-from datetime import timedelta
+import signal
+import threading
 
 from django.core.management.base import BaseCommand
-from django.db.models import Q
-from django.utils import timezone
 
-from classification.models import EmailLog
-from classification.tasks import deliver
+from classification.outbox import run_worker, send_due
 
 
 class Command(BaseCommand):
-    help = "Send EmailLog rows still queued (and failed ones with --retry-failed)."
+    help = (
+        "Send the email that is due (queued, or due again after a failure). With --loop, keep "
+        "polling until SIGTERM or Ctrl-C: the background worker beside the web server."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--retry-failed", action="store_true", help="Retry failed email too.")
-        parser.add_argument("--max-attempts", type=int, default=5)
+        parser.add_argument("--loop", action="store_true", help="Run as a worker until stopped.")
         parser.add_argument(
-            "--older-than",
-            type=int,
-            default=60,
-            help="Seconds a queued row waits first (its own on-commit task usually sends it).",
+            "--interval",
+            type=float,
+            default=5.0,
+            help="Seconds between polls when nothing is due (with --loop; default 5).",
         )
-        parser.add_argument("--loop", type=int, default=0, help="Repeat every N seconds.")
 
     def handle(self, *args, **options) -> None:
-        while True:
-            self.run_once(options)
-            if not options["loop"]:
-                return
-            time.sleep(options["loop"])
+        if not options["loop"]:
+            self.report(send_due())
+            return
+        stop = threading.Event()
 
-    def run_once(self, options) -> None:
-        cutoff = timezone.now() - timedelta(seconds=options["older_than"])
-        wanted = Q(status=EmailLog.Status.QUEUED, created_at__lte=cutoff)
-        if options["retry_failed"]:
-            wanted |= Q(status=EmailLog.Status.FAILED)
-        ids = list(
-            EmailLog.objects.filter(wanted, attempts__lt=options["max_attempts"])
-            .order_by("created_at")
-            .values_list("pk", flat=True)[:500]
-        )
-        outcomes = [deliver(pk) for pk in ids]
+        def finish(signum, frame) -> None:
+            # Finish the message in hand (at most EMAIL_TIMEOUT_SECONDS), then stop.
+            stop.set()
+
+        previous = {sig: signal.signal(sig, finish) for sig in (signal.SIGTERM, signal.SIGINT)}
+        self.stdout.write(f"Email worker started (polling every {options['interval']:g} s).")
+        try:
+            run_worker(interval=options["interval"], stop=stop, on_batch=self.report)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write("Email worker stopped.")
+
+    def report(self, counts: dict[str, int]) -> None:
         self.stdout.write(
-            f"{outcomes.count('sent')} sent, {outcomes.count('failed')} failed, "
-            f"{outcomes.count('skipped')} skipped."
+            ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sent", "retry", "failed", "lost"))
         )
