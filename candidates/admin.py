@@ -59,8 +59,14 @@ class VerificationInline(ReadOnlyMixin, admin.TabularInline):
     model = Verification
     fk_name = "credential"
     extra = 0
-    fields = ["verified_on", "source", "status_returned", "valid_through_returned", "verified_by"]
-    readonly_fields = fields
+    readonly_fields = (
+        "verified_on",
+        "source",
+        "status_returned",
+        "valid_through_returned",
+        "verified_by",
+    )
+    fields = readonly_fields
     show_change_link = True
 
 

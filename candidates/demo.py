@@ -108,6 +108,7 @@ def _people(t: date) -> list[dict]:
 
 def seed(stdout) -> None:
     analyst = User.objects.filter(username="analyst").first()
+    assert analyst is not None  # facilities.demo seeds the users first
     today = today_in_new_york()
     created = 0
     for row in _people(today):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -157,10 +159,11 @@ class VerificationForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["corrects"].queryset = Verification.objects.filter(
+        corrects = cast(forms.ModelChoiceField, self.fields["corrects"])
+        corrects.queryset = Verification.objects.filter(
             credential=credential, corrected_by__isnull=True
         ).order_by("-verified_on")
-        self.fields["corrects"].label_from_instance = lambda v: (
+        corrects.label_from_instance = lambda v: (  # type: ignore[method-assign, assignment]  # Django's documented hook
             f"{nydate(v.verified_on)} · {v.get_source_display()} · {v.get_status_returned_display()}"
         )
 
@@ -179,7 +182,8 @@ class VerificationForm(forms.Form):
         return upload
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         requested, verified = data.get("requested_on"), data.get("verified_on")
         if requested and verified and requested > verified:
             self.add_error(

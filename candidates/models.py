@@ -232,6 +232,7 @@ class Verification(AuditChained):
         if (
             self.corrects_id
             and self.credential_id
+            and self.corrects is not None  # set with corrects_id; mypy cannot tell
             and self.corrects.credential_id != self.credential_id
         ):
             errors["corrects"] = _("A verification can only correct one of the same credential.")

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from classification.standard import TITLES, Title
+from facilities.models import User
 from facilities.permissions import is_agency_hr, is_analyst
 
 from . import qualifications as q
@@ -35,17 +36,17 @@ def rhia_satisfies_rhit() -> bool:
 # --- Scoping ---------------------------------------------------------------------------------
 
 
-def people_visible_to(user: Any) -> QuerySet[Person]:
+def people_visible_to(user: User) -> QuerySet[Person]:
     """Everyone for DCC staff; Agency HR its own agency's people; nobody for anyone else."""
     qs = Person.objects.select_related("agency")
     if is_analyst(user):
         return qs
-    if is_agency_hr(user):
+    if is_agency_hr(user) and user.agency_id is not None:
         return qs.filter(agency_id=user.agency_id)
     return qs.none()
 
 
-def person_for_user(user: Any, pk: int) -> Person:
+def person_for_user(user: User, pk: int) -> Person:
     """The person with their credentials, verification history and spells, or 404 when the
     user may not see them (another agency's id is indistinguishable from a missing one)."""
     verifications = Verification.objects.select_related("verified_by", "corrects").order_by(
@@ -66,7 +67,7 @@ def person_for_user(user: Any, pk: int) -> Person:
         raise Http404("No such person.") from None
 
 
-def credential_for_user(user: Any, pk: int) -> Credential:
+def credential_for_user(user: User, pk: int) -> Credential:
     """A credential of a person the user may see, or 404."""
     visible = people_visible_to(user).values("pk")
     try:
@@ -75,7 +76,7 @@ def credential_for_user(user: Any, pk: int) -> Credential:
         raise Http404("No such credential.") from None
 
 
-def spell_for_user(user: Any, pk: int) -> ExperienceSpell:
+def spell_for_user(user: User, pk: int) -> ExperienceSpell:
     """An experience spell of a person the user may see, or 404."""
     visible = people_visible_to(user).values("pk")
     try:
@@ -86,7 +87,7 @@ def spell_for_user(user: Any, pk: int) -> ExperienceSpell:
         raise Http404("No such experience spell.") from None
 
 
-def verification_for_user(user: Any, pk: int) -> Verification:
+def verification_for_user(user: User, pk: int) -> Verification:
     """A verification of a credential of a person the user may see, or 404."""
     visible = people_visible_to(user).values("pk")
     try:
@@ -154,7 +155,7 @@ class DueCredential:
         return self.credential.pk
 
 
-def credentials_due_for_reverification(user: Any, *, today: date) -> list[DueCredential]:
+def credentials_due_for_reverification(user: User, *, today: date) -> list[DueCredential]:
     """Credentials never verified, verified longer ago than the setting allows, or whose
     valid-through date falls within 60 days: most urgent (earliest due) first. DCC only."""
     if not is_analyst(user):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from common import files
 from common.errors import ConflictError, Refused
-from facilities.models import Agency
+from facilities.models import Agency, User
 
 from . import permissions
 from .dates import today_in_new_york
@@ -42,7 +42,7 @@ def _check_version(obj: Any, expected_version: int | None) -> None:
 @transaction.atomic
 def add_person(
     *,
-    actor: Any,
+    actor: User,
     agency: Agency,
     given_name: str,
     family_name: str,
@@ -71,7 +71,7 @@ def add_person(
 @transaction.atomic
 def edit_person(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     expected_version: int | None,
     given_name: str,
@@ -106,7 +106,7 @@ def edit_person(
 @transaction.atomic
 def add_credential(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     kind: str,
     awarded_on: date,
@@ -133,7 +133,7 @@ def add_credential(
 @transaction.atomic
 def edit_credential(
     *,
-    actor: Any,
+    actor: User,
     credential: Credential,
     expected_version: int | None,
     ahima_id: str,
@@ -174,7 +174,7 @@ def edit_credential(
 @transaction.atomic
 def record_verification(
     *,
-    actor: Any,
+    actor: User,
     credential: Credential,
     source: str,
     verified_on: date,
@@ -270,7 +270,7 @@ def _apply_latest_verification(credential: Credential) -> None:
 
 @transaction.atomic
 def request_reverification(
-    *, actor: Any, credential_ids: Iterable[int], on: date | None = None
+    *, actor: User, credential_ids: Iterable[int], on: date | None = None
 ) -> int:
     """Mark credentials "verification requested" (on `on`, today in New York by default).
 
@@ -304,7 +304,7 @@ def request_reverification(
 @transaction.atomic
 def add_experience_spell(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     employer: str,
     title: str,
@@ -335,7 +335,7 @@ def add_experience_spell(
 @transaction.atomic
 def edit_experience_spell(
     *,
-    actor: Any,
+    actor: User,
     spell: ExperienceSpell,
     expected_version: int | None,
     employer: str,
@@ -366,7 +366,7 @@ def edit_experience_spell(
 
 @transaction.atomic
 def remove_experience_spell(
-    *, actor: Any, spell: ExperienceSpell, expected_version: int | None
+    *, actor: User, spell: ExperienceSpell, expected_version: int | None
 ) -> None:
     """Delete a spell entered by mistake (spells are facts the agency reports, not records
     of DCC's decisions, so they may go). A stale confirmation raises ConflictError."""

@@ -1,3 +1,6 @@
+from datetime import date
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -187,7 +190,7 @@ class PersonUpdateView(View):
         )
 
 
-def _as_of(request) -> tuple[AsOfForm, object]:
+def _as_of(request) -> tuple[AsOfForm, date]:
     """The as-of date from ?as_of=, today in New York by default or when it is not a date."""
     today = today_in_new_york()
     if "as_of" not in request.GET or not request.GET["as_of"]:
@@ -244,13 +247,13 @@ class PersonPrintView(PersonDetailView):
 class _PersonChildFormView(View):
     """Add or edit a credential or an experience spell of a person the user may change."""
 
-    form_class = None
+    form_class: type[forms.ModelForm]  # each subclass names its form
     heading = ""
 
     def person_and_instance(self, request, pk):
         raise NotImplementedError
 
-    def save(self, request, form, person, instance):
+    def save(self, request, data):
         raise NotImplementedError
 
     def dispatch(self, request, pk: int):

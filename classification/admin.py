@@ -66,15 +66,15 @@ class ReadOnlyInline(admin.TabularInline):
 class TitleChangeInline(ReadOnlyInline):
     model = PositionTitleChange
     fk_name = "position"
-    fields = [
+    readonly_fields = (
         "effective_on",
         "from_title",
         "to_title",
         "reclassification",
         "changed_by",
         "changed_at",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
 
 
 @admin.register(Position)
@@ -117,25 +117,25 @@ class PositionAdmin(admin.ModelAdmin):
 
 class DutyInline(ReadOnlyInline):
     model = DutyLine
-    fields = ["description", "percent"]
-    readonly_fields = fields
+    readonly_fields = ("description", "percent")
+    fields = readonly_fields
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["kind", "original_name", "size", "sha256", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("kind", "original_name", "size", "sha256", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
 
 
 class EventInline(ReadOnlyInline):
     model = ReclassificationEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "message"]
-    readonly_fields = fields
+    readonly_fields = ("at", "action", "from_status", "to_status", "actor", "message")
+    fields = readonly_fields
 
 
 class EmailInline(ReadOnlyInline):
     model = EmailLog
-    fields = [
+    readonly_fields = (
         "created_at",
         "recipient",
         "subject",
@@ -145,8 +145,8 @@ class EmailInline(ReadOnlyInline):
         "error",
         "error_detail",
         "sent_at",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
 
 
 @admin.register(ReclassificationRequest)

@@ -60,7 +60,7 @@ def analyse_reclassification(
     checks = tuple(
         selectors.supervision_checks(r.position, title, determination=determination, chief=chief)
     )
-    quoted = {
+    quoted: dict[str, Any] = {
         "clause_anchor": anchor,
         "clause_heading": clause.heading if clause else "",
         "clause_text": clause.text if clause else "",

@@ -88,6 +88,7 @@ def _store_attachment(appeal: Appeal, *, actor: User, upload: UploadedFile) -> A
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    assert upload.size is not None  # Django sizes every uploaded file
     attachment = AppealAttachment(
         appeal=appeal,
         original_name=checked.safe_name,

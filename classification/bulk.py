@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -130,7 +131,7 @@ def spells_of(events: list[dict], *, first_id: int):
             event["reclassification_id"],
             event["to_status"],
             event["at"],
-            following["at"] if same else None,
+            following["at"] if same and following else None,
         )
 
 
@@ -256,7 +257,10 @@ def _write(
 ) -> None:
     rng, w = ctx.rng, ctx.writer
     initial_title = dict(title_of)
-    requests, duties, events, changes_by_position = [], [], [], {}
+    requests: list[tuple] = []
+    duties: list[tuple] = []
+    events: list[dict[str, Any]] = []
+    changes_by_position: dict[int, list] = {}
     duty_ids = iter(w.take_ids(DutyLine, 2 * len(plans)))
     for plan in plans:
         facility_id = facility_of[plan.position]
@@ -277,7 +281,7 @@ def _write(
             t = t + timedelta(seconds=int(gap * scale))
             moments.append(t)
         status = NEW
-        r = {
+        r: dict[str, Any] = {
             "assigned_to_id": None,
             "paused_since": None,
             "paused_total": timedelta(0),

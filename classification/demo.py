@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import Any
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -157,7 +158,7 @@ def _run(r, actor, action, **kwargs):
 
 
 # Each scenario: the state it ends in, days ago it started, and the steps after submission.
-SCENARIOS = [
+SCENARIOS: list[tuple[str, int, list[tuple[str, str, dict[str, Any]]]]] = [
     ("draft", 2, []),
     ("submitted (overdue)", 45, []),
     ("submitted", 3, []),
@@ -451,7 +452,7 @@ def seed_delegations(stdout) -> int:
         if position
         else None
     )
-    if len(users) < 4 or hr is None:
+    if len(users) < 4 or hr is None or position is None:
         stdout.write("Demo delegations skipped: demo users or a free position missing.")
         return 0
     today = timezone.localdate()
@@ -574,6 +575,7 @@ def seed_decision_details(stdout) -> int:
             _run(r, users["analyst2"], "take")
         made += 1
     stdout.write(f"Demo approved-as-another-title and assistant-check requests: {made} created.")
+    return made
 
 
 EMPLOYEE_JUSTIFICATION = (
@@ -588,7 +590,7 @@ EMPLOYEE_DUTIES = [
 # The employee's requests (form CC-2E), one per state of the path: (name, days ago it was
 # drafted, steps as (action, who, days after the drafting, kwargs)). Closed ones come first:
 # each later one reuses a position whose earlier request is closed.
-EMPLOYEE_SCENARIOS = [
+EMPLOYEE_SCENARIOS: list[tuple[str, int, list[tuple[str, str, int, dict[str, Any]]]]] = [
     (
         "withdrawn",
         90,

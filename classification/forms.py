@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .effective_dates import effective_date_problems
@@ -37,7 +38,7 @@ class PositionPicker(forms.Widget):
         self.query = ""
         self.results: list[Position] = []
 
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> SafeString:
         chosen = None
         if value not in (None, "") and self.queryset is not None:
             pk = str(value).strip()
@@ -125,7 +126,7 @@ class ReclassificationDraftForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             current_title_id = self.instance.position.title_id
         else:
-            field = self.fields["position"]
+            field = cast(forms.ModelChoiceField, self.fields["position"])
             field.queryset = positions
             field.help_text = _(
                 "Type an item number, a facility or the incumbent's family name, then choose "
@@ -141,7 +142,9 @@ class ReclassificationDraftForm(forms.ModelForm):
             current_title_id = chosen.title_id if chosen is not None else None
         # Only titles that differ from the position's current one (the request would change
         # nothing otherwise).
-        self.fields["proposed_title"].queryset = titles_other_than(current_title_id)
+        cast(forms.ModelChoiceField, self.fields["proposed_title"]).queryset = titles_other_than(
+            current_title_id
+        )
         self.fields["requested_effective_date"].help_text = _(
             "Optional. Not before the position's latest title change and at most a year "
             "ahead; a date before the submission needs the supervisor's reason to approve."
@@ -171,7 +174,9 @@ class ReclassificationDraftForm(forms.ModelForm):
         pk = str(value or "").strip()
         if not (pk.isdigit() and len(pk) <= 18):
             return None
-        return self.fields["position"].queryset.filter(pk=int(pk)).first()
+        queryset = cast(forms.ModelChoiceField, self.fields["position"]).queryset
+        assert queryset is not None  # __init__ gives the position field its queryset
+        return queryset.filter(pk=int(pk)).first()
 
     def duties_total(self) -> int:
         """The duties' percentages as the form holds them (what the running total starts at)."""
@@ -186,7 +191,8 @@ class ReclassificationDraftForm(forms.ModelForm):
         return [(self[f"duty_{i}"], self[f"duty_{i}_percent"]) for i in range(DUTY_ROWS)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day = data.get("requested_effective_date")
         position = self.instance.position if self.instance.pk else data.get("position")
         if day is not None and position is not None:
@@ -256,7 +262,8 @@ class EmployeeRequestForm(ReclassificationDraftForm):
         super().__init__(*args, positions=positions, **kwargs)
         if "position" in self.fields:
             self.fields["position"].help_text = _("Your positions with no open request.")
-            self.fields["position"].label_from_instance = lambda p: (
+            position = cast(forms.ModelChoiceField, self.fields["position"])
+            position.label_from_instance = lambda p: (  # type: ignore[method-assign, assignment]  # Django's documented hook
                 f"{p.item_number} · {p.title.name} · {p.facility.name}"
             )
             # No htmx fragment: the standard's determination is DCC's analysis to show.
@@ -354,7 +361,8 @@ class TransitionForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day = data.get("effective_date")
         if self.transition.action == "approve" and day is not None:
             r = self.reclassification

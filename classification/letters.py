@@ -9,6 +9,7 @@ standard's words are quoted with the place they come from.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -89,7 +90,7 @@ class DecisionLetter:
     rationale: str
     note: str
     questions: str
-    appeal_by: date | None
+    appeal_by: datetime.date | None  # `date` is the field above here
     signer: tuple[str, ...]
     copies: tuple[str, ...]
     running_head: str

@@ -507,7 +507,7 @@ class ReclassificationRequest(models.Model):
     @property
     def outcome_title_id(self) -> int:
         """The id of `outcome_title`, without loading a title."""
-        if self.status != DENIED and self.recommended_title_id:
+        if self.status != DENIED and self.recommended_title_id is not None:
             return self.recommended_title_id
         return self.proposed_title_id
 
@@ -517,7 +517,7 @@ class ReclassificationRequest(models.Model):
         approving it as (what approval applies, and what every page, email, export and letter
         names from then on), else the proposed title; a denial speaks of what was asked for.
         """
-        if self.status != DENIED and self.recommended_title_id:
+        if self.status != DENIED and self.recommended_title is not None:
             return self.recommended_title
         return self.proposed_title
 

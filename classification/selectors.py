@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -30,6 +30,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+if TYPE_CHECKING:  # django-stubs-ext is a development package
+    from django_stubs_ext import WithAnnotations
+
 from classification.allocation import Allocation, allocate
 from classification.standard import (
     ADMINISTRATOR_1,
@@ -41,7 +44,7 @@ from classification.standard import (
     title_rank,
 )
 from facilities import permissions
-from facilities.models import AnnualActivity, AnnualActivityRevision, Facility
+from facilities.models import AnnualActivity, AnnualActivityRevision, Facility, User
 
 from .models import Position, PositionTitleChange, ReclassificationRequest, Title
 from .workflow import DRAFT, OPEN_STATUSES, RECOMMENDED, SUBMITTED
@@ -53,27 +56,46 @@ _UNSET: Any = object()  # "not given" where None is a meaningful value
 COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
 
 
-def positions_visible_to(user: Any) -> QuerySet[Position]:
+def positions_visible_to(user: User) -> QuerySet[Position]:
     """Positions `user` may see: all for DCC staff, its agency's for Agency HR, an employee's
     own (the positions an administrator linked to them), else none."""
     qs = Position.objects.select_related("facility__agency", "title", "incumbent", "reports_to")
     if permissions.is_dcc_staff(user):
         return qs
-    if permissions.is_agency_hr(user):
+    if permissions.is_agency_hr(user) and user.agency_id is not None:
         return qs.filter(facility__agency_id=user.agency_id)
     if permissions.is_employee(user):
         return qs.filter(employees=user)
     return qs.none()
 
 
-def positions_for_facility(user: Any, facility: Facility) -> QuerySet[Position]:
+def positions_for_facility(user: User, facility: Facility) -> QuerySet[Position]:
     """The positions of one facility that `user` may see (none if the facility is not theirs)."""
     return (
         positions_visible_to(user).filter(facility=facility).order_by("-title__rank", "item_number")
     )
 
 
-def chiefs_on(on: date, **filters: Any) -> QuerySet[Position]:
+# Annotated querysets: what `annotate` adds is declared once here (a TypedDict per set of
+# annotations) and the rows typed `WithAnnotations[Model, Facts]` (django-stubs), so that
+# mypy knows the names. Values from subqueries are None when the subquery finds no row.
+class TitleOnFacts(TypedDict):
+    # chiefs_on keeps only the positions with an Administrator title that day: never None.
+    title_id_on: int
+    title_code_on: str
+    title_rank_on: int
+
+
+class RequestPageFacts(TypedDict):
+    latest_year: int | None  # None: no accepted counts
+    latest_individuals: int  # from the same row as latest_year (set whenever it is)
+    latest_activities: int
+    chief_id: int | None  # None: no chief position
+    chief_item: str  # from the same row as chief_id (set whenever it is)
+    chief_title_code: str
+
+
+def chiefs_on(on: date, **filters: Any) -> QuerySet[WithAnnotations[Position, TitleOnFacts]]:
     """Active positions holding an Administrator title on `on`, highest first (then by item
     number), annotated with that title's `title_id_on`, `title_code_on` and `title_rank_on`.
     The first of a facility's is its chief HIM position that day."""
@@ -159,7 +181,7 @@ def latest_title_change_on(position: Position) -> date | None:
     )
 
 
-def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]:
+def reclassifications_visible_to(user: User) -> QuerySet[ReclassificationRequest]:
     """Requests `user` may see: its agency's for Agency HR; for DCC staff every request but
     drafts (a draft is the agency's own business until it is submitted, so every URL of one,
     its attachments and actions included, answers DCC staff 404 as another agency's objects
@@ -181,14 +203,14 @@ def reclassifications_visible_to(user: Any) -> QuerySet[ReclassificationRequest]
     )
     if permissions.is_dcc_staff(user):
         return qs.exclude(status=DRAFT)
-    if permissions.is_agency_hr(user):
+    if permissions.is_agency_hr(user) and user.agency_id is not None:
         return qs.filter(agency_id=user.agency_id).exclude(status=DRAFT, employee__isnull=False)
     if permissions.is_employee(user):
         return qs.filter(employee=user)
     return qs.none()
 
 
-def attachments_visible_to(user: Any, reclassification: ReclassificationRequest) -> QuerySet:
+def attachments_visible_to(user: User, reclassification: ReclassificationRequest) -> QuerySet:
     """The files of a request `user` may see (the request already came from
     `reclassifications_visible_to`): every one for the agency and DCC staff; for the
     employee who filed it, their own files and those the agency shared with its comment."""
@@ -210,7 +232,7 @@ EMPLOYEE_VISIBLE_MESSAGES = (
 )
 
 
-def event_message_visible(user: Any, reclassification: ReclassificationRequest, event) -> bool:
+def event_message_visible(user: User, reclassification: ReclassificationRequest, event) -> bool:
     """Whether `user` may read the message of one event of the request on its page."""
     if not permissions.is_employee(user):
         return True
@@ -241,7 +263,7 @@ def with_turnaround(qs: QuerySet[ReclassificationRequest], today: date | None = 
     )
 
 
-def reclassification_queue(user: Any, tab: str) -> QuerySet[ReclassificationRequest]:
+def reclassification_queue(user: User, tab: str) -> QuerySet[ReclassificationRequest]:
     """The queue tab `tab` for `user` (unassigned, mine, awaiting, all), with turnaround."""
     qs = reclassifications_visible_to(user)
     if permissions.is_dcc_staff(user):
@@ -278,7 +300,7 @@ def my_work(user: Any) -> Q:
     return Q(assigned_to=user) | Q(assigned_to__in=_covered(user))
 
 
-def queue_tabs(user: Any) -> list[tuple[str, Any]]:
+def queue_tabs(user: User) -> list[tuple[str, Any]]:
     from django.utils.translation import gettext_lazy as _
 
     if not permissions.is_dcc_staff(user):
@@ -291,7 +313,7 @@ def queue_tabs(user: Any) -> list[tuple[str, Any]]:
     return tabs
 
 
-def tab_counts(user: Any) -> dict[str, int]:
+def tab_counts(user: User) -> dict[str, int]:
     """How many requests each queue tab holds, in one query.
 
     One scalar subquery per tab rather than one pass with FILTERed counts: each tab's
@@ -392,7 +414,7 @@ class LatestCounts:
 
 def with_request_page_facts(
     qs: QuerySet[ReclassificationRequest], on: date | None = None
-) -> QuerySet:
+) -> QuerySet[WithAnnotations[ReclassificationRequest, RequestPageFacts]]:
     """Annotate what a request's page needs about its facility, in the request's own query:
     the latest accepted counts (`latest_*`) and the chief HIM position on `on` (today by
     default) by the title in effect then (`chief_*`). Read them back with `latest_counts_of`
@@ -412,13 +434,15 @@ def with_request_page_facts(
     )
 
 
-def latest_counts_of(r: ReclassificationRequest) -> LatestCounts | None:
+def latest_counts_of(
+    r: WithAnnotations[ReclassificationRequest, RequestPageFacts],
+) -> LatestCounts | None:
     if r.latest_year is None:
         return None
     return LatestCounts(r.latest_year, r.latest_individuals, r.latest_activities)
 
 
-def chief_of(r: ReclassificationRequest) -> Position | None:
+def chief_of(r: WithAnnotations[ReclassificationRequest, RequestPageFacts]) -> Position | None:
     """The chief position annotated by `with_request_page_facts`, for display only: an
     unsaved stand-in holding its id, item number and title in effect (from the standard's
     table)."""
@@ -548,7 +572,7 @@ def supervision_checks(
 INTERNAL_MESSAGES = ("recommend", "return_to_analyst")
 
 
-def recommendation_visible_to(user: Any, r: ReclassificationRequest) -> bool:
+def recommendation_visible_to(user: User, r: ReclassificationRequest) -> bool:
     """Whether `user` may read the analyst's recommendation on `r` (what it advises, the title,
     the rationale, who made it). DCC staff always; the agency only once the request is decided
     (approved or denied): until then the recommendation is advice to the supervisor, who may
@@ -572,14 +596,14 @@ def outcome_title_seen_by(user: Any, r: ReclassificationRequest) -> Title:
     return r.proposed_title
 
 
-def hidden_event_messages(user: Any, r: ReclassificationRequest, events) -> set[int]:
+def hidden_event_messages(user: User, r: ReclassificationRequest, events) -> set[int]:
     """The ids of `events` whose message `user` may not read (see recommendation_visible_to)."""
     if recommendation_visible_to(user, r):
         return set()
     return {e.pk for e in events if e.action in INTERNAL_MESSAGES}
 
 
-def saved_filters_for(user: Any) -> QuerySet:
+def saved_filters_for(user: User) -> QuerySet:
     """The user's own saved queue filters (nobody sees another user's)."""
     from .models import SavedFilter
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from candidates.models import Person
 from common import files
 from common.errors import ConflictError, Refused
 from facilities import roles
-from facilities.models import User
+from facilities.models import Facility, User
 from facilities.selectors import authority_of, delegations_in_effect
 
 from . import workflow
@@ -116,6 +118,9 @@ EMPLOYEE_DRAFT_FIELDS = (
     "requested_effective_date",
 )
 
+# What a transition notifies: (recipient, subject) or (recipient, subject, with the message).
+Notices = Sequence[tuple[str, str] | tuple[str, str, bool]]
+
 
 # The advisory-lock namespace of "storing a decision letter" (pg_try_advisory_xact_lock's first key).
 LETTER_LOCK = 14_001
@@ -132,10 +137,10 @@ class IncompleteError(ValidationError):
 def create_position(
     *,
     item_number: str,
-    facility: Any,
+    facility: Facility,
     title: Title,
     effective_on: date,
-    incumbent: Any = None,
+    incumbent: Person | None = None,
     reports_to: Position | None = None,
     actor: User | None = None,
 ) -> Position:
@@ -554,7 +559,7 @@ def _transition(
     action: str,
     message: str = "",
     change: Callable[[ReclassificationRequest, date], None] | None = None,
-    notify: Callable[[ReclassificationRequest], list[tuple[str, str]]] | None = None,
+    notify: Callable[[ReclassificationRequest], Notices] | None = None,
     writes_position: bool = False,
 ) -> ReclassificationRequest:
     """The one path every state change takes (see the module docstring). With
@@ -604,6 +609,7 @@ def _transition(
             message=message,
         )
         if grant is not None:
+            assert acted_for is not None  # a grant always names whom it acts for
             DelegatedAct.objects.create(
                 event=event, delegation_id=grant.delegation_id, acted_for=acted_for
             )
@@ -615,7 +621,7 @@ def _transition(
 def _queue_emails(
     reclassification: ReclassificationRequest,
     event: ReclassificationEvent,
-    recipients_and_subjects: list[tuple[str, str] | tuple[str, str, bool]],
+    recipients_and_subjects: Notices,
     acted_for: User | None = None,
 ) -> None:
     """EmailLog rows in this transaction: the outbox worker sends them once it commits (a
@@ -748,10 +754,12 @@ def file_reclassification(
         r.comment_due_on = today + timedelta(days=settings.HIM_AGENCY_COMMENT_DAYS)
 
     def agency(r: ReclassificationRequest) -> list[tuple[str, str]]:
+        due = r.comment_due_on
+        assert due is not None  # set by `change` above
         subject = _subject(
             r,
             _("an employee's request awaits your comment by %(due)s")
-            % {"due": date_format(r.comment_due_on, "DATE_FORMAT")},
+            % {"due": date_format(due, "DATE_FORMAT")},
         )
         return [(e, subject) for e in _agency_hr_emails(r)]
 
@@ -1010,7 +1018,7 @@ def _store_letter_after_commit(r: ReclassificationRequest) -> None:
     # Rendering takes a second or more: never inside the locked transaction, and never a file
     # for a decision that rolls back. A failure here leaves the decision standing without its
     # letter; the worker's catch-up (`store_missing_letters`) renders it then.
-    transaction.on_commit(lambda pk=r.pk: store_decision_letter(pk), robust=True)
+    transaction.on_commit(partial(store_decision_letter, r.pk), robust=True)
 
 
 def letter_name(reclassification_id: int) -> str:
@@ -1220,6 +1228,7 @@ def _store_attachment(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    assert upload.size is not None  # Django sizes every uploaded file
     attachment = Attachment(
         reclassification=r,
         kind=kind,

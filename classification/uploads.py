@@ -44,7 +44,7 @@ class CheckedFile:
     safe_name: str
 
 
-def safe_filename(name: str) -> str:
+def safe_filename(name: str | None) -> str:
     """The uploader's file name without any path, control characters or leading dots."""
     name = PureWindowsPath(PurePosixPath(name or "").name).name  # drops a/b/ and a\\b\\
     name = unicodedata.normalize("NFKC", name)

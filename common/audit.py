@@ -9,7 +9,7 @@ UPDATE and DELETE too: each such model lists `append_only_triggers()` in its `Me
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -76,7 +76,7 @@ class AuditChained(models.Model):
         raise AppendOnlyError(f"{self._meta.label} rows are append-only and cannot be deleted.")
 
     @classmethod
-    def bulk_append(cls, rows: list["AuditChained"], batch_size: int = 5000) -> None:
+    def bulk_append(cls, rows: Sequence["AuditChained"], batch_size: int = 5000) -> None:
         """Insert many rows in order, chained, in one statement per batch (seeding, imports).
 
         The caller holds a transaction; the table lock keeps other writers out meanwhile.

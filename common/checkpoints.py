@@ -48,8 +48,8 @@ class Checkpoint:
 
 
 def _keys() -> list[bytes]:
-    keys = [settings.HIM_AUDIT_CHECKPOINT_KEY, *settings.HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS]
-    keys = [k.encode() for k in keys if k]
+    names = [settings.HIM_AUDIT_CHECKPOINT_KEY, *settings.HIM_AUDIT_CHECKPOINT_KEY_FALLBACKS]
+    keys = [k.encode() for k in names if k]
     if not keys:
         raise CheckpointError(
             "No checkpoint key: set HIM_AUDIT_CHECKPOINT_KEY (docs/operations.md, "

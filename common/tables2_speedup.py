@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # Django has it, django-stubs does not list it
 from django_tables2.columns.base import LinkTransform
 
 _original = tables2_utils.signature

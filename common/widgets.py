@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from .search import as_id
 
@@ -41,7 +41,7 @@ class FastSelect(forms.Select):
         else:
             yield from queryset.values_list("pk", self.label_field)
 
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
@@ -71,6 +71,7 @@ class RowChoiceField(forms.ModelChoiceField):
 
     @cached_property
     def rows(self) -> list[tuple[int, str]]:
+        assert self.queryset is not None  # given to __init__
         return list(self.queryset.values_list("pk", self.label_field))
 
     def to_python(self, value: Any) -> int | None:

@@ -1,5 +1,7 @@
 """Navigation shown to each role: one list, filtered by what the signed-in user may use."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +53,7 @@ def navigation(request: HttpRequest) -> dict:
         # Anonymous, or signed in with no role yet: every link would lead to the page that
         # says to ask an administrator (config.middleware.SiteAccessMiddleware).
         return {"nav_items": []}
-    links = []
+    links: list[dict[str, Any]] = []
     for menu, label, url_name, allowed in NAV_ITEMS:
         if not allowed(user):
             continue
@@ -68,16 +70,16 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if matches:
         max(matches, key=lambda link: len(link["url"]))["active"] = True
-    items: list[dict] = []
-    menus: dict[str, dict] = {}
+    items: list[dict[str, Any]] = []
+    menus: dict[Any, dict[str, Any]] = {}  # keyed by the menu's (lazy) label
     for link in links:
         if link["menu"] is None:
             items.append(link)
             continue
-        menu = menus.get(link["menu"])
-        if menu is None:
-            menu = menus[link["menu"]] = {"label": link["menu"], "children": [], "active": False}
-            items.append(menu)
-        menu["children"].append(link)
-        menu["active"] = menu["active"] or link["active"]
+        group = menus.get(link["menu"])
+        if group is None:
+            group = menus[link["menu"]] = {"label": link["menu"], "children": [], "active": False}
+            items.append(group)
+        group["children"].append(link)
+        group["active"] = group["active"] or link["active"]
     return {"nav_items": items}

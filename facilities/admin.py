@@ -21,7 +21,8 @@ class UserForm(UserChangeForm):
         model = User
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         group_names = {g.name for g in cleaned.get("groups") or []}
         agency = cleaned.get("agency")
         if roles.AGENCY_HR in group_names and agency is None:
@@ -74,7 +75,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["groups", "agency", "is_active", "is_staff"]
     list_select_related = ["agency"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Agency and job title", {"fields": ["agency", "job_title"]}),
     )
 
@@ -105,7 +106,7 @@ class ReadOnlyMixin:
 class AnnualActivityInline(ReadOnlyMixin, admin.TabularInline):
     model = AnnualActivity
     fk_name = "facility"
-    fields = [
+    readonly_fields = (
         "fiscal_year",
         "individuals_served",
         "records_activities",
@@ -115,8 +116,8 @@ class AnnualActivityInline(ReadOnlyMixin, admin.TabularInline):
         "reviewed_by",
         "reviewed_at",
         "version",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     ordering = ["-fiscal_year"]
     extra = 0
     show_change_link = True
@@ -158,7 +159,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
 class RevisionInline(ReadOnlyMixin, admin.TabularInline):
     model = AnnualActivityRevision
-    fields = [
+    readonly_fields = (
         "version",
         "kind",
         "actor",
@@ -171,8 +172,8 @@ class RevisionInline(ReadOnlyMixin, admin.TabularInline):
         "new_status",
         "note",
         "source",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     extra = 0
 
 
@@ -203,7 +204,7 @@ class AnnualActivityRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 class DelegationEventInline(ReadOnlyMixin, admin.TabularInline):
     model = DelegationEvent
-    fields = ["at", "action", "actor", "delegate", "starts_on", "ends_on", "note"]
+    fields = ("at", "action", "actor", "delegate", "starts_on", "ends_on", "note")
     readonly_fields = fields
     extra = 0
     ordering = ["at", "pk"]

@@ -201,7 +201,7 @@ DEMO_FACILITIES = [
 
 # DDSOO counts by SFY start year: (individuals, activities, status). Chosen to sit on each
 # side of each threshold; "s" submitted, "d" disputed, otherwise accepted.
-DDSOO_COUNTS = {
+DDSOO_COUNTS: dict[str, list[tuple]] = {
     "OPWDD-MNY": [
         (7_310, 301_000),
         (7_420, 309_500),

@@ -81,7 +81,8 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == "dispute" and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Say what is wrong with these counts."))
         return cleaned
@@ -162,8 +163,13 @@ class DelegationForm(DelegationDatesForm):
     field_order = ["kind", "delegator", "delegate", "starts_on", "ends_on", "note"]
 
     kind = forms.ChoiceField(label=_("What for"), choices=())
-    delegator = forms.ModelChoiceField(label=_("Who is away"), queryset=None)
-    delegate = forms.ModelChoiceField(label=_("Who acts for them"), queryset=None)
+    # The querysets are set per user in __init__ (who may name whom).
+    delegator: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Who is away"), queryset=None
+    )
+    delegate: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Who acts for them"), queryset=None
+    )
 
     def __init__(self, *args, **kwargs):
         from .models import Delegation

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from classification.allocation import sfy_label
 from common.expansion import check_zip
 
-from .models import AnnualActivity, current_fiscal_year
+from .models import AnnualActivity, User, current_fiscal_year
 from .selectors import facilities_visible_to
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -349,7 +349,7 @@ def _year(value: Any, errors: list[str], latest: int) -> int | None:
         value = int(value)
     match = _SFY.match(str(value).strip())
     year = int(match.group(1)) if match else None
-    if match and match.group(2):
+    if year is not None and match and match.group(2):
         end = match.group(2)
         if int(end[-2:]) != (year + 1) % 100:
             year = None
@@ -368,7 +368,9 @@ def _year(value: Any, errors: list[str], latest: int) -> int | None:
     return year
 
 
-def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) -> list[CheckedRow]:
+def validate_rows(
+    user: User, rows: list[dict[str, Any]], *, lock: bool = False
+) -> list[CheckedRow]:
     """Check every row against the database now; `lock` holds the rows touched (to apply).
 
     A few queries for the whole file: the facilities named, then their existing years.
@@ -431,7 +433,7 @@ def validate_rows(user: Any, rows: list[dict[str, Any]], *, lock: bool = False) 
 def _classify(checked: list[CheckedRow], *, lock: bool) -> None:
     """new / changed / unchanged for the rows without errors, from one query of existing years."""
     keys = {(r.facility_id, r.fiscal_year) for r in checked if r.facility_id and r.fiscal_year}
-    existing: dict[tuple[int, int], AnnualActivity] = {}
+    existing: dict[tuple[int | None, int | None], AnnualActivity] = {}
     if keys:
         query = Q(facility_id__in={k[0] for k in keys}, fiscal_year__in={k[1] for k in keys})
         qs = AnnualActivity.objects.filter(query).order_by("pk")

@@ -125,6 +125,7 @@ class User(AbstractUser):
         if self.is_analyst:
             return str(_("Classification analyst"))
         if self.is_agency_hr:
+            assert self.agency is not None  # the user form requires Agency HR's agency
             return str(_("Agency HR, %(agency)s") % {"agency": self.agency.code})
         if self.is_employee:
             return str(_("Employee"))

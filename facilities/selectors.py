@@ -30,22 +30,29 @@ from classification.standard import title_for
 
 from . import permissions, roles
 from .authority import NO_AUTHORITY, Authority, Grant
-from .models import AnnualActivity, AnnualActivityRevision, CountImport, Delegation, Facility
+from .models import (
+    AnnualActivity,
+    AnnualActivityRevision,
+    CountImport,
+    Delegation,
+    Facility,
+    User,
+)
 
 Accepted = AnnualActivity.Status.ACCEPTED
 
 
-def facilities_visible_to(user: Any) -> QuerySet[Facility]:
+def facilities_visible_to(user: User) -> QuerySet[Facility]:
     """Facilities the user may see: all for DCC staff, own agency's for HR, none otherwise."""
     qs = Facility.objects.select_related("agency", "latest_activity")
     if permissions.is_dcc_staff(user):
         return qs
-    if permissions.is_agency_hr(user):
+    if permissions.is_agency_hr(user) and user.agency_id is not None:
         return qs.filter(agency_id=user.agency_id)
     return qs.none()
 
 
-def facility_for_user(user: Any, pk: int, *, select_related: tuple[str, ...] = ()) -> Facility:
+def facility_for_user(user: User, pk: int, *, select_related: tuple[str, ...] = ()) -> Facility:
     """The facility with `pk` if the user may see it; Http404 otherwise (never 403: no leak).
     `select_related`: more relations to load with it (the page's own query, not one more)."""
     qs = facilities_visible_to(user)
@@ -73,7 +80,7 @@ def revisions_for_facility(facility: Facility) -> QuerySet[AnnualActivityRevisio
     )
 
 
-def count_import_for_user(user: Any, token: Any) -> CountImport:
+def count_import_for_user(user: User, token: Any) -> CountImport:
     """An import preview belongs to whoever uploaded it; anyone else gets 404."""
     try:
         return CountImport.objects.get(token=token, created_by=user)
@@ -239,7 +246,8 @@ def authority_of(user: Any, today: date | None = None, *, lock: bool = False) ->
     )
     if lock:
         qs = qs.select_for_update(of=("self",))
-    acting, covering = [], []
+    acting: list[Grant] = []
+    covering: list[Grant] = []
     for d in qs:
         grant = Grant(
             delegation_id=d.pk, delegator_id=d.delegator_id, delegator_name=str(d.delegator)

@@ -105,6 +105,7 @@ class FacilityTable(FastBodyTable):
 
     def render_latest_year(self, value: int, record: Facility) -> str:
         activity = record.latest_activity
+        assert activity is not None  # the column's value (latest_year) comes from it
         return format_html(
             '{} <span class="badge text-bg-{}">{}</span>',
             activity.fiscal_year_label,

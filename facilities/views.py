@@ -204,7 +204,7 @@ class CountsReviewView(View):
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
             return redirect(f"{facility.get_absolute_url()}#year-{year}")
         verb = (
             services.accept_counts

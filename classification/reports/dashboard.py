@@ -33,6 +33,7 @@ from classification.workflow import (
     SUBMITTED,
 )
 from facilities import permissions
+from facilities.models import User
 
 DAY_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (0, 10),
@@ -97,7 +98,7 @@ def _bucket_label(low: int, high: int | None) -> str:
     return f"{low}–{high}" if high is not None else f"{low}+"
 
 
-def chart_data(user: Any, *, today: date) -> dict[str, Any]:
+def chart_data(user: User, *, today: date) -> dict[str, Any]:
     """The three charts' numbers for `user` (three queries, scoped like everything else)."""
     from classification.charts import bar_chart
 
@@ -161,7 +162,7 @@ def chart_data(user: Any, *, today: date) -> dict[str, Any]:
     return {"by_status": by_agency, "days": days, "by_month": by_month}
 
 
-def dashboard_for(user: Any, *, today: date | None = None) -> Dashboard:
+def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
     """The numbers on `user`'s dashboard, by role; a constant number of queries."""
     today = today or timezone.localdate()
     board = Dashboard()
@@ -222,7 +223,7 @@ def _rows(qs: QuerySet, *order: str) -> list[ReclassificationRequest]:
     )
 
 
-def dcc_work(user: Any, visible: QuerySet, counts: dict[str, int]) -> list[WorkList]:
+def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[WorkList]:
     """DCC staff's work: decisions waiting (supervisors), their own open requests, then the
     unassigned queue to take from. One query per list."""
     queue = reverse("classification:reclassification_list")
@@ -271,7 +272,7 @@ def dcc_work(user: Any, visible: QuerySet, counts: dict[str, int]) -> list[WorkL
 
 
 def hr_work(
-    user: Any, visible: QuerySet, waiting: list[ReclassificationRequest], grouped: dict
+    user: User, visible: QuerySet, waiting: list[ReclassificationRequest], grouped: dict
 ) -> list[WorkList]:
     """Agency HR's work: DCC's questions to answer, then drafts to finish and submit."""
     queue = reverse("classification:reclassification_list")
@@ -336,12 +337,12 @@ def workload(*, today: date) -> list[dict[str, Any]]:
     ]
 
 
-def expiring_credentials(user: Any, *, today: date) -> int:
+def expiring_credentials(user: User, *, today: date) -> int:
     """How many credentials of the user's agency's people expire within 60 days (HR)."""
     from candidates.models import Credential
     from candidates.selectors import EXPIRING_WITHIN_DAYS
 
-    if not permissions.is_agency_hr(user):
+    if not permissions.is_agency_hr(user) or user.agency_id is None:
         return 0
     return Credential.objects.filter(
         person__agency_id=user.agency_id,
@@ -350,7 +351,7 @@ def expiring_credentials(user: Any, *, today: date) -> int:
     ).count()
 
 
-def assigned_to_inactive(user: Any) -> QuerySet[ReclassificationRequest]:
+def assigned_to_inactive(user: User) -> QuerySet[ReclassificationRequest]:
     """Open requests whose assigned analyst can no longer sign in (DCC staff only)."""
     if not permissions.is_dcc_staff(user):
         return ReclassificationRequest.objects.none()

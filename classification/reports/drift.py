@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -19,6 +19,9 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+if TYPE_CHECKING:  # django-stubs-ext is a development package
+    from django_stubs_ext import WithAnnotations
+
 from classification.allocation import (
     ACTIVITIES,
     INDIVIDUALS_HIGH,
@@ -27,10 +30,10 @@ from classification.allocation import (
     threshold_distances,
 )
 from classification.models import Title
-from classification.reports.sql import drift_facts
+from classification.reports.sql import DriftFacts, drift_facts
 from classification.selectors import ADMINISTRATOR_CODES, chiefs_on
 from facilities import permissions
-from facilities.models import Facility, current_fiscal_year
+from facilities.models import Facility, User, current_fiscal_year
 from facilities.selectors import drift_direction, facilities_visible_to
 
 NEAR_THRESHOLD = 0.05  # "within 5% of a threshold", relative to the threshold
@@ -71,7 +74,7 @@ def _band(threshold: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class DriftRow:
-    facility: Facility
+    facility: WithAnnotations[Facility, DriftFacts]
     drift: str | None  # "up", "down" or None
     on_watch: bool
     near: tuple[ThresholdDistance, ...]
@@ -101,7 +104,7 @@ ISSUES = {
 }
 
 
-def drift_report(user: Any, *, today: date | None = None, issue: str = "") -> list[DriftRow]:
+def drift_report(user: User, *, today: date | None = None, issue: str = "") -> list[DriftRow]:
     """Active facilities the user may see that need a look: chief's title differs from the
     warranted one (up or down), on watch, a DDSOO within 5% of a threshold (latest accepted
     counts), or no counts for the last completed fiscal year. The chief's title is the one in

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Aggregate, F, FloatField, QuerySet
 
 from classification.models import Position, PositionTitleChange, ReclassificationRequest, Title
 from classification.workflow import DECIDED_STATUSES
 from facilities.models import Agency, AnnualActivity, Facility
+
+if TYPE_CHECKING:  # django-stubs-ext is a development package
+    from django_stubs_ext import WithAnnotations
 
 
 class PercentileCont(Aggregate):
@@ -94,6 +97,20 @@ DRIFT_ISSUE_SQL = {
 }
 
 
+class DriftFacts(TypedDict):
+    """The columns DRIFT_FACTS_SQL adds to each facility (see `drift_facts`)."""
+
+    agency_code: str
+    chief_id: int | None  # None: no chief position
+    chief_item: str | None
+    chief_title_code: str | None
+    drift: str
+    accepted_individuals: int | None  # None: no accepted counts
+    accepted_activities: int | None
+    near_band: bool
+    has_year: bool
+
+
 def drift_facts(
     visible: QuerySet[Facility],
     *,
@@ -102,7 +119,7 @@ def drift_facts(
     near_bands: Sequence[tuple[int, int]],
     on: date,
     issue: str = "",
-) -> list[Facility]:
+) -> list[WithAnnotations[Facility, DriftFacts]]:
     """The active facilities of `visible` with `issue` (any of DRIFT_ISSUE_SQL if empty), by
     agency code and name, each with its agency's code and: `chief_id`, `chief_item`,
     `chief_title_code` (the chief's title in effect on `on`), `drift` ("up", "down" or "", by rank), the latest accepted
@@ -139,7 +156,9 @@ def drift_facts(
         AnnualActivity.Status.ACCEPTED,
         last_year,
     ]
-    facilities = list(Facility.objects.raw(sql, params))
+    facilities = cast(
+        "list[WithAnnotations[Facility, DriftFacts]]", list(Facility.objects.raw(sql, params))
+    )
     # What select_related("agency").only("agency__code") would give: the code, the rest deferred.
     agencies: dict[int, Agency] = {}
     for f in facilities:

@@ -27,6 +27,7 @@ from classification.reports.sql import PercentileCont, decided
 from classification.selectors import reclassifications_visible_to
 from classification.workflow import STATUS_LABELS
 from facilities import permissions
+from facilities.models import User
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ GROUPINGS = {
 
 
 def _decided_for(
-    user: Any, agency: str = "", since: date | None = None
+    user: User, agency: str = "", since: date | None = None
 ) -> QuerySet[ReclassificationRequest]:
     qs = decided(reclassifications_visible_to(user).order_by()).annotate(
         quarter_year=ExtractYear("closed_on"), quarter_n=ExtractQuarter("closed_on")
@@ -67,7 +68,7 @@ def _decided_for(
 
 
 def turnaround_by(
-    user: Any, grouping: str, *, agency: str = "", since: date | None = None
+    user: User, grouping: str, *, agency: str = "", since: date | None = None
 ) -> list[TurnaroundRow]:
     """Median and 90th-percentile days to decision per agency, proposed title or calendar
     quarter of the decision (one query); `since` keeps decisions made on or after that date."""
@@ -112,7 +113,7 @@ class StatusTime:
 
 
 def time_in_status(
-    user: Any, *, agency: str = "", since: date | None = None, now: Any = None
+    user: User, *, agency: str = "", since: date | None = None, now: Any = None
 ) -> list[StatusTime]:
     """How long requests stay in each status: the sum of their spells (`StatusSpell`, one per
     event that entered a status, ending at the request's next event or, while it is still

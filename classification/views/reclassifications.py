@@ -40,6 +40,7 @@ from common.errors import Refused
 from common.exports import export_response
 from common.search import as_id
 from facilities import permissions
+from facilities.http import AuthenticatedHttpRequest
 from facilities.tables import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -238,6 +239,8 @@ def _target_days() -> int:
 class ReclassificationCreateView(View):
     """Agency HR starts a draft for one of its positions; an employee for one of their own
     (form CC-2E, a shorter form)."""
+
+    request: AuthenticatedHttpRequest
 
     def dispatch(self, request, *args, **kwargs):
         self.by_employee = permissions.is_employee(request.user)

@@ -47,7 +47,7 @@ def sfy(year: int | None) -> str:
     return f"SFY {year}-{(year + 1) % 100:02d}"
 
 
-def _years_months(days: Fraction) -> str:
+def _years_months(days: Fraction | int) -> str:
     whole_years = math.floor(days / DAYS_PER_YEAR)
     # A month is a twelfth of a year of full-time days; rounded down, never claiming more.
     months = math.floor((days - whole_years * DAYS_PER_YEAR) * 12 / DAYS_PER_YEAR)

@@ -51,7 +51,7 @@ def database_from_url(url: str) -> dict:
             f"DATABASE_URL must name a PostgreSQL server (postgres://…), not {url.split(':')[0]}."
         )
     config.setdefault("OPTIONS", {}).update(_options())
-    return config
+    return dict(config)
 
 
 def databases_from_urls(url: str, owner_url: str) -> dict:

@@ -66,10 +66,12 @@ class Writer:
         ):
             for row in rows:
                 if json_columns:
-                    row = list(row)
+                    values = list(row)
                     for i in json_columns:
-                        row[i] = json.dumps(row[i])
-                copy.write_row(row)
+                        values[i] = json.dumps(values[i])
+                    copy.write_row(values)
+                else:
+                    copy.write_row(row)
                 count += 1
         label = model._meta.label
         self.written[label] = self.written.get(label, 0) + count

@@ -123,8 +123,10 @@ def seed_users(
     for pk, (_username, group, agency_id) in zip(ids, specs, strict=True):
         memberships.append(User.groups.through(user_id=pk, group_id=groups[group].pk))
         if group == roles.AGENCY_HR:
+            assert agency_id is not None  # made with their agency's id above
             ctx.hr_by_agency.setdefault(agency_id, []).append(pk)
         elif group == roles.EMPLOYEE:
+            assert agency_id is not None
             ctx.employees_by_agency.setdefault(agency_id, []).append(pk)
         elif group == roles.ANALYST:
             ctx.analysts.append(pk)

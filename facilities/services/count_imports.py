@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Refused
 from facilities import permissions
 from facilities.imports import parse_upload, validate_rows
-from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport
+from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport, User
 
 from .counts import Kind, Status, _back_to_submitted, _revision, _snapshot, refresh_determinations
 
 
-def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: str) -> dict:
+def apply_count_import(*, actor: User, count_import: CountImport, file_sha256: str) -> dict:
     """Apply every row of a previewed import in one transaction, or nothing.
 
     The stored rows are validated again against the database as it is now, under lock; any
@@ -54,10 +54,10 @@ def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: st
         created = AnnualActivity.objects.bulk_create(
             [
                 AnnualActivity(
-                    facility_id=row.facility_id,
-                    fiscal_year=row.fiscal_year,
-                    individuals_served=row.individuals_served,
-                    records_activities=row.records_activities,
+                    facility_id=_valid(row.facility_id),
+                    fiscal_year=_valid(row.fiscal_year),
+                    individuals_served=_valid(row.individuals_served),
+                    records_activities=_valid(row.records_activities),
                     methodology=row.methodology,
                     status=Status.SUBMITTED,
                     submitted_by=actor,
@@ -74,13 +74,14 @@ def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: st
         updated = []
         for row in changed:
             activity = row.existing
+            assert activity is not None  # a changed row is a year that exists
             old = _snapshot(activity)
             counts_changed = (old.individuals_served, old.records_activities) != (
                 row.individuals_served,
                 row.records_activities,
             )
-            activity.individuals_served = row.individuals_served
-            activity.records_activities = row.records_activities
+            activity.individuals_served = _valid(row.individuals_served)
+            activity.records_activities = _valid(row.records_activities)
             activity.methodology = row.methodology
             if counts_changed:
                 _back_to_submitted(activity, actor=actor, at=now)
@@ -93,7 +94,7 @@ def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: st
             )
         _update_activities(updated)
         AnnualActivityRevision.bulk_append(revisions, batch_size=1000)
-        refresh_determinations({row.facility_id for row in new + changed})
+        refresh_determinations({_valid(row.facility_id) for row in new + changed})
         summary = {
             "new": len(new),
             "changed": len(changed),
@@ -104,6 +105,12 @@ def apply_count_import(*, actor: Any, count_import: CountImport, file_sha256: st
         count_import.rows = []  # applied: the revisions are the record now
         count_import.save(update_fields=["applied_at", "summary", "rows"])
     return summary
+
+
+def _valid(value: int | None) -> int:
+    """A number of a row that validation accepted (outcome new or changed): always set."""
+    assert value is not None
+    return value
 
 
 _UPDATED_FIELDS = (
@@ -130,7 +137,9 @@ def _update_activities(activities: list[AnnualActivity]) -> None:
     if not activities:
         return
     meta = AnnualActivity._meta
-    columns = [meta.get_field(name).column for name, _type in _UPDATED_FIELDS]
+    # Plain columns, not relations: get_field's type also allows a reverse relation.
+    fields = {name: meta.get_field(name) for name, _type in _UPDATED_FIELDS}
+    columns = [cast(models.Field, f).column for f in fields.values()]
     row_sql = "(%s::bigint, " + ", ".join(f"%s::{t}" for _name, t in _UPDATED_FIELDS) + ")"
     assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns)
     names = ", ".join(f'"{c}"' for c in ["id", *columns])
@@ -139,7 +148,7 @@ def _update_activities(activities: list[AnnualActivity]) -> None:
         params: list[Any] = []
         for activity in batch:
             params.append(activity.pk)
-            params.extend(getattr(activity, meta.get_field(n).attname) for n, _t in _UPDATED_FIELDS)
+            params.extend(getattr(activity, cast(models.Field, f).attname) for f in fields.values())
         values = ", ".join([row_sql] * len(batch))
         sql = (
             f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 - names from _meta
@@ -158,7 +167,7 @@ def discard_stale_imports(*, older_than_hours: int = 24) -> int:
     return deleted
 
 
-def preview_count_import(*, actor: Any, file_name: str, data: bytes) -> CountImport:
+def preview_count_import(*, actor: User, file_name: str, data: bytes) -> CountImport:
     """Read an upload and keep its rows for preview and confirmation (writes no counts).
 
     The rows are stored server-side under an unguessable token with the file's SHA-256; the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +24,7 @@ from facilities.models import (
     AnnualActivity,
     AnnualActivityRevision,
     Facility,
+    User,
     current_fiscal_year,
 )
 from facilities.selectors import determine
@@ -39,7 +40,7 @@ REVIEW_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def can_report_counts(user: Any, facility: Facility) -> bool:
+def can_report_counts(user: User, facility: Facility) -> bool:
     """Analysts for any facility; Agency HR for its own agency's (report_counts also refuses
     inactive facilities, for everyone)."""
     if permissions.is_analyst(user):
@@ -47,11 +48,11 @@ def can_report_counts(user: Any, facility: Facility) -> bool:
     return permissions.is_agency_hr(user) and user.agency_id == facility.agency_id
 
 
-def can_review_counts(user: Any) -> bool:
+def can_review_counts(user: User) -> bool:
     return permissions.is_analyst(user)
 
 
-def allowed_review_actions(user: Any, activity: AnnualActivity) -> list[str]:
+def allowed_review_actions(user: User, activity: AnnualActivity) -> list[str]:
     """The review actions this user may take on this row now (drives the buttons)."""
     if not can_review_counts(user):
         return []
@@ -62,8 +63,8 @@ def _revision(
     activity: AnnualActivity,
     *,
     kind: str,
-    actor: Any,
-    at: Any,
+    actor: User,
+    at: datetime,
     old: AnnualActivity | None,
     note: str = "",
     source: str = "",
@@ -102,7 +103,7 @@ def _lock_facility(facility: Facility) -> Facility:
 
 def report_counts(
     *,
-    actor: Any,
+    actor: User,
     facility: Facility,
     fiscal_year: int,
     individuals_served: int,
@@ -192,7 +193,7 @@ def report_counts(
     return activity
 
 
-def _back_to_submitted(activity: AnnualActivity, *, actor: Any, at: Any) -> None:
+def _back_to_submitted(activity: AnnualActivity, *, actor: User, at: datetime) -> None:
     """Changed counts need a fresh review: the earlier review stays in the revisions."""
     activity.status = Status.SUBMITTED
     activity.submitted_by = actor
@@ -203,7 +204,7 @@ def _back_to_submitted(activity: AnnualActivity, *, actor: Any, at: Any) -> None
 
 
 def _review(
-    action: str, *, actor: Any, activity: AnnualActivity, expected_version: int, note: str
+    action: str, *, actor: User, activity: AnnualActivity, expected_version: int, note: str
 ) -> AnnualActivity:
     if not can_review_counts(actor):
         raise Refused(_("Only classification analysts may review counts."))
@@ -250,7 +251,7 @@ def _review(
 
 
 def accept_counts(
-    *, actor: Any, activity: AnnualActivity, expected_version: int, note: str = ""
+    *, actor: User, activity: AnnualActivity, expected_version: int, note: str = ""
 ) -> AnnualActivity:
     """An analyst accepts a submitted or disputed year; it may now decide the facility's level."""
     return _review(
@@ -259,7 +260,7 @@ def accept_counts(
 
 
 def dispute_counts(
-    *, actor: Any, activity: AnnualActivity, expected_version: int, note: str
+    *, actor: User, activity: AnnualActivity, expected_version: int, note: str
 ) -> AnnualActivity:
     """An analyst disputes a submitted or accepted year (a note is required); it stops counting."""
     return _review(

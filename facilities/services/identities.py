@@ -9,11 +9,11 @@ admin, unless the provider's claims already do (facilities.claims).
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from facilities.claims import assignment_from_claims
@@ -39,7 +39,8 @@ def _free_username(claims: Mapping[str, Any]) -> str:
 def _details(claims: Mapping[str, Any]) -> dict[str, str]:
     """Name and address from the claims, trimmed to the columns; absent ones are left alone."""
     fields = {"first_name": "given_name", "last_name": "family_name", "email": "email"}
-    limits = {f: User._meta.get_field(f).max_length for f in fields}
+    # Plain columns: get_field's type also allows a reverse relation, which has no max_length.
+    limits = {f: cast(models.Field, User._meta.get_field(f)).max_length for f in fields}
     return {
         field: str(claims[claim])[: limits[field]]
         for field, claim in fields.items()

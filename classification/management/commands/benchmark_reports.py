@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -217,7 +217,7 @@ class Command(BaseCommand):
                 created_by=hrs[position.facility.agency_id],
                 submitted_on=submitted_on,
                 submitted_at=timezone.make_aware(
-                    timezone.datetime.combine(submitted_on, timezone.datetime.min.time())
+                    datetime.combine(submitted_on, datetime.min.time())
                 ),
                 paused_total=timedelta(days=paused),
                 paused_since=submitted_on if status == "info_requested" else None,
@@ -232,6 +232,7 @@ class Command(BaseCommand):
                 r.recommended_title = r.proposed_title
             if status in ("approved", "denied"):
                 r.decided_by = supervisor
+                assert r.submitted_at is not None  # set above
                 r.decided_at = r.submitted_at + timedelta(days=days + paused)
             r.days_to_close = r.closing_days()
             requests.append(r)
@@ -239,9 +240,7 @@ class Command(BaseCommand):
         requests = ReclassificationRequest.objects.bulk_create(requests, batch_size=2000)
         events = []
         for r, (status, submitted_on, span, analyst) in zip(requests, plans, strict=True):
-            start = timezone.make_aware(
-                timezone.datetime.combine(submitted_on, timezone.datetime.min.time())
-            )
+            start = timezone.make_aware(datetime.combine(submitted_on, datetime.min.time()))
             steps = ["draft", *PATH[status]]
             if status in ("approved", "denied", "withdrawn"):
                 steps.append(status)

@@ -145,8 +145,8 @@ class Command(BaseCommand):
         lines = data.decode().splitlines()
         bumped = [lines[0]]
         for line in lines[1:]:
-            code, year, i, a, note = line.split(",")
-            bumped.append(",".join([code, year, str(int(i) + 1), a, note]))
+            code, fiscal, served, a, note = line.split(",")
+            bumped.append(",".join([code, fiscal, str(int(served) + 1), a, note]))
         corrections = ("\n".join(bumped) + "\n").encode()
 
         for label, payload in (
