@@ -7,11 +7,11 @@ import csv
 import io
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from classification import services
+from classification.models import EmailLog
 from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, TECHNICIAN_2
 
 from .factories import PositionFactory, reclassification_in, title
@@ -35,12 +35,13 @@ def approved_as_another(cast, fast_letter, django_capture_on_commit_callbacks):
             rationale="The counts fit Administrator 1.",
             recommended_title=title(ADMINISTRATOR_1),
         )
-    awaiting = [m for m in mail.outbox if "awaits your decision" in m.subject]
+    # The emails as queued for the worker (decision 0019): subject and body as they are sent.
+    awaiting = list(EmailLog.objects.filter(subject__contains="awaits your decision"))
     with django_capture_on_commit_callbacks(execute=True):
         r = services.approve_reclassification(
             actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
         )
-    approved = [m for m in mail.outbox if m.subject.endswith("approved")]
+    approved = list(EmailLog.objects.filter(subject__endswith="approved"))
     return r, awaiting, approved
 
 
