@@ -645,6 +645,13 @@ class ReclassificationTransitionView(View):
 
     def post(self, request, pk, action):
         r, transition = self.setup_objects(pk, action)
+        try:
+            # A form posted after the request moved on (decided, withdrawn, taken by someone
+            # else) says so, before any of its fields are judged; the service checks again.
+            workflow.check(request.user, r, action)
+        except Refused as exc:
+            messages.error(request, str(exc))
+            return redirect(r)
         form = TransitionForm(
             request.POST, request.FILES, transition=transition, reclassification=r
         )

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.classification.factories import PDF
 from tests.facilities.helpers import csv_bytes
@@ -217,7 +218,10 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "classification:warranted_fragment": [Case(get=every(200))],
     # The new-request form's position picker: HR's own positions only.
-    "classification:position_search": [Case(get=by(hr=200, hr_other=200, dcc=403, admin=403))],
+    # HR's picker on the new-request form; an employee picks among their own positions.
+    "classification:position_search": [
+        Case(get=by(hr=200, hr_other=200, dcc=403, admin=403, employee=403))
+    ],
     "classification:reclassification_detail": [
         Case(args=lambda o: [o.decided.pk], get=OWN, label="decided"),
         # A draft is the agency's own business until it is submitted.
@@ -286,7 +290,11 @@ ACCESS: dict[str, list[Case]] = {
             args=_transition("approve", "decided"),
             get=by(hr=302, dcc=302, admin=404),
             post=by(hr=302, dcc=302, admin=404),
-            data=lambda o: {"version": o.decided.version, "effective_date": "2026-01-01"},
+            # A date the form accepts (decision 0014), so what refuses it is the request's state.
+            data=lambda o: {
+                "version": o.decided.version,
+                "effective_date": timezone.localdate().isoformat(),
+            },
         ),
         Case(
             label="submit a draft",
