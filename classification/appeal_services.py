@@ -34,8 +34,7 @@ from .models import (
     Title,
 )
 from .selectors import title_in_effect
-from .services import ConflictError, _check_effective_date, record_title_change
-from .uploads import check_upload
+from .services import ConflictError, _check_effective_date, checked_upload, record_title_change
 
 __all__ = [
     "close_appeal",
@@ -83,18 +82,14 @@ def _record(appeal: Appeal, *, action: str, from_status: str, actor: User, at, m
 
 
 def _store_attachment(appeal: Appeal, *, actor: User, upload: UploadedFile) -> AppealAttachment:
-    checked = check_upload(upload)  # the same content, size and expansion checks as a request's
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    assert upload.size is not None  # Django sizes every uploaded file
+    # The same content, size and expansion checks as a request's files.
+    checked, sha256, size = checked_upload(upload)
     attachment = AppealAttachment(
         appeal=appeal,
         original_name=checked.safe_name,
         content_type=checked.content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        size=size,
+        sha256=sha256,
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )

@@ -61,7 +61,7 @@ from .selectors import (
     title_in_effect,
     title_on,
 )
-from .uploads import check_upload
+from .uploads import CheckedFile, check_upload
 
 __all__ = [
     "ConflictError",
@@ -1215,6 +1215,18 @@ def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
     return bool(reviewer) and reclassification.status == workflow.IN_REVIEW
 
 
+def checked_upload(upload: UploadedFile) -> tuple[CheckedFile, str, int]:
+    """An upload's content, size and expansion checks (ValidationError if it fails them), its
+    SHA-256 and its size, with the file rewound for storing: every attachment's first step."""
+    checked = check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    assert upload.size is not None  # Django sizes every uploaded file
+    return checked, digest.hexdigest(), upload.size
+
+
 def _store_attachment(
     r: ReclassificationRequest,
     *,
@@ -1223,19 +1235,14 @@ def _store_attachment(
     upload: UploadedFile,
     shared: bool = False,
 ) -> Attachment:
-    checked = check_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    assert upload.size is not None  # Django sizes every uploaded file
+    checked, sha256, size = checked_upload(upload)
     attachment = Attachment(
         reclassification=r,
         kind=kind,
         original_name=checked.safe_name,
         content_type=checked.content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        size=size,
+        sha256=sha256,
         uploaded_by=actor,
         uploaded_at=timezone.now(),
         shared_with_employee=shared,
