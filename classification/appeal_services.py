@@ -34,7 +34,8 @@ from .models import (
     Title,
 )
 from .selectors import title_in_effect
-from .services import ConflictError, _check_effective_date, checked_upload, record_title_change
+from .services import ConflictError, checked_upload, record_title_change
+from .services.positions import _check_effective_date
 
 __all__ = [
     "close_appeal",

@@ -24,7 +24,7 @@ from candidates.evidence import check_evidence
 from candidates.models import Verification
 from classification.models import Attachment
 from classification.uploads import check_upload
-from facilities.imports import parse_upload
+from facilities.imports.reading import parse_upload
 
 from .crafted import deflated_zeros, honest_png, jpeg, lying_zip, ooxml, pdf, png
 
