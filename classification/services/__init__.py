@@ -24,7 +24,6 @@ from .attachments import (
     ATTACH_STATUSES,
     add_attachment,
     can_attach,
-    checked_upload,
 )
 from .decisions import (
     LETTER_LOCK,
@@ -91,7 +90,6 @@ __all__ = [
     "approve_reclassification",
     "assign_reclassification",
     "can_attach",
-    "checked_upload",
     "comment_on_reclassification",
     "create_position",
     "create_reclassification",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from common import files
 from common.errors import Refused
+from common.uploads import ATTACHMENTS, check_upload
 from facilities.authority import NO_AUTHORITY
 from facilities.models import User
 
@@ -19,7 +18,6 @@ from ..models import (
     Attachment,
     ReclassificationRequest,
 )
-from ..uploads import CheckedFile, check_upload
 from .transitions import _locked
 
 ATTACH_STATUSES = (workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workflow.INFO_REQUESTED)
@@ -46,18 +44,6 @@ def can_attach(user: User, reclassification: ReclassificationRequest) -> bool:
     return bool(reviewer) and reclassification.status == workflow.IN_REVIEW
 
 
-def checked_upload(upload: UploadedFile) -> tuple[CheckedFile, str, int]:
-    """An upload's content, size and expansion checks (ValidationError if it fails them), its
-    SHA-256 and its size, with the file rewound for storing: every attachment's first step."""
-    checked = check_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    assert upload.size is not None  # Django sizes every uploaded file
-    return checked, digest.hexdigest(), upload.size
-
-
 def _store_attachment(
     r: ReclassificationRequest,
     *,
@@ -66,14 +52,14 @@ def _store_attachment(
     upload: UploadedFile,
     shared: bool = False,
 ) -> Attachment:
-    checked, sha256, size = checked_upload(upload)
+    checked = check_upload(upload, ATTACHMENTS)
     attachment = Attachment(
         reclassification=r,
         kind=kind,
         original_name=checked.safe_name,
         content_type=checked.content_type,
-        size=size,
-        sha256=sha256,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=actor,
         uploaded_at=timezone.now(),
         shared_with_employee=shared,
