@@ -453,7 +453,7 @@ def _lock_position_of(reclassification_id: int) -> None:
     )
 
 
-def _check_version(reclassification: ReclassificationRequest, expected_version: int | None):
+def check_version(reclassification: ReclassificationRequest, expected_version: int | None):
     if expected_version is not None and reclassification.version != expected_version:
         last = reclassification.events.select_related("actor").order_by("-at", "-pk").first()
         who = (
@@ -481,7 +481,7 @@ def update_reclassification_draft(
 ) -> ReclassificationRequest:
     """Save the agency's edits to a draft (fields and duties); the version moves on."""
     reclassification = _locked(reclassification_id)
-    _check_version(reclassification, expected_version)
+    check_version(reclassification, expected_version)
     held = workflow.roles_for(
         actor,
         agency_id=reclassification.position.facility.agency_id,
@@ -568,7 +568,7 @@ def _transition(
         if writes_position:
             _lock_position_of(reclassification_id)
         reclassification = _locked(reclassification_id)
-        _check_version(reclassification, expected_version)
+        check_version(reclassification, expected_version)
         now = timezone.now()
         today = timezone.localdate(now)
         # The actor's delegations in effect today, locked (position, request, delegation):
