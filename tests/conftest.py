@@ -86,8 +86,40 @@ def django_db_setup(
     yield
     if not keepdb:
         with django_db_blocker.unblock():
-            connections[APP_ALIAS].close()
+            _end_leftover_sessions(APP_ALIAS, OWNER_ALIAS)
+            connections.close_all()
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+def _end_leftover_sessions(*aliases: str) -> None:
+    """A session a test left open on the test database (a thread still winding down, a worker
+    process being stopped) would make DROP DATABASE fail after every test has passed. Give such
+    sessions a few seconds to end, then end them, each through a connection of its own role
+    (which may end its role's sessions), and name them so the test that left one can be found."""
+    import time
+    import warnings
+
+    from django.db import connections
+
+    query = (
+        "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename = current_user"
+    )
+    for alias in aliases:
+        with connections[alias].cursor() as cursor:
+            for _ in range(50):
+                cursor.execute(query)
+                leftovers = cursor.fetchall()
+                if not leftovers:
+                    break
+                time.sleep(0.2)
+            for pid, application, state, text in leftovers:
+                warnings.warn(
+                    f"a test left a database session open ({alias}: {application or 'no name'}, "
+                    f"{state}, {text!r}); ended it before dropping the test database",
+                    stacklevel=1,
+                )
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 def _flush_as_owner() -> None:

@@ -267,9 +267,11 @@ class EmployeeRequestForm(ReclassificationDraftForm):
             position.label_from_instance = lambda p: (  # type: ignore[method-assign, assignment]  # Django's documented hook
                 f"{p.item_number} · {p.title.name} · {p.facility.name}"
             )
-            # No htmx fragment: the standard's determination is DCC's analysis to show.
-            for attr in ("hx-get", "hx-target", "hx-trigger"):
-                self.fields["position"].widget.attrs.pop(attr, None)
+            # An employee holds one position or two: a plain choice of them, not the agency's
+            # search (which is not theirs), and no htmx fragment (the standard's determination
+            # is DCC's analysis to show).
+            position.widget = forms.Select()
+            position.widget.choices = position.choices
 
 
 def positions_open_for_request(qs) -> Any:

@@ -71,6 +71,7 @@ from .saved_filters import (
 )
 from .transitions import (
     IncompleteError,
+    check_version,
     record_event,
 )
 
@@ -90,6 +91,7 @@ __all__ = [
     "approve_reclassification",
     "assign_reclassification",
     "can_attach",
+    "check_version",
     "comment_on_reclassification",
     "create_position",
     "create_reclassification",

@@ -25,7 +25,7 @@ from ..selectors import (
     title_in_effect,
 )
 from .positions import _check_effective_date, _check_no_pending_change
-from .transitions import _check_version, _locked, record_event
+from .transitions import _locked, check_version, record_event
 
 DRAFT_FIELDS = (
     "proposed_title",
@@ -201,7 +201,7 @@ def update_reclassification_draft(
 ) -> ReclassificationRequest:
     """Save the agency's edits to a draft (fields and duties); the version moves on."""
     reclassification = _locked(reclassification_id)
-    _check_version(reclassification, expected_version)
+    check_version(reclassification, expected_version)
     held = workflow.roles_for(
         actor,
         agency_id=reclassification.position.facility.agency_id,

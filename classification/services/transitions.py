@@ -85,7 +85,7 @@ def _lock_position_of(reclassification_id: int) -> None:
     )
 
 
-def _check_version(reclassification: ReclassificationRequest, expected_version: int | None):
+def check_version(reclassification: ReclassificationRequest, expected_version: int | None):
     if expected_version is not None and reclassification.version != expected_version:
         last = reclassification.events.select_related("actor").order_by("-at", "-pk").first()
         who = (
@@ -130,7 +130,7 @@ def _transition(
         if writes_position:
             _lock_position_of(reclassification_id)
         reclassification = _locked(reclassification_id)
-        _check_version(reclassification, expected_version)
+        check_version(reclassification, expected_version)
         now = timezone.now()
         today = timezone.localdate(now)
         # The actor's delegations in effect today, locked (position, request, delegation):

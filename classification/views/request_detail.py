@@ -53,10 +53,7 @@ class ReclassificationDetailView(View):
             )
             .select_related(
                 "created_by",
-                "recommended_by",
-                "recommended_for",
-                "decided_by",
-                "decided_for",
+                "agency_commented_by",  # an employee's request: who answered for the agency
                 "warranted_title",
                 "position__incumbent",
                 "appeal",
@@ -203,11 +200,15 @@ class ReclassificationTransitionView(View):
 
     def post(self, request, pk, action):
         r, transition = self.setup_objects(pk, action)
+        posted_version = request.POST.get("version", "")
         try:
             # A form posted after the request moved on (decided, withdrawn, taken by someone
             # else) says so, before any of its fields are judged; the service checks again.
+            # A stale form (a second click, an old tab) is told the request changed first.
+            if posted_version.isdigit():
+                services.check_version(r, int(posted_version))
             workflow.check(request.user, r, action)
-        except Refused as exc:
+        except (services.ConflictError, Refused) as exc:
             messages.error(request, str(exc))
             return redirect(r)
         form = TransitionForm(

@@ -11,7 +11,6 @@ ROLES = [
     ("analyst", "Classification analyst"),
     ("hr-omh", "Agency HR, OMH"),
     ("hr-doccs", "Agency HR, DOCCS"),
-    ("admin", "Administrator"),
 ]
 
 
@@ -47,6 +46,13 @@ def test_each_role_sees_its_dashboard(page, live_server, demo, username, role):
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_test_id("role").inner_text() == role
     assert serious_violations(page) == []
+
+
+def test_the_administrator_lands_on_the_admin(page, live_server, demo):
+    """The Administrator's work is the admin, so the first page after signing in is its index."""
+    sign_in(page, live_server.url, "admin")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert page.get_by_role("heading", name="Site administration").is_visible()
 
 
 def test_wrong_password_is_explained(page, live_server, demo):

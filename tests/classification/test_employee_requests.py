@@ -15,6 +15,7 @@ from classification.models import EmailLog, ReclassificationEvent
 from classification.standard import TECHNICIAN_2
 from classification.workflow import TRANSITIONS
 from common.errors import Refused
+from tests.factories import committed
 
 from .factories import PDF, PositionFactory, reclassification_in, title
 
@@ -188,7 +189,8 @@ def test_an_unshared_comment_and_its_file_never_reach_the_employee(cast, client,
     text only when the agency shared them."""
     r = reclassification_in("agency_comment", hr=cast.hr, employee=cast.employee)
     secret = "Internal: the unit will be merged next year."
-    r = services.comment_on_reclassification(
+    r = committed(  # the agency's file is moved into place after the commit
+        services.comment_on_reclassification,
         actor=cast.hr,
         reclassification_id=r.pk,
         expected_version=r.version,
@@ -268,8 +270,11 @@ def test_the_employee_reads_the_decision_and_the_letter(cast, client, fast_lette
     r = reclassification_in(
         "recommended", hr=cast.hr, employee=cast.employee, assigned=cast.assigned
     )
-    r = services.approve_reclassification(
-        actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
+    r = committed(  # the letter is stored after the commit
+        services.approve_reclassification,
+        actor=cast.supervisor,
+        reclassification_id=r.pk,
+        expected_version=r.version,
     )
     recipients = set(
         EmailLog.objects.filter(reclassification=r).values_list("recipient", flat=True)

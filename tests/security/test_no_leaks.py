@@ -47,8 +47,9 @@ NOT_LISTS = {
 HR_OWN_COUNTS = {
     # How many rows of its own agency each list must count (the scene's objects).
     "facilities:facility_list": 1,
-    "classification:reclassification_list": 3,
-    "classification:position_list": 3,
+    # Draft, submitted, decided (approved) and the appealed denial, each on its own position.
+    "classification:reclassification_list": 4,
+    "classification:position_list": 4,
     "candidates:person_list": 1,
     # The scene's facility has no counts for the last completed fiscal year.
     "classification:drift_report": 1,

@@ -19,6 +19,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from candidates.dates import today_in_new_york
 from classification import services
 from classification.models import (
     Position,
@@ -293,7 +294,10 @@ def test_position_moved_while_it_is_approved(people):
     def approve() -> None:
         with connection.execute_wrapper(pause_after_first_lock):
             services.approve_reclassification(
-                actor=people["supervisors"][0], reclassification_id=r.pk, expected_version=None
+                actor=people["supervisors"][0],
+                reclassification_id=r.pk,
+                expected_version=None,
+                effective_date=today_in_new_york(),  # in effect at once: the title is stored now
             )
 
     def move() -> None:
