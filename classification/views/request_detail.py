@@ -200,13 +200,16 @@ class ReclassificationTransitionView(View):
 
     def post(self, request, pk, action):
         r, transition = self.setup_objects(pk, action)
-        posted_version = request.POST.get("version", "")
+        try:  # a 5,000-digit or non-numeric version is judged by the form below, not here
+            posted_version: int | None = int(request.POST.get("version", ""))
+        except ValueError:
+            posted_version = None
         try:
             # A form posted after the request moved on (decided, withdrawn, taken by someone
             # else) says so, before any of its fields are judged; the service checks again.
             # A stale form (a second click, an old tab) is told the request changed first.
-            if posted_version.isdigit():
-                services.check_version(r, int(posted_version))
+            if posted_version is not None:
+                services.check_version(r, posted_version)
             workflow.check(request.user, r, action)
         except (services.ConflictError, Refused) as exc:
             messages.error(request, str(exc))
