@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.templatetags.formats import nydate
+from common.uploads import EVIDENCE, check_upload
 from facilities.models import Agency
 
 from .dates import today_in_new_york
-from .evidence import MAX_EVIDENCE_BYTES, check_evidence
 from .models import Credential, CredentialStatus, ExperienceSpell, Person, Verification
 
 
@@ -176,9 +176,7 @@ class VerificationForm(forms.Form):
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
         if upload:
-            if upload.size > MAX_EVIDENCE_BYTES:
-                raise ValidationError(_("Evidence may be at most 10 MB."))
-            check_evidence(upload)  # raises ValidationError with a clear message
+            check_upload(upload, EVIDENCE)  # raises ValidationError with a clear message
         return upload
 
     def clean(self):

@@ -6,6 +6,7 @@ changes, validates with `full_clean()` and writes inside one transaction.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -18,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from common import files
 from common.errors import ConflictError, Refused
+from common.uploads import EVIDENCE, check_upload
 from facilities.models import Agency, User
 
 from . import permissions
 from .dates import today_in_new_york
-from .evidence import check_evidence
 from .models import Credential, ExperienceSpell, Person, Verification
 
 
@@ -220,13 +221,15 @@ def record_verification(
         corrects=corrects,
     )
     if evidence is not None:
-        checked = check_evidence(evidence)
+        checked = check_upload(evidence, EVIDENCE)
         verification.evidence_sha256 = checked.sha256
         verification.evidence_size = checked.size
-        verification.evidence_name = checked.original_name
+        verification.evidence_name = checked.safe_name
         verification.evidence_content_type = checked.content_type
         # In place only once the transaction commits (common/files.py).
-        staged = files.stage(verification.evidence, checked.stored_name, checked.file)
+        staged = files.stage(
+            verification.evidence, f"{secrets.token_hex(16)}{checked.extension}", checked.file
+        )
     else:
         staged = None
     try:

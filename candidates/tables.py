@@ -3,7 +3,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from common.tables2_speedup import FastBodyTable
 from common.templatetags.formats import nydate
 
 from .models import CredentialStatus, Person
@@ -48,7 +47,7 @@ def credential_badges(credentials, today):
     )
 
 
-class PersonTable(FastBodyTable):
+class PersonTable(tables.Table):
     name = tables.Column(
         verbose_name=_("Name"),
         accessor="sort_name",

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.uploads import ATTACHMENTS, check_upload
 from facilities.models import User
 
 from . import appeal_workflow as aw
@@ -34,7 +35,8 @@ from .models import (
     Title,
 )
 from .selectors import title_in_effect
-from .services import ConflictError, _check_effective_date, checked_upload, record_title_change
+from .services import ConflictError, record_title_change
+from .services.positions import _check_effective_date
 
 __all__ = [
     "close_appeal",
@@ -82,14 +84,14 @@ def _record(appeal: Appeal, *, action: str, from_status: str, actor: User, at, m
 
 
 def _store_attachment(appeal: Appeal, *, actor: User, upload: UploadedFile) -> AppealAttachment:
-    # The same content, size and expansion checks as a request's files.
-    checked, sha256, size = checked_upload(upload)
+    # The one checker (common.uploads), with the same rules as a request's files.
+    checked = check_upload(upload, ATTACHMENTS)
     attachment = AppealAttachment(
         appeal=appeal,
         original_name=checked.safe_name,
         content_type=checked.content_type,
-        size=size,
-        sha256=sha256,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )

@@ -6,14 +6,12 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables2_speedup import FastBodyTable
-
 from .models import Position, ReclassificationRequest
 from .selectors import outcome_title_seen_by
 from .workflow import DECIDED_STATUSES as DECIDED
 
 
-class ReclassificationTable(FastBodyTable):
+class ReclassificationTable(tables.Table):
     id = tables.Column(verbose_name=_("No."), linkify=True)
     item = tables.Column(
         verbose_name=_("Item"),
@@ -115,7 +113,7 @@ STATUS_BADGES = {
 }
 
 
-class PositionTable(FastBodyTable):
+class PositionTable(tables.Table):
     item_number = tables.Column(verbose_name=_("Item"), linkify=True)
     facility = tables.Column(verbose_name=_("Facility"), accessor="facility__name")
     agency = tables.Column(verbose_name=_("Agency"), accessor="facility__agency__code")

@@ -6,6 +6,4 @@ class CommonConfig(AppConfig):
     verbose_name = "Shared plumbing"
 
     def ready(self) -> None:
-        from . import proxies, tables2_speedup  # noqa: F401 (proxies registers its checks)
-
-        tables2_speedup.install()
+        from . import proxies  # noqa: F401 (registers its checks)

@@ -8,8 +8,8 @@ refused at that byte, never inflated further), and an archive whose members are 
 they say is refused. PNG pixel data and PDF streams are deflate streams too and get the same
 budget; a JPEG is judged by the pixels its frame header declares.
 
-Used by the request attachments (classification.uploads), the verification evidence
-(candidates.evidence) and the counts import (facilities.imports). Raises ValidationError with
+Used by the one upload checker (common.uploads: request and appeal attachments, verification
+evidence) and by the counts import (facilities.imports). Raises ValidationError with
 a message a person can act on; reads only, writes nothing.
 """
 

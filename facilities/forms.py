@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .imports import MAX_UPLOAD_BYTES
+from .imports.reading import MAX_UPLOAD_BYTES
 
 
 class SignInForm(AuthenticationForm):

@@ -9,7 +9,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from classification.standard import FACILITY_TYPES, title_for
-from common.tables2_speedup import FastBodyTable
 
 from .models import AnnualActivity, Facility
 
@@ -42,7 +41,7 @@ def _title_name(code: str) -> str:
     return title_for(code).short_name if code else ""
 
 
-class FacilityTable(FastBodyTable):
+class FacilityTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Facility"))
     code = tables.Column(verbose_name=_("Code"))
     agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"))

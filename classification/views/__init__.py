@@ -7,20 +7,19 @@ from classification.views.appeals import (
     AppealPacketView,
     AppealTransitionView,
 )
-from classification.views.reclassifications import (
+from classification.views.attachments import (
     AttachmentCreateView,
     AttachmentDownloadView,
     DecisionLetterView,
-    PositionDetailView,
-    PositionListView,
+)
+from classification.views.drafts import (
     PositionSearchView,
     ReclassificationCreateView,
-    ReclassificationDetailView,
-    ReclassificationListView,
-    ReclassificationTransitionView,
     ReclassificationUpdateView,
     WarrantedFragmentView,
 )
+from classification.views.positions import PositionDetailView, PositionListView
+from classification.views.queue import ReclassificationListView
 from classification.views.reports import (
     DriftReportView,
     ReassignmentView,
@@ -28,6 +27,10 @@ from classification.views.reports import (
     SavedFilterCreateView,
     SavedFilterDeleteView,
     TurnaroundReportView,
+)
+from classification.views.request_detail import (
+    ReclassificationDetailView,
+    ReclassificationTransitionView,
 )
 from classification.views.standard import SimulatorView, StandardView
 

@@ -13,9 +13,10 @@ from django.views import View
 from candidates.dates import today_in_new_york
 from classification import appeal_services, selectors
 from classification import appeal_workflow as aw
-from classification.forms import AppealFileForm, AppealTransitionForm
+from classification.forms.appeals import AppealFileForm, AppealTransitionForm
 from classification.letters import letter_date
-from classification.views.reclassifications import _error_text, _private_file
+from classification.views.attachments import _private_file
+from classification.views.drafts import _error_text
 from facilities import permissions
 
 

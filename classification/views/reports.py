@@ -18,7 +18,7 @@ from django.views import View
 
 from classification import reports, services
 from classification.allocation import sfy_label
-from classification.forms import ReturnAnalystRequestsForm, SavedFilterForm
+from classification.forms.queue import ReturnAnalystRequestsForm, SavedFilterForm
 from classification.models import SavedFilter
 from common.errors import Refused
 from common.exports import export_response

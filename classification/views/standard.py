@@ -1,7 +1,7 @@
 from django.views.generic import TemplateView
 
 from classification.allocation import allocate, threshold_distances
-from classification.forms import SimulatorForm
+from classification.forms.simulator import SimulatorForm
 from classification.standard import (
     CLAUSES,
     DC_CLAUSE_FOR_TITLE,

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from common.errors import Refused
 from facilities import permissions
-from facilities.imports import parse_upload, validate_rows
+from facilities.imports.checking import validate_rows
+from facilities.imports.reading import parse_upload
 from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport, User
 
 from .counts import Kind, Status, _back_to_submitted, _revision, _snapshot, refresh_determinations

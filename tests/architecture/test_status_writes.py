@@ -13,11 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (file, function): why it may write a status.
 ALLOWED = {
-    ("classification/services.py", "_transition"): "the one transition path",
-    ("classification/services.py", "create_reclassification"): "a new request starts as a draft",
-    ("classification/services.py", "record_event"): "a status spell row (derived data)",
+    ("classification/services/transitions.py", "_transition"): "the one transition path",
+    (
+        "classification/services/drafts.py",
+        "create_reclassification",
+    ): "a new request starts as a draft",
+    ("classification/services/transitions.py", "record_event"): "a status spell row (derived data)",
     ("classification/appeal_services.py", "_appeal_transition"): "an appeal's one transition path",
-    ("classification/bulk.py", "*"): "the bulk seeder writes rows as the services would",
+    ("classification/bulk/plan.py", "_as_employee_request"): "bulk rows planned as services would",
     ("classification/management/commands/benchmark_reports.py", "_seed"): "benchmark rows",
 }
 WRITING_CALLS = {"create", "update", "update_or_create", "get_or_create", "ReclassificationRequest"}

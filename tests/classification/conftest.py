@@ -26,7 +26,8 @@ def cast(db):
 def fast_letter(monkeypatch):
     """A stand-in PDF where the letter's content is not the point (WeasyPrint is slow)."""
     monkeypatch.setattr(
-        "classification.services.render_decision_letter", lambda r: b"%PDF-1.7 test letter"
+        "classification.services.decisions.render_decision_letter",
+        lambda r: b"%PDF-1.7 test letter",
     )
     monkeypatch.setattr(
         "classification.appeal_packet.render_appeal_packet", lambda a: b"%PDF-1.7 test packet"

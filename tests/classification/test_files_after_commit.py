@@ -45,7 +45,7 @@ def test_a_rollback_after_a_files_step_leaves_no_file(cast, media, monkeypatch):
     def broken(**kwargs):
         raise Boom("the event could not be written")
 
-    monkeypatch.setattr(services, "record_event", broken)
+    monkeypatch.setattr(services.transitions, "record_event", broken)
     with pytest.raises(Boom):
         services.respond_to_reclassification(
             actor=cast.hr,
@@ -138,7 +138,7 @@ def test_a_rolled_back_approval_leaves_no_letter(cast, media, fast_letter, monke
     def broken(*args, **kwargs):
         raise Boom("killed after the letter step")
 
-    monkeypatch.setattr(services, "_queue_emails", broken)
+    monkeypatch.setattr(services.transitions, "_queue_emails", broken)
     with pytest.raises(Boom):
         services.approve_reclassification(
             actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
@@ -170,7 +170,7 @@ def test_the_letter_is_rendered_after_the_commit_with_no_lock_held(cast, media, 
         t.join(10)
         return b"%PDF-1.7 test letter"
 
-    monkeypatch.setattr(services, "render_decision_letter", render)
+    monkeypatch.setattr(services.decisions, "render_decision_letter", render)
     services.approve_reclassification(
         actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
     )
@@ -186,14 +186,14 @@ def test_a_letter_engine_failure_does_not_undo_the_decision(cast, media, monkeyp
     def down(reclassification):
         raise RuntimeError("letter engine down")
 
-    monkeypatch.setattr(services, "render_decision_letter", down)
+    monkeypatch.setattr(services.decisions, "render_decision_letter", down)
     services.approve_reclassification(
         actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
     )
     r.refresh_from_db()
     assert r.status == "approved" and not r.letter
     assert not (media / "letters").exists() or on_disk(media / "letters") == []
-    monkeypatch.setattr(services, "render_decision_letter", lambda _r: b"%PDF-1.7 later")
+    monkeypatch.setattr(services.decisions, "render_decision_letter", lambda _r: b"%PDF-1.7 later")
     assert services.store_missing_letters(older_than=timedelta(0)) == 1
     assert services.store_missing_letters(older_than=timedelta(0)) == 0
     r.refresh_from_db()

@@ -28,7 +28,7 @@ def test_error_mid_approval_leaves_no_trace(cast, monkeypatch, fast_letter):
     def broken(*args):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr("classification.services._queue_emails", broken)
+    monkeypatch.setattr("classification.services.transitions._queue_emails", broken)
     with pytest.raises(RuntimeError):
         services.approve_reclassification(
             actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
@@ -150,7 +150,7 @@ def test_letter_names_what_the_decision_rests_on(cast, fast_letter):
     done = services.approve_reclassification(
         actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
     )
-    services._snapshot_determination(done)
+    services.transitions._snapshot_determination(done)
     html = letter_html(done)
     for text in (
         done.position.item_number,

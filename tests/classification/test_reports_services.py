@@ -1,6 +1,7 @@
 """Saved queue filters (each user's own) and returning a departed analyst's requests."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from classification import services
@@ -27,7 +28,7 @@ def test_saving_a_filter_keeps_the_query_without_page_or_export(cast):
 
 
 def test_a_filter_needs_a_name(cast):
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.save_queue_filter(user=cast.analyst, name="  ", query="tab=all")
 
 
@@ -101,7 +102,7 @@ def test_returning_is_all_or_nothing(cast, departed, monkeypatch):
             raise services.ConflictError("boom")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "return_reclassification_to_queue", fail_on_second)
+    monkeypatch.setattr(services.review, "return_reclassification_to_queue", fail_on_second)
     with pytest.raises(services.ConflictError):
         services.return_analyst_reclassifications_to_queue(actor=cast.supervisor, analyst=analyst)
     assert ReclassificationRequest.objects.filter(

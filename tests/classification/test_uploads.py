@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from classification import services, uploads
+from classification import services
 from classification.models import Attachment
+from common import uploads
 from common.errors import Refused
 
 from .factories import PDF, reclassification_in
@@ -35,15 +36,15 @@ def ooxml(kind: str, extra: dict | None = None) -> bytes:
         ("a.pdf", PDF, "application/pdf"),
         ("a.png", PNG, "image/png"),
         ("a.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32, "image/jpeg"),
-        ("a.docx", ooxml("word"), next(k for k in uploads.EXTENSIONS if "word" in k)),
-        ("a.xlsx", ooxml("xl"), next(k for k in uploads.EXTENSIONS if "sheet" in k)),
+        ("a.docx", ooxml("word"), next(k for k in uploads.ATTACHMENTS.types if "word" in k)),
+        ("a.xlsx", ooxml("xl"), next(k for k in uploads.ATTACHMENTS.types if "sheet" in k)),
         ("chart.bin", PDF, "application/pdf"),  # the content decides, not the name
     ],
 )
 def test_accepted_types(name, content, content_type):
     checked = uploads.check_upload(SimpleUploadedFile(name, content))
     assert checked.content_type == content_type
-    assert checked.safe_name.endswith(uploads.EXTENSIONS[content_type])
+    assert checked.safe_name.endswith(uploads.ATTACHMENTS.types[content_type])
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 role and status through the services (parametrised from the table)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from classification import services, workflow
 from classification.models import ReclassificationEvent
@@ -230,7 +231,7 @@ def test_create_is_idempotent_and_one_open_request_per_position(cast):
     again = services.create_reclassification(creation_token=token, **kwargs)
     assert again.pk == first.pk
     assert ReclassificationRequest.objects.filter(position=position).count() == 1
-    with pytest.raises(services.ValidationError, match="already has an open request"):
+    with pytest.raises(ValidationError, match="already has an open request"):
         services.create_reclassification(**kwargs)
     with pytest.raises(Refused):
         services.create_reclassification(

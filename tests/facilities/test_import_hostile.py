@@ -17,7 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from facilities import services
-from facilities.imports import parse_upload, validate_rows
+from facilities.imports.checking import validate_rows
+from facilities.imports.reading import parse_upload
 from facilities.models import AnnualActivity, CountImport
 from tests.factories import FacilityFactory, hr_user
 

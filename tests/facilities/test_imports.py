@@ -8,7 +8,8 @@ from openpyxl import Workbook
 
 from common.errors import Refused
 from facilities import services
-from facilities.imports import MAX_UPLOAD_BYTES, parse_upload, validate_rows
+from facilities.imports.checking import validate_rows
+from facilities.imports.reading import MAX_UPLOAD_BYTES, parse_upload
 from facilities.models import AnnualActivity, AnnualActivityRevision, CountImport
 from tests.factories import FacilityFactory, analyst_user, hr_user
 

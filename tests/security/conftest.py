@@ -9,7 +9,8 @@ from .scene import build_scene
 def fast_letter(monkeypatch):
     """A stand-in PDF where the letter's content is not the point (WeasyPrint is slow)."""
     monkeypatch.setattr(
-        "classification.services.render_decision_letter", lambda r: b"%PDF-1.7 test letter"
+        "classification.services.decisions.render_decision_letter",
+        lambda r: b"%PDF-1.7 test letter",
     )
     monkeypatch.setattr(
         "classification.appeal_packet.render_appeal_packet", lambda a: b"%PDF-1.7 test packet"

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from classification.models import Attachment
-from facilities.imports import MAX_ROWS, parse_upload
+from facilities.imports.reading import MAX_ROWS, parse_upload
 from facilities.models import AnnualActivity, CountImport
 from tests.classification.factories import PDF
 from tests.facilities.helpers import csv_bytes, xlsx_with_sheet
@@ -139,7 +139,7 @@ def test_a_workbook_of_a_million_rows_is_refused_before_it_is_read():
 def test_a_workbook_over_the_row_limit_is_read_no_further(monkeypatch):
     """With the limit at 2,000 a 200,000-row sheet (21 MB of XML) is refused after 2,001 rows:
     fast, and without holding the sheet in memory."""
-    monkeypatch.setattr("facilities.imports.MAX_ROWS", 2_000)
+    monkeypatch.setattr("facilities.imports.reading.MAX_ROWS", 2_000)
     data = minimal_xlsx(200_000)
     tracemalloc.start()
     try:

@@ -20,11 +20,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from candidates.evidence import check_evidence
 from candidates.models import Verification
 from classification.models import Attachment
-from classification.uploads import check_upload
-from facilities.imports import parse_upload
+from common.uploads import EVIDENCE, check_upload
+from facilities.imports.reading import parse_upload
 
 from .crafted import deflated_zeros, honest_png, jpeg, lying_zip, ooxml, pdf, png
 
@@ -59,7 +58,7 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
 
 
-# --- request attachments (classification.uploads) ------------------------------------------
+# --- request attachments (common.uploads, ATTACHMENTS) ------------------------------------------
 
 
 def test_a_docx_whose_headers_lie_is_refused_quickly_and_in_little_memory(lying_docx):
@@ -109,7 +108,7 @@ def test_honest_files_are_accepted(make):
     assert check_upload(upload("file.bin", make())).content_type
     data = make()
     if not data.startswith(b"PK"):
-        assert check_evidence(upload("file.bin", data)).content_type
+        assert check_upload(upload("file.bin", data), EVIDENCE).content_type
 
 
 def test_a_png_whose_pixels_inflate_past_its_header_is_refused(png_bomb):
@@ -171,7 +170,7 @@ def test_the_attachment_page_refuses_the_lying_docx(client, scene, lying_docx):
     assert Attachment.objects.count() == before
 
 
-# --- verification evidence (candidates.evidence) --------------------------------------------
+# --- verification evidence (common.uploads, EVIDENCE) --------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -180,12 +179,12 @@ def test_the_attachment_page_refuses_the_lying_docx(client, scene, lying_docx):
 )
 def test_evidence_that_expands_too_far_is_refused(request, fixture, message):
     with pytest.raises(ValidationError, match=message):
-        check_evidence(upload("letter.bin", request.getfixturevalue(fixture)))
+        check_upload(upload("letter.bin", request.getfixturevalue(fixture)), EVIDENCE)
 
 
 def test_evidence_declaring_too_many_pixels_is_refused():
     with pytest.raises(ValidationError, match="the limit is 100 million"):
-        check_evidence(upload("scan.jpg", jpeg(65_000, 65_000)))
+        check_upload(upload("scan.jpg", jpeg(65_000, 65_000)), EVIDENCE)
 
 
 def test_the_verification_page_refuses_a_png_bomb(client, scene, png_bomb):

@@ -18,7 +18,7 @@ from django.db import connection, connections, transaction
 
 from candidates.bulk import seed_people
 from candidates.dates import today_in_new_york
-from classification.bulk import seed_positions_and_requests
+from classification.bulk.seed import seed_positions_and_requests
 from classification.titles import ensure_titles
 from common.dbroles import OWNER_ALIAS
 from facilities.bulk import Writer

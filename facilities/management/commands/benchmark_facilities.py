@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from facilities import roles, services
-from facilities.imports import validate_rows
+from facilities.imports.checking import validate_rows
 from facilities.models import (
     Agency,
     AnnualActivity,

@@ -1,0 +1,162 @@
+"""Titles, positions and the effective-dated history of a position's title; the triggers that
+move requests with their position or facility."""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.audit import (
+    AuditChained,
+    append_only_triggers,
+)
+from common.search import trigram_index
+from facilities.models import Facility
+
+
+class Title(models.Model):
+    """A title of the HIM series (reference data seeded from `classification.standard.TITLES`)."""
+
+    code = models.CharField(_("occ. code"), max_length=7, unique=True)
+    name = models.CharField(_("title"), max_length=100, unique=True)
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    rank = models.PositiveSmallIntegerField(_("rank in the series"), unique=True)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.name.removeprefix("Health Information Management ")
+
+
+class Position(models.Model):
+    """One HIM position (an item) at a facility, holding one title of the series."""
+
+    item_number = models.CharField(_("item number"), max_length=20, unique=True)
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        on_delete=models.PROTECT,
+        related_name="positions",
+        verbose_name=_("facility"),
+    )
+    title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="positions", verbose_name=_("title")
+    )
+    incumbent = models.ForeignKey(
+        "candidates.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("incumbent"),
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        verbose_name=_("reports to"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    # The employees who hold the position and may see it and file for it (form CC-2E). An
+    # administrator sets the link on the user's admin page; nothing else writes it.
+    employees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="own_positions",
+        verbose_name=_("employees (sign-ins) in this position"),
+    )
+
+    class Meta:
+        ordering = ["item_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reports_to=F("pk")), name="position_not_own_supervisor"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "active"]),
+            trigram_index("position_item_upper_trgm", "item_number"),
+        ]
+        triggers = [
+            # A request's stored agency follows its position to another agency's facility.
+            pgtrigger.Trigger(
+                name="requests_follow_position",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("facility_id"),
+                condition=pgtrigger.AnyChange("facility"),
+                func="""
+                UPDATE classification_reclassificationrequest r SET agency_id = f.agency_id
+                FROM facilities_facility f WHERE f.id = NEW.facility_id AND r.position_id = NEW.id
+                  AND r.agency_id IS DISTINCT FROM f.agency_id;
+                RETURN NULL;""",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_number} · {self.title.short_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("classification:position_detail", args=[self.pk])
+
+
+class PositionTitleChange(AuditChained):
+    """Append-only history of a position's title (a row per change, the first one included)."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="title_changes")
+    from_title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField(_("effective"))
+    reclassification = models.ForeignKey(
+        "ReclassificationRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="title_changes",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "-effective_on", "-changed_at"]
+        indexes = [
+            # The title in effect on a day: the latest change effective by then, per position.
+            models.Index(
+                fields=["position", "-effective_on", "-changed_at"],
+                include=["to_title"],
+                name="title_change_in_effect",
+            ),
+        ]
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.position.item_number}: {self.to_title.short_name} ({self.effective_on})"
+
+
+# A facility moved to another agency takes its positions' requests with it. Declared here, on
+# the registry's model, because it is about requests: the registry knows nothing of them.
+pgtrigger.register(
+    pgtrigger.Trigger(
+        name="requests_follow_facility",
+        when=pgtrigger.After,
+        operation=pgtrigger.UpdateOf("agency_id"),
+        condition=pgtrigger.AnyChange("agency"),
+        func="""
+        UPDATE classification_reclassificationrequest SET agency_id = NEW.agency_id
+        WHERE position_id IN (SELECT id FROM classification_position WHERE facility_id = NEW.id)
+          AND agency_id IS DISTINCT FROM NEW.agency_id;
+        RETURN NULL;""",
+    )
+)(Facility)

@@ -1,0 +1,41 @@
+"""Permission-aware reads of appeals and the appeals queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    QuerySet,
+)
+
+if TYPE_CHECKING:  # django-stubs-ext is a development package
+    pass
+from facilities import permissions
+
+from .requests import reclassifications_visible_to
+
+
+def appeals_visible_to(user: Any) -> QuerySet:
+    """Appeals of the requests `user` may see (`reclassifications_visible_to`): another
+    agency's, or another employee's, is a 404."""
+    from ..models import Appeal
+
+    return Appeal.objects.select_related(
+        "reclassification__position__facility__agency",
+        "filed_by",
+        "outcome_title",
+    ).filter(reclassification__in=reclassifications_visible_to(user).values("pk"))
+
+
+def appeal_queue(user: Any, *, open_only: bool = True) -> QuerySet:
+    """DCC's Appeals tab: appeals not yet closed, oldest filing first (none for others)."""
+    from ..appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
+
+    if not permissions.is_dcc_staff(user):
+        return appeals_visible_to(user).none()
+    qs = appeals_visible_to(user).select_related(
+        "reclassification__current_title", "reclassification__proposed_title"
+    )
+    if open_only:
+        qs = qs.filter(status__in=APPEAL_OPEN)
+    return qs.order_by("filed_at", "pk")

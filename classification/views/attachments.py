@@ -1,0 +1,66 @@
+"""A request's files and its decision letter: attached through a service, read through a check
+that the user may see the request."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+
+from classification import selectors, services
+from classification.forms.transitions import AttachmentForm
+from common.errors import Refused
+
+from .drafts import _error_text
+
+
+class AttachmentCreateView(View):
+    def post(self, request, pk):
+        r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a kind and a file to attach."))
+            return redirect(r)
+        try:
+            attachment = services.add_attachment(
+                actor=request.user,
+                reclassification_id=r.pk,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except (ValidationError, Refused) as exc:
+            messages.error(
+                request, _("The file was not attached: %(why)s") % {"why": _error_text(exc)}
+            )
+            return redirect(r)
+        messages.success(request, _("Attached %(name)s.") % {"name": attachment.original_name})
+        return redirect(r)
+
+
+def _private_file(field_file, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class AttachmentDownloadView(View):
+    def get(self, request, pk, attachment_pk):
+        r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
+        attachment = get_object_or_404(
+            selectors.attachments_visible_to(request.user, r), pk=attachment_pk
+        )
+        return _private_file(attachment.file, attachment.original_name, attachment.content_type)
+
+
+class DecisionLetterView(View):
+    def get(self, request, pk):
+        r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
+        if not r.letter:
+            raise Http404
+        return _private_file(r.letter, f"decision-letter-{r.pk}.pdf", "application/pdf")
