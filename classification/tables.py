@@ -10,6 +10,7 @@ from common.tables2_speedup import FastBodyTable
 
 from .models import Position, ReclassificationRequest
 from .selectors import outcome_title_seen_by
+from .status_colours import status_colour
 from .workflow import DECIDED_STATUSES as DECIDED
 
 
@@ -48,15 +49,15 @@ class ReclassificationTable(FastBodyTable):
             "is_overdue",
         )
         order_by = ("-open_for",)
-        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Requests")}
-        row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}
+        attrs = {"class": "data-table", "aria-label": _("Requests")}
+        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
         empty_text = _("No requests match.")
 
     def render_assignee(self, value, record):
         # "Mine" marks the requests of an analyst the viewer covers for today (a delegation).
         if getattr(record, "covering", False):
             return format_html(
-                '{} <span class="badge text-bg-info">{}</span>',
+                '{} <nys-badge intent="neutral" label="{}"></nys-badge>',
                 value,
                 _("covering for %(analyst)s") % {"analyst": value},
             )
@@ -78,7 +79,7 @@ class ReclassificationTable(FastBodyTable):
         )
         if outcome.pk != record.proposed_title_id:
             html += format_html(
-                ' <span class="small text-body-secondary">({} {})</span>',
+                ' <span class="text-small text-muted">({} {})</span>',
                 _("proposed"),
                 record.proposed_title.short_name,
             )
@@ -86,8 +87,8 @@ class ReclassificationTable(FastBodyTable):
 
     def render_status(self, value, record):
         return format_html(
-            '<span class="badge text-bg-{}">{}</span>',
-            STATUS_BADGES.get(record.status, "secondary"),
+            '<nys-badge intent="{}" label="{}"></nys-badge>',
+            status_colour(record.status).intent,
             value,
         )
 
@@ -98,21 +99,8 @@ class ReclassificationTable(FastBodyTable):
 
     def render_is_overdue(self, value):
         if value:
-            return format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue"))
+            return format_html('<nys-badge intent="error" label="{}"></nys-badge>', _("Overdue"))
         return ""
-
-
-STATUS_BADGES = {
-    "draft": "light",
-    "agency_comment": "warning",
-    "submitted": "info",
-    "in_review": "primary",
-    "info_requested": "warning",
-    "recommended": "dark",
-    "approved": "success",
-    "denied": "danger",
-    "withdrawn": "secondary",
-}
 
 
 class PositionTable(FastBodyTable):
@@ -140,5 +128,5 @@ class PositionTable(FastBodyTable):
             "reports_to",
             "active",
         )
-        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Positions")}
+        attrs = {"class": "data-table", "aria-label": _("Positions")}
         empty_text = _("No positions match.")

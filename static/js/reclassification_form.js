@@ -11,7 +11,7 @@
       if (Number.isFinite(n) && n > 0) sum += n;
     });
     total.textContent = String(sum);
-    total.classList.toggle("text-danger", sum !== 100);
+    total.classList.toggle("text-error", sum !== 100);
     total.classList.toggle("text-success", sum === 100);
   };
   document.addEventListener("input", (event) => {
