@@ -25,7 +25,7 @@ def serious_violations(page) -> list[str]:
 def sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw")
+    page.get_by_label("Password", exact=True).fill("pw")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/")
 

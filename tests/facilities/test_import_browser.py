@@ -32,7 +32,7 @@ def test_import_preview_and_confirm(page, live_server, tmp_path):
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("hr-browser")
-    page.get_by_label("Password").fill("pw")
+    page.get_by_label("Password", exact=True).fill("pw")
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/facilities/import/")
     assert serious_violations(page) == []
@@ -69,7 +69,7 @@ def test_registry_detail_and_count_form_pass_axe(page, live_server):
     counts(facility, analyst, 2024, 3_100, 250_000)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("analyst-browser")
-    page.get_by_label("Password").fill("pw")
+    page.get_by_label("Password", exact=True).fill("pw")
     page.get_by_role("button", name="Sign in").click()
     for path in (
         "/facilities/",
