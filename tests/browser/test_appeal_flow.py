@@ -87,7 +87,7 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     page.goto(f"{live_server.url}{r.get_absolute_url()}")
     page.get_by_test_id("appeal-action-decide").click()
     assert serious_violations(page) == []
-    page.get_by_label("Reversed").check()
+    page.get_by_label("Reversed").click()
     page.get_by_label("Date of the Commission's decision").fill(timezone.localdate().isoformat())
     page.get_by_label("What the Commission wrote").fill(
         "The position supervises two Technicians 1."

@@ -40,7 +40,9 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     assert page.locator("#id_position option", has_text="RPC-0043").count() == 0
     assert page.locator("#id_technicians_1_supervised").count() == 0
     assert serious_violations(page) == []
-    page.locator("#id_position select").select_option(str(position.pk))
+    page.locator("#id_position").fill("RPC-004")  # the position picker: type, then choose
+    page.get_by_label("RPC-0042", exact=False).check()
+    assert page.get_by_label("RPC-0043", exact=False).count() == 0
     page.locator("#id_proposed_title select").select_option(
         label="Health Information Management Technician 2"
     )
@@ -66,7 +68,7 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     assert page.get_by_test_id("action-submit").count() == 0
     assert page.get_by_test_id("action-withdraw").count() == 0
     page.get_by_test_id("action-comment").click()
-    page.get_by_label("Opposes the request").check()
+    page.get_by_label("Opposes the request").click()
     page.get_by_label("The agency's comment").fill(SECRET)
     assert serious_violations(page) == []
     page.get_by_test_id("confirm").click()

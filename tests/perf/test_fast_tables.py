@@ -12,7 +12,7 @@ from facilities.models import Agency, Facility, User
 
 from .test_query_counts import seed, username
 
-STOCK = "django_tables2/bootstrap5-responsive.html"
+STOCK = "tables/nysds.html"  # DJANGO_TABLES2_TEMPLATE
 PAGES = [
     ("classification:reclassification_list", "?tab=all"),
     ("classification:reclassification_list", "?tab=all&sort=-open_for&per_page=7&page=2"),
