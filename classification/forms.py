@@ -405,7 +405,7 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=Attachment.Kind.choices,
-        widget=forms.Select(),
+        widget=forms.Select(attrs={"class": "form-input"}),
     )
     file = forms.FileField(
         label=_("File"),

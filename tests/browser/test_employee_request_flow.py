@@ -40,7 +40,9 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     assert page.locator("#id_position option", has_text="RPC-0043").count() == 0
     assert page.locator("#id_technicians_1_supervised").count() == 0
     assert serious_violations(page) == []
-    page.locator("#id_position").fill("RPC-004")  # the position picker: type, then choose
+    # The position picker: type, Find (the employee's search is the page's own GET), choose.
+    page.locator("#id_position").fill("RPC-004")
+    page.get_by_role("button", name="Find").click()
     page.get_by_label("RPC-0042", exact=False).check()
     assert page.get_by_label("RPC-0043", exact=False).count() == 0
     page.locator("#id_proposed_title select").select_option(
@@ -51,8 +53,8 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     page.locator("#id_duty_0_percent input").fill("100")
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("A draft: only you can see it.").wait_for()
-    page.locator("#id_kind select").select_option("duties")
-    page.locator("#id_file input[type=file]").set_input_files(str(duties))
+    page.locator("#id_kind").select_option("duties")
+    page.locator("#id_file").set_input_files(str(duties))
     page.get_by_role("button", name="Attach").click()
     page.get_by_text("Attached my duties.pdf").wait_for()
     assert serious_violations(page) == []

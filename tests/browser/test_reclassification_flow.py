@@ -66,8 +66,8 @@ def test_draft_to_approved_across_three_people(browser, live_server, tmp_path):
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("Before this draft can be submitted").wait_for()
     assert serious_violations(page) == []
-    page.locator("#id_kind select").select_option("org_chart")
-    page.locator("#id_file input[type=file]").set_input_files(str(chart))
+    page.locator("#id_kind").select_option("org_chart")
+    page.locator("#id_file").set_input_files(str(chart))
     page.get_by_role("button", name="Attach").click()
     page.get_by_text("Attached org chart.pdf").wait_for()
     request_url = page.url
