@@ -36,7 +36,7 @@ def test_import_preview_and_confirm(page, live_server, tmp_path):
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/facilities/import/")
     assert serious_violations(page) == []
-    page.get_by_label("Counts file").set_input_files(str(upload))
+    page.locator("#id_file input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Preview").click()
 
     preview = page.get_by_test_id("preview")
