@@ -73,7 +73,10 @@ def nysds_attrs(field: forms.BoundField) -> SafeString:
     widget = field.field.widget
     attrs: dict[str, Any] = dict(widget.attrs)
     attrs.update(field.build_widget_attrs({}, widget))
-    attrs.pop("class", None)
+    # The component draws its own label, description and error, and says they belong to its
+    # control: Django's pointers to elements of its own markup would point at nothing.
+    for name in ("class", "aria-describedby", "aria-invalid"):
+        attrs.pop(name, None)
     if kind == "date":
         attrs.pop("type", None)
     elif kind == "text":

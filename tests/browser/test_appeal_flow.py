@@ -75,7 +75,8 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     shoot(page, "transmit-analyst")
     page.get_by_test_id("confirm").click()
     assert (
-        page.get_by_test_id("appeal-status").get_attribute("label") == "Sent to the Civil Service Commission"
+        page.get_by_test_id("appeal-status").get_attribute("label")
+        == "Sent to the Civil Service Commission"
     )
     with page.expect_download() as download:
         page.get_by_test_id("appeal-packet").click()
@@ -94,7 +95,9 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     )
     shoot(page, "decide-supervisor")
     page.get_by_test_id("confirm").click()
-    assert page.get_by_test_id("appeal-status").get_attribute("label") == "Decided by the Commission"
+    assert (
+        page.get_by_test_id("appeal-status").get_attribute("label") == "Decided by the Commission"
+    )
     assert "Technician 2" in page.get_by_test_id("appeal-outcome").inner_text()
     assert page.get_by_test_id("appeal-timeline").locator("li").count() == 3
     shoot(page, "request-decided-supervisor")
