@@ -144,7 +144,7 @@ class ReverificationTable(tables.Table):
 
     def render_due_on(self, record):
         if record.due_on is None:
-            return format_html('<span class="badge text-bg-danger">{}</span>', _("now"))
+            return format_html('<nys-badge intent="error" label="{}"></nys-badge>', _("now"))
         return nydate(record.due_on)
 
     def render_reasons(self, record):
