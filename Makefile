@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in "$$(pyenv which python3.12 2>/dev/null)" python3.13 p
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt check-deploy clean backup restore bench audit
+.PHONY: install run test lint fmt check-deploy clean backup restore bench audit vendor
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,10 @@ bench: install
 # Known vulnerabilities in the locked dependencies (pip-audit).
 audit: install
 	$(PY) scripts/audit.py
+
+# New York State's design system into static/vendor/nysds/ (pinned, integrity-checked; decision 0022).
+vendor:
+	python3 scripts/vendor.py
 
 # Regenerate the lock after changing pyproject.toml.
 lock: install

@@ -43,9 +43,8 @@ class PersonFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if user is not None and not user.is_analyst:
             self.filters["agency"].queryset = Agency.objects.filter(pk=user.agency_id)
-        for name, field in self.form.fields.items():
-            css = "form-select" if name in {"agency", "kind", "verification"} else "form-control"
-            field.widget.attrs["class"] = css
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-input"
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -9,18 +9,18 @@ from .models import CredentialStatus, Person
 from .selectors import highest_title_met, validity, verification_state
 
 STATE_LABELS = {
-    "verified": (_("verified"), "text-bg-success"),
-    "stale": (_("stale"), "text-bg-warning"),
-    "never": (_("never verified"), "text-bg-danger"),
+    "verified": (_("verified"), "success"),
+    "stale": (_("stale"), "warning"),
+    "never": (_("never verified"), "error"),
 }
 VALIDITY_LABELS = {"expiring": _("expiring"), "expired": _("expired")}
 # What c.get_status_display() shows, without rebuilding the choices' lazy translations for
 # every credential.
 CREDENTIAL_STATUS_LABELS = dict(CredentialStatus.choices)
 OUTCOME_LABELS = {
-    "qualified": (_("Qualified"), "text-bg-success"),
-    "unverified": (_("Unverified"), "text-bg-warning"),
-    "not_qualified": (_("Not qualified"), "text-bg-secondary"),
+    "qualified": (_("Qualified"), "success"),
+    "unverified": (_("Unverified"), "warning"),
+    "not_qualified": (_("Not qualified"), "neutral"),
 }
 
 
@@ -31,7 +31,9 @@ def credential_badges(credentials, today):
         label, css = STATE_LABELS[verification_state(c, today)]
         state = validity(c, today)
         expiring = (
-            format_html(' <span class="badge text-bg-warning">{}</span>', VALIDITY_LABELS[state])
+            format_html(
+                ' <nys-badge intent="warning" label="{}"></nys-badge>', VALIDITY_LABELS[state]
+            )
             if state
             else ""
         )
@@ -39,10 +41,10 @@ def credential_badges(credentials, today):
             (c.kind, CREDENTIAL_STATUS_LABELS.get(c.status, c.status), css, label, expiring)
         )
     if not parts:
-        return format_html('<span class="text-body-secondary">{}</span>', _("none on record"))
+        return format_html('<span class="text-muted">{}</span>', _("none on record"))
     return format_html_join(
         mark_safe("<br>"),
-        '{} ({}) <span class="badge {}">{}</span>{}',
+        '{} ({}) <nys-badge intent="{}" label="{}"></nys-badge>{}',
         parts,
     )
 
@@ -66,7 +68,7 @@ class PersonTable(tables.Table):
     class Meta:
         model = Person
         fields = ["name", "agency", "employee_id", "credentials", "highest"]
-        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("People")}
+        attrs = {"class": "data-table", "aria-label": _("People")}
         empty_text = _("Nobody matches these filters.")
 
     def __init__(self, *args, today, **kwargs):
@@ -79,9 +81,11 @@ class PersonTable(tables.Table):
     def render_highest(self, record):
         title, outcome = highest_title_met(record, self.today)
         if title is None:
-            return format_html('<span class="text-body-secondary">{}</span>', _("none"))
+            return format_html('<span class="text-muted">{}</span>', _("none"))
         label, css = OUTCOME_LABELS[outcome]
-        return format_html('{} <span class="badge {}">{}</span>', title.short_name, css, label)
+        return format_html(
+            '{} <nys-badge intent="{}" label="{}"></nys-badge>', title.short_name, css, label
+        )
 
 
 class ReverificationTable(tables.Table):
@@ -132,14 +136,14 @@ class ReverificationTable(tables.Table):
 
     class Meta:
         attrs = {
-            "class": "table table-sm table-hover align-middle",
+            "class": "data-table",
             "aria-label": _("Credentials due for verification"),
         }
         empty_text = _("No credential needs verifying.")
 
     def render_due_on(self, record):
         if record.due_on is None:
-            return format_html('<span class="badge text-bg-danger">{}</span>', _("now"))
+            return format_html('<nys-badge intent="error" label="{}"></nys-badge>', _("now"))
         return nydate(record.due_on)
 
     def render_reasons(self, record):

@@ -2,7 +2,8 @@
 
 `bar_chart` turns rows of numbers into rectangles; `templates/classification/_bar_chart.html`
 draws them with a <title>, a <desc> and the same numbers as a table. Series are coloured by
-class (`chart-s0` … `chart-s7` in static/css/site.css), never by inline style. Pure Python.
+class (`chart-s0` … `chart-s7` in static/css/site.css, or the caller's `series_classes`, as
+the request statuses' colours from classification/status_colours.py), never by inline style.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ TOP = 6
 @dataclass(frozen=True)
 class Segment:
     series: int
+    css_class: str
     value: int
     x: float
     y: float
@@ -53,14 +55,20 @@ class BarChart:
     width: int
     height: int
     label_x: int = LABEL_W - 8
+    series_classes: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not any(row.total for row in self.rows)
 
     @property
-    def legend(self) -> list[tuple[int, str]]:
-        return list(enumerate(self.series))
+    def legend(self) -> list[tuple[str, str]]:
+        """(class, name) of each series."""
+        return [(_series_class(self.series_classes, i), name) for i, name in enumerate(self.series)]
+
+
+def _series_class(classes: Sequence[str], i: int) -> str:
+    return classes[i] if i < len(classes) else f"chart-s{i}"
 
 
 def bar_chart(
@@ -71,6 +79,7 @@ def bar_chart(
     series: Sequence[str],
     rows: Sequence[tuple[str, Sequence[int]]],
     stacked: bool = True,
+    series_classes: Sequence[str] = (),
 ) -> BarChart:
     """A horizontal bar chart: one bar per row, its series stacked (or side by side)."""
     n_series = max(len(series), 1)
@@ -92,6 +101,7 @@ def bar_chart(
                 segments.append(
                     Segment(
                         series=i,
+                        css_class=_series_class(series_classes, i),
                         value=value,
                         x=round(x, 1),
                         y=seg_y,
@@ -128,6 +138,7 @@ def bar_chart(
         series=tuple(series),
         rows=tuple(chart_rows),
         stacked=stacked,
+        series_classes=tuple(series_classes),
         width=WIDTH,
         height=height,
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Position, ReclassificationRequest
 from .selectors import outcome_title_seen_by
+from .status_colours import status_colour
 from .workflow import DECIDED_STATUSES as DECIDED
 
 
@@ -46,15 +47,15 @@ class ReclassificationTable(tables.Table):
             "is_overdue",
         )
         order_by = ("-open_for",)
-        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Requests")}
-        row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}
+        attrs = {"class": "data-table", "aria-label": _("Requests")}
+        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
         empty_text = _("No requests match.")
 
     def render_assignee(self, value, record):
         # "Mine" marks the requests of an analyst the viewer covers for today (a delegation).
         if getattr(record, "covering", False):
             return format_html(
-                '{} <span class="badge text-bg-info">{}</span>',
+                '{} <nys-badge intent="neutral" label="{}"></nys-badge>',
                 value,
                 _("covering for %(analyst)s") % {"analyst": value},
             )
@@ -76,7 +77,7 @@ class ReclassificationTable(tables.Table):
         )
         if outcome.pk != record.proposed_title_id:
             html += format_html(
-                ' <span class="small text-body-secondary">({} {})</span>',
+                ' <span class="text-small text-muted">({} {})</span>',
                 _("proposed"),
                 record.proposed_title.short_name,
             )
@@ -84,8 +85,8 @@ class ReclassificationTable(tables.Table):
 
     def render_status(self, value, record):
         return format_html(
-            '<span class="badge text-bg-{}">{}</span>',
-            STATUS_BADGES.get(record.status, "secondary"),
+            '<nys-badge intent="{}" label="{}"></nys-badge>',
+            status_colour(record.status).intent,
             value,
         )
 
@@ -96,21 +97,8 @@ class ReclassificationTable(tables.Table):
 
     def render_is_overdue(self, value):
         if value:
-            return format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue"))
+            return format_html('<nys-badge intent="error" label="{}"></nys-badge>', _("Overdue"))
         return ""
-
-
-STATUS_BADGES = {
-    "draft": "light",
-    "agency_comment": "warning",
-    "submitted": "info",
-    "in_review": "primary",
-    "info_requested": "warning",
-    "recommended": "dark",
-    "approved": "success",
-    "denied": "danger",
-    "withdrawn": "secondary",
-}
 
 
 class PositionTable(tables.Table):
@@ -138,5 +126,5 @@ class PositionTable(tables.Table):
             "reports_to",
             "active",
         )
-        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Positions")}
+        attrs = {"class": "data-table", "aria-label": _("Positions")}
         empty_text = _("No positions match.")

@@ -54,12 +54,12 @@ class FacilityTable(tables.Table):
     individuals = tables.Column(
         accessor="latest_activity__individuals_served",
         verbose_name=_("Individuals served"),
-        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+        attrs={"td": {"class": "align-end"}, "th": {"class": "align-end"}},
     )
     activities = tables.Column(
         accessor="latest_activity__records_activities",
         verbose_name=_("Records activities"),
-        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+        attrs={"td": {"class": "align-end"}, "th": {"class": "align-end"}},
     )
     warranted = tables.Column(
         accessor="warranted_title_code",
@@ -96,7 +96,7 @@ class FacilityTable(tables.Table):
             "drift",
         )
         order_by = ("name",)
-        attrs = {"class": "table table-sm table-hover align-middle", "aria-label": _("Facilities")}
+        attrs = {"class": "data-table", "aria-label": _("Facilities")}
         empty_text = _("No facility matches these filters.")
 
     def render_facility_type(self, value: str, record: Facility) -> str:
@@ -106,11 +106,11 @@ class FacilityTable(tables.Table):
         activity = record.latest_activity
         assert activity is not None  # the column's value (latest_year) comes from it
         return format_html(
-            '{} <span class="badge text-bg-{}">{}</span>',
+            '{} <nys-badge intent="{}" label="{}"></nys-badge>',
             activity.fiscal_year_label,
             "success"
             if activity.status == "accepted"
-            else "secondary"
+            else "neutral"
             if activity.status == "submitted"
             else "warning",
             ACTIVITY_STATUS_LABELS.get(activity.status, activity.status),
@@ -128,10 +128,14 @@ class FacilityTable(tables.Table):
     def render_flags(self, value: str, record: Facility) -> str:
         badges = []
         if record.trend_state == "watch":
-            badges.append(format_html('<span class="badge badge-watch">{}</span>', _("Watch")))
+            badges.append(
+                format_html('<nys-badge intent="warning" label="{}"></nys-badge>', _("Watch"))
+            )
         if record.needs_review:
             badges.append(
-                format_html('<span class="badge text-bg-warning">{}</span>', _("Needs review"))
+                format_html(
+                    '<nys-badge intent="warning" label="{}"></nys-badge>', _("Needs review")
+                )
             )
         return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "—"
 

@@ -146,7 +146,7 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=Attachment.Kind.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs={"class": "form-input"}),
     )
     file = forms.FileField(
         label=_("File"),

@@ -101,6 +101,7 @@ def _bucket_label(low: int, high: int | None) -> str:
 def chart_data(user: User, *, today: date) -> dict[str, Any]:
     """The three charts' numbers for `user` (three queries, scoped like everything else)."""
     from classification.charts import bar_chart
+    from classification.status_colours import status_colour
 
     visible = reclassifications_visible_to(user).exclude(status=DRAFT).order_by()
     # 1. requests by status and agency
@@ -114,6 +115,7 @@ def chart_data(user: User, *, today: date) -> dict[str, Any]:
         title=_("Requests by status and agency"),
         description=_("Submitted requests of each agency, split by their current status."),
         series=[str(STATUS_LABELS[s]) for s in statuses],
+        series_classes=[status_colour(s).chart for s in statuses],
         rows=[(code, [grid[code].get(s, 0) for s in statuses]) for code in agencies],
     )
     # 2. distribution of days to decision

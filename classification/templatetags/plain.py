@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from classification.standard import CLAUSES, INTERPRETATION_TITLES
+from classification.status_colours import status_colour
 from common.templatetags.formats import DAYS_PER_YEAR, _years_months, nydate
 
 register = template.Library()
@@ -161,3 +162,9 @@ def outcome_for(r, user) -> Any:
     from classification.selectors import outcome_title_seen_by
 
     return outcome_title_seen_by(user, r)
+
+
+@register.filter
+def status_intent(status: str) -> str:
+    """The NYSDS badge intent of a request status (classification/status_colours.py)."""
+    return status_colour(status).intent

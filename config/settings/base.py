@@ -28,7 +28,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "crispy_forms",
-    "crispy_bootstrap5",
     "django_tables2",
     "django_filters",
     "axes",
@@ -246,10 +245,30 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+# The style="" attributes New York State's design system writes into its components' shadow
+# roots (static/vendor/nysds/nysds.js, 1.15.0; decision 0022), allowed one by one by their
+# hashes ('unsafe-hashes' applies to style attributes only in style-src-attr), never with
+# 'unsafe-inline'. The components' styles themselves are constructed stylesheets
+# (adoptedStyleSheets), which the policy does not govern. On an upgrade, the browser console
+# names any new one with its hash.
+NYSDS_STYLE_ATTRIBUTE_HASHES = [
+    "'sha256-No9zUl5IjAWgDU9OMWSKuWazXQxA6rbMe+kiodPm+J8='",  # display: hidden
+    "'sha256-biLFinpqYMtWHmXfkA1BPeCY0/fNt46SAZ+BBk5YUog='",  # display: none;
+    "'sha256-aqNNdDLnnrDOnTNdkJpYlAxKVJtLt9CtFLklmInuUAE='",  # display:none
+    "'sha256-QIjW/+aUzfg58HcITJNHkkCTGmLovNUIQbL+Zq2TsIE='",  # mask-type:alpha (icons)
+    # position:absolute;width:1px;…;border:0; (visually hidden text)
+    "'sha256-CXByL22Vewe0YraNJ5dWfKQD58LdS4Eb3gUvKVDb+b8='",
+]
+NYSDS_DATEPICKER_STYLE_HASH = "'sha256-G5BEC6TXI9j7DGPZAefmZsDrJ9/IyKHeVo5xpFsqhYk='"
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
+    # The date picker's calendar (wc-datepicker, bundled in nysds.js) adds one <style> element
+    # to the page's head: allowed by its hash.
+    "style-src-elem": [CSP.SELF, NYSDS_DATEPICKER_STYLE_HASH],
+    "style-src-attr": [CSP.UNSAFE_HASHES, *NYSDS_STYLE_ATTRIBUTE_HASHES],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -286,10 +305,12 @@ PERMISSIONS_POLICY_DENIED = [
     "xr-spatial-tracking",
 ]
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
-DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+# Forms and tables in New York State's design system (decision 0022): the project's own
+# crispy-forms template pack (templates/nysds/) and django-tables2 template (templates/tables/).
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("nysds",)
+CRISPY_TEMPLATE_PACK = "nysds"
+DJANGO_TABLES2_TEMPLATE = "tables/nysds.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}
 
 # The audit chains' lengths and last rows, anchored outside the database (common.checkpoints):
 # `checkpoint_audit` appends signed lines to this file on a schedule and `verify_audit` compares.

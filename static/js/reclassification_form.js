@@ -3,7 +3,10 @@
 (() => {
   const total = document.getElementById("duties-total");
   if (!total) return;
-  const fields = () => document.querySelectorAll("input[name^=duty_][name$=_percent]");
+  // The fields are NYSDS text inputs (the input itself is in their shadow root): their host
+  // element carries the name and the value, and the input event reaches the document from it.
+  const selector = "[name^=duty_][name$=_percent]";
+  const fields = () => document.querySelectorAll(selector);
   const update = () => {
     let sum = 0;
     fields().forEach((field) => {
@@ -11,11 +14,11 @@
       if (Number.isFinite(n) && n > 0) sum += n;
     });
     total.textContent = String(sum);
-    total.classList.toggle("text-danger", sum !== 100);
+    total.classList.toggle("text-error", sum !== 100);
     total.classList.toggle("text-success", sum === 100);
   };
   document.addEventListener("input", (event) => {
-    if (event.target instanceof HTMLInputElement && event.target.matches("input[name^=duty_][name$=_percent]")) update();
+    if (event.target instanceof Element && event.target.matches(selector)) update();
   });
   update();
 })();

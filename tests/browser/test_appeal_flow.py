@@ -56,10 +56,10 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     page.get_by_test_id("action-appeal").click()
     assert serious_violations(page) == []
     page.get_by_label("Grounds for the appeal").fill("Two Technicians 1 report to the position.")
-    page.locator("#id_file").set_input_files(str(chart))
+    page.locator("#id_file input[type=file]").set_input_files(str(chart))
     shoot(page, "appeal-form-hr")
     page.get_by_test_id("confirm").click()
-    assert page.get_by_test_id("appeal-status").inner_text() == "Appeal filed"
+    assert page.get_by_test_id("appeal-status").get_attribute("label") == "Appeal filed"
     assert page.get_by_test_id("appeal").get_by_role("link", name="chart.pdf").count() == 1
     assert serious_violations(page) == []
     context.close()
@@ -75,7 +75,8 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     shoot(page, "transmit-analyst")
     page.get_by_test_id("confirm").click()
     assert (
-        page.get_by_test_id("appeal-status").inner_text() == "Sent to the Civil Service Commission"
+        page.get_by_test_id("appeal-status").get_attribute("label")
+        == "Sent to the Civil Service Commission"
     )
     with page.expect_download() as download:
         page.get_by_test_id("appeal-packet").click()
@@ -87,14 +88,16 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     page.goto(f"{live_server.url}{r.get_absolute_url()}")
     page.get_by_test_id("appeal-action-decide").click()
     assert serious_violations(page) == []
-    page.get_by_label("Reversed").check()
+    page.get_by_label("Reversed").click()
     page.get_by_label("Date of the Commission's decision").fill(timezone.localdate().isoformat())
     page.get_by_label("What the Commission wrote").fill(
         "The position supervises two Technicians 1."
     )
     shoot(page, "decide-supervisor")
     page.get_by_test_id("confirm").click()
-    assert page.get_by_test_id("appeal-status").inner_text() == "Decided by the Commission"
+    assert (
+        page.get_by_test_id("appeal-status").get_attribute("label") == "Decided by the Commission"
+    )
     assert "Technician 2" in page.get_by_test_id("appeal-outcome").inner_text()
     assert page.get_by_test_id("appeal-timeline").locator("li").count() == 3
     shoot(page, "request-decided-supervisor")

@@ -26,7 +26,7 @@ def serious_violations(page) -> list[str]:
 def sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("demo")
+    page.get_by_label("Password", exact=True).fill("demo")
     page.get_by_role("button", name="Sign in").click()
 
 
@@ -58,7 +58,7 @@ def test_the_administrator_lands_on_the_admin(page, live_server, demo):
 def test_wrong_password_is_explained(page, live_server, demo):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").first.is_visible()
     assert "correct username and password" in page.content()

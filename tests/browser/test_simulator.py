@@ -20,7 +20,7 @@ def test_simulator_updates_as_the_user_types(page, live_server):
     analyst_user(username="sim")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("sim")
-    page.get_by_label("Password").fill("pw")
+    page.get_by_label("Password", exact=True).fill("pw")
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/standard/simulator/")
     page.get_by_label("Facility type").select_option("ddsoo")

@@ -25,7 +25,7 @@ def serious_violations(page) -> list[str]:
 def sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw")
+    page.get_by_label("Password", exact=True).fill("pw")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/")
 
@@ -56,7 +56,7 @@ def test_recording_a_verification_qualifies_the_person(page, live_server, tmp_pa
     evidence = tmp_path / "ahima-lookup.pdf"
     evidence.write_bytes(b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page.get_by_label("Source").select_option("ahima_online")
-    page.get_by_label("Evidence").set_input_files(str(evidence))
+    page.locator("#id_evidence input[type=file]").set_input_files(str(evidence))
     page.get_by_label("Note").fill("Looked up on AHIMA's credential verification site.")
     page.get_by_role("button", name="Record verification").click()
 

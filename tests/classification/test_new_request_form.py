@@ -80,7 +80,7 @@ def test_only_titles_other_than_the_current_one_are_offered(client, cast):
     fragment = client.get(
         reverse("classification:warranted_fragment"), {"position": position.pk}
     ).content.decode()
-    offered = re.findall(r'<option value="(\d+)"', fragment)
+    offered = re.findall(r'<nys-option value="(\d+)"', fragment)  # the NYSDS select's
     assert str(title(TECHNICIAN_2).pk) not in offered and str(title(TECHNICIAN_1).pk) in offered
     response = client.post(
         reverse(CREATE),
