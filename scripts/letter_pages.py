@@ -1,8 +1,11 @@
 """Render sample decision letters from the demo data as PNG pages, to look at them.
 
-    DATABASE_URL=... .venv/bin/python scripts/letter_pages.py OUT_DIR
+    .venv/bin/python scripts/letter_pages.py OUT_DIR
 
-Needs `manage.py seed_demo` first. Writes OUT_DIR/<sample>.pdf and OUT_DIR/<sample>-page-N.png
+On the site's database (DATABASE_URL, or the local one: config/settings/database.py), after
+`manage.py migrate` and `manage.py seed_demo`. The letters are the site's own
+(classification.letters.render_decision_letter); the pages are drawn with pypdfium2 (the dev
+extra's, from PyPI). Writes OUT_DIR/<sample>.pdf and OUT_DIR/<sample>-page-N.png
 for: an approval, an approval as another title than proposed, a denial, and a denial with long
 reasons (which runs to more pages). Nothing is written to the database: the variants are
 changed in memory only.

@@ -65,13 +65,14 @@ def _administrator():
     )
 
 
-@pytest.mark.parametrize("role", ["hr", "analyst", "supervisor", "admin"])
+@pytest.mark.parametrize("role", ["hr", "employee", "analyst", "supervisor", "admin"])
 def test_every_navigation_link_opens_for_its_role(client, role):
     """No menu entry leads a role to a 403 (or anywhere but a page): each answers 200."""
-    from tests.factories import supervisor_user
+    from tests.factories import employee_user, supervisor_user
 
     user = {
         "hr": lambda: hr_user("OMH"),
+        "employee": employee_user,
         "analyst": analyst_user,
         "supervisor": supervisor_user,
         "admin": _administrator,
