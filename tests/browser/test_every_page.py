@@ -247,7 +247,9 @@ def site(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         # The letter's and appeal record's content are not what these pages show (slow PDFs).
-        patch.setattr("classification.services.render_decision_letter", lambda r: b"%PDF-1.7 ")
+        patch.setattr(
+            "classification.services.decisions.render_decision_letter", lambda r: b"%PDF-1.7 "
+        )
         patch.setattr("classification.appeal_packet.render_appeal_packet", lambda a: b"%PDF-1.7 ")
         ensure_reference_data(apps)
         ensure_titles(apps)
@@ -328,12 +330,18 @@ OVERFLOWING = """() => {
 }"""
 
 
+def _target(selectors: list) -> str:
+    """axe's selector for a node; a node inside a component's shadow root is a list of the
+    selectors down to it (host first)."""
+    return " ".join(" >> ".join(s) if isinstance(s, list) else s for s in selectors)
+
+
 def _violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']}; "
-        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        + "; ".join(_target(n["target"]) for n in v["nodes"][:5])
         + (f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else "")
         for v in results["violations"]
     ]
