@@ -28,7 +28,8 @@ class FastSelect(forms.Select):
         super().__init__(attrs, choices)
         self.label_field = label_field
 
-    def _options(self):
+    def option_pairs(self):
+        """(value, label) of every option, read as the select draws them (one query)."""
         queryset = getattr(self.choices, "queryset", None)
         if not (self.label_field and queryset is not None):
             yield from self.choices
@@ -48,7 +49,7 @@ class FastSelect(forms.Select):
         # html.escape on plain strings: Django's lazy-aware escaping costs more per option;
         # an integer (a primary key) needs no escaping at all.
         parts = []
-        for v, label in self._options():
+        for v, label in self.option_pairs():
             text = str(v)
             selected = " selected" if text in chosen else ""
             if type(v) is not int:

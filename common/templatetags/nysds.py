@@ -19,6 +19,8 @@ from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.utils.safestring import SafeString
 
+from common.widgets import FastSelect
+
 register = template.Library()
 
 # The <input type>s nys-textinput draws.
@@ -107,7 +109,10 @@ def nysds_options(field: forms.BoundField) -> list[dict[str, Any]]:
     chosen = field.field.widget.format_value(field.value())
     chosen = {str(v) for v in (chosen if isinstance(chosen, list) else [chosen])}
     options = []
-    for i, (value, label) in enumerate(field.field.widget.choices):
+    widget = field.field.widget
+    # A FastSelect reads its options as (pk, label) rows, the query its field checked with.
+    pairs = widget.option_pairs() if isinstance(widget, FastSelect) else widget.choices
+    for i, (value, label) in enumerate(pairs):
         value = str(getattr(value, "value", value))
         options.append(
             {
