@@ -87,9 +87,10 @@ def pages() -> dict[str, list[tuple[str, str | None]]]:
 
 def main(base: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    plan = pages()  # before Playwright's event loop starts: Django's ORM refuses one
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for who, shots in pages().items():
+        for who, shots in plan.items():
             for width in WIDTHS:
                 context = browser.new_context(viewport={"width": width, "height": 900})
                 page = context.new_page()
