@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from common.search import as_id
+
 from ..effective_dates import effective_date_problems
 from ..models import Position, ReclassificationRequest, Title
 from ..selectors import latest_title_change_on
@@ -42,9 +44,9 @@ class PositionPicker(forms.Widget):
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> SafeString:
         chosen = None
         if value not in (None, "") and self.queryset is not None:
-            pk = str(value).strip()
-            if pk.isdigit() and len(pk) <= 18:
-                chosen = self.queryset.filter(pk=int(pk)).first()
+            pk = as_id(str(value).strip())
+            if pk is not None:
+                chosen = self.queryset.filter(pk=pk).first()
         results = [p for p in self.results if chosen is None or p.pk != chosen.pk]
         return render_to_string(
             "classification/_position_picker.html",
@@ -172,19 +174,19 @@ class ReclassificationDraftForm(forms.ModelForm):
         if "position" not in self.fields:
             return self.instance.position
         value = self["position"].value()
-        pk = str(value or "").strip()
-        if not (pk.isdigit() and len(pk) <= 18):
+        pk = as_id(str(value or "").strip())
+        if pk is None:
             return None
         queryset = cast(forms.ModelChoiceField, self.fields["position"]).queryset
         assert queryset is not None  # __init__ gives the position field its queryset
-        return queryset.filter(pk=int(pk)).first()
+        return queryset.filter(pk=pk).first()
 
     def duties_total(self) -> int:
         """The duties' percentages as the form holds them (what the running total starts at)."""
         total = 0
         for i in range(DUTY_ROWS):
             value = str(self[f"duty_{i}_percent"].value() or "").strip()
-            if value.isdigit() and len(value) <= 3:
+            if value.isascii() and value.isdigit() and len(value) <= 3:  # "¹".isdigit() too
                 total += int(value)
         return total
 
