@@ -6,7 +6,7 @@
 
 Each page at 1440 and 390 px, named `<who>-<page>-<width>.png`. The demo's objects are found
 through the ORM (dev settings), so the script needs the same database as the server. Debian's
-Chromium through Playwright (tests/browser/conftest.py has the same launch arguments).
+Chromium through Playwright, launched as tests/conftest.py launches it.
 """
 
 from __future__ import annotations
