@@ -6,7 +6,7 @@
 
 Each page at 1440 and 390 px, named `<who>-<page>-<width>.png`. The demo's objects are found
 through the ORM (dev settings), so the script needs the same database as the server. Debian's
-Chromium through Playwright, launched as tests/conftest.py launches it.
+Chromium through Playwright, launched as the browser tests launch it (scripts/chromium.py).
 """
 
 from __future__ import annotations
@@ -27,11 +27,9 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from candidates.dates import today_in_new_york  # noqa: E402
 from classification.models import ReclassificationRequest as Request  # noqa: E402
+from scripts.chromium import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 
 WIDTHS = (1440, 390)
-CHROMIUM = os.environ.get("HIM_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def url_of(qs) -> str | None:
@@ -89,7 +87,7 @@ def main(base: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     plan = pages()  # before Playwright's event loop starts: Django's ORM refuses one
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for who, shots in plan.items():
             for width in WIDTHS:
                 context = browser.new_context(viewport={"width": width, "height": 900})

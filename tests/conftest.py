@@ -10,10 +10,11 @@ CI (HIM_REQUIRE_ALL=1), where a missing Chromium stops the run and any skipped t
 """
 
 import os
-import shutil
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+from scripts.chromium import CHROMIUM, LAUNCH_ARGS
 
 # Playwright's sync API runs an event loop in the test thread; Django's live server is fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,7 +27,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 hypothesis_settings.register_profile("him", deadline=None)
 hypothesis_settings.register_profile("him-ci", deadline=None, derandomize=True, database=None)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRE_ALL = os.environ.get("HIM_REQUIRE_ALL") == "1"
 hypothesis_settings.load_profile("him-ci" if REQUIRE_ALL else "him")
 
@@ -160,16 +160,7 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "headless": True,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        "args": LAUNCH_ARGS,
     }
 
 
