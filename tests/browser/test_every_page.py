@@ -28,11 +28,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from tests.browser.axe import violations
 from tests.security.matrix import ACCESS
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WIDTHS = (1440, 390)
 HEIGHT = 900
 SHOTS = os.environ.get("HIM_SHOTS_DIR")
@@ -275,10 +275,7 @@ def tabs(site, browser):
 
     def tab(role: str):
         if role not in opened:
-            # bypass_csp: axe is injected as a script tag, which the site's CSP would refuse.
-            context = browser.new_context(
-                viewport={"width": WIDTHS[0], "height": HEIGHT}, bypass_csp=True
-            )
+            context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
             if role in site.cookies:
                 context.add_cookies(
                     [
@@ -330,23 +327,6 @@ OVERFLOWING = """() => {
 }"""
 
 
-def _target(selectors: list) -> str:
-    """axe's selector for a node; a node inside a component's shadow root is a list of the
-    selectors down to it (host first)."""
-    return " ".join(" >> ".join(s) if isinstance(s, list) else s for s in selectors)
-
-
-def _violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}; "
-        + "; ".join(_target(n["target"]) for n in v["nodes"][:5])
-        + (f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else "")
-        for v in results["violations"]
-    ]
-
-
 @pytest.mark.parametrize(("role", "target", "width"), CASES)
 def test_every_page(site, tabs, role, target, width):
     page = tabs(role)
@@ -359,7 +339,7 @@ def test_every_page(site, tabs, role, target, width):
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{role}-{target.key}-{width}.png"), full_page=True)
-    problems = [f"axe: {v}" for v in _violations(page)]
+    problems = [f"axe: {v}" for v in violations(page)]
     if width < 768:
         scroll, inner = page.evaluate(
             "() => [document.documentElement.scrollWidth, window.innerWidth]"
@@ -393,7 +373,7 @@ def test_axe_finds_a_violation_when_there_is_one(site, tabs):
         "() => { const i = document.createElement('img'); i.src = 'data:,';"
         " document.querySelector('main, body').appendChild(i); }"
     )
-    assert any(v.startswith("image-alt") for v in _violations(page))
+    assert any(v.startswith("image-alt") for v in violations(page))
 
 
 def test_every_role_has_pages_and_every_table_page_is_covered():
