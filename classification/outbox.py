@@ -33,6 +33,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import files
+
 from .models import EmailLog
 
 logger = logging.getLogger(__name__)
@@ -140,7 +142,6 @@ def send_due(*, now: datetime | None = None, limit: int = BATCH) -> dict[str, in
 def catch_up() -> None:
     """The file work a stopped process left undone (docs/operations.md, "Background worker"):
     decision letters a decision lacks, and uploads still staged (common/files.py)."""
-    from common import files
 
     from .services import store_missing_letters
 

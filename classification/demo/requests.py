@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from classification.standard import (
@@ -15,7 +16,9 @@ from classification.standard import (
     TECHNICIAN_1,
     TECHNICIAN_2,
 )
-from facilities.models import User
+from facilities import roles
+from facilities.models import Delegation, User
+from facilities.services.delegations import create_delegation
 
 from ..models import Position, ReclassificationRequest, Title
 from .steps import _draft, _run, clock
@@ -140,10 +143,6 @@ def seed_requests(stdout) -> int:
 
 def seed_departed_analyst(stdout) -> int:
     """An analyst who left with requests still assigned (for the reassignment list)."""
-    from django.contrib.auth.models import Group
-
-    from facilities import roles
-
     departed, created = User.objects.get_or_create(
         username="analyst-departed",
         defaults={"first_name": "Riley", "last_name": "Departed", "email": ""},
@@ -188,9 +187,6 @@ def seed_delegations(stdout) -> int:
     """One past and one current delegation (docs/decisions/0018-delegation.md): Jordan
     Analyst was acting supervisor for Sam Supervisor for ten days five weeks ago and approved
     one request for him; this week Jordan covers Alex Analyst's queue."""
-    from facilities.models import Delegation
-    from facilities.services.delegations import create_delegation
-
     if Delegation.objects.exists():
         stdout.write("Demo delegations: already there.")
         return 0

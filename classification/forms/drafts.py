@@ -7,13 +7,16 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import Person
 from common.search import as_id
+from facilities.models import Facility
 
 from ..effective_dates import effective_date_problems
 from ..models import Position, ReclassificationRequest, Title
@@ -69,11 +72,6 @@ class PositionPicker(forms.Widget):
 def search_positions(positions, query: str) -> list[Position]:
     """At most POSITION_RESULTS of `positions` whose item number, facility name or code, or
     incumbent's family name contains `query` (an empty query lists none)."""
-    from django.db.models import Q
-
-    from candidates.models import Person
-    from facilities.models import Facility
-
     query = query.strip()[:200]
     if not query:
         return []
