@@ -21,8 +21,9 @@ def _target(selectors: list) -> str:
     return " ".join(" >> ".join(s) if isinstance(s, list) else s for s in selectors)
 
 
-def violations(page) -> list[str]:
-    """Every violation axe finds on the page, of any impact, with up to five of its nodes."""
+def violations(page, impacts: tuple[str, ...] | None = None) -> list[str]:
+    """The violations axe finds on the page, with up to five of their nodes: of any impact, or
+    only of the given impacts (for pages the site does not draw, such as a provider's)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_source())
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
@@ -31,4 +32,5 @@ def violations(page) -> list[str]:
         + "; ".join(_target(n["target"]) for n in v["nodes"][:5])
         + (f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else "")
         for v in results["violations"]
+        if impacts is None or v["impact"] in impacts
     ]

@@ -4,22 +4,13 @@ unverified to qualified; the pages pass axe."""
 from datetime import date, timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from candidates.dates import today_in_new_york
+from tests.browser.axe import violations
 from tests.candidates.factories import CredentialFactory, ExperienceSpellFactory, PersonFactory
 from tests.factories import AgencyFactory, analyst_user, hr_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
 
 
 def sign_in(page, base_url: str, username: str) -> None:
@@ -48,11 +39,11 @@ def test_recording_a_verification_qualifies_the_person(page, live_server, tmp_pa
     page.goto(f"{live_server.url}/people/{person.pk}/")
     assert outcome(page, "3616110") == "unverified"
     assert outcome(page, "3616120") == "unverified"
-    assert serious_violations(page) == []
+    assert violations(page) == []
 
     page.get_by_role("link", name="Record a verification of the RHIT").click()
     assert page.get_by_label("AHIMA status returned").input_value() == "active"
-    assert serious_violations(page) == []
+    assert violations(page) == []
     evidence = tmp_path / "ahima-lookup.pdf"
     evidence.write_bytes(b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page.get_by_label("Source").select_option("ahima_online")
@@ -79,9 +70,9 @@ def test_people_list_and_reverification_pass_axe(page, live_server):
     sign_in(page, live_server.url, "browser-analyst")
     for path in ["/people/", "/people/reverification/", "/people/new/"]:
         page.goto(f"{live_server.url}{path}")
-        assert serious_violations(page) == [], path
+        assert violations(page) == [], path
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server.url, "browser-hr")
     page.goto(f"{live_server.url}/people/")
     assert page.get_by_role("link", name="Reverification").count() == 0
-    assert serious_violations(page) == []
+    assert violations(page) == []

@@ -1,23 +1,14 @@
 """In Chromium: Agency HR uploads a counts file, reads the preview, confirms it; axe passes."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from facilities.models import AnnualActivity
+from tests.browser.axe import violations
 from tests.factories import FacilityFactory, hr_user
 
 from .helpers import csv_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
 
 
 def test_import_preview_and_confirm(page, live_server, tmp_path):
@@ -35,7 +26,7 @@ def test_import_preview_and_confirm(page, live_server, tmp_path):
     page.get_by_label("Password", exact=True).fill("pw")
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/facilities/import/")
-    assert serious_violations(page) == []
+    assert violations(page) == []
     page.locator("#id_file input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Preview").click()
 
@@ -45,7 +36,7 @@ def test_import_preview_and_confirm(page, live_server, tmp_path):
     assert preview.locator("tbody tr").count() == 2
     assert "3,050" in preview.inner_text()
     assert not AnnualActivity.objects.exists()  # nothing written by the preview
-    assert serious_violations(page) == []
+    assert violations(page) == []
 
     page.get_by_role("button", name="Confirm").click()
     applied = page.get_by_test_id("applied")
@@ -77,6 +68,6 @@ def test_registry_detail_and_count_form_pass_axe(page, live_server):
         f"/facilities/{facility.pk}/counts/2024/edit/",
     ):
         page.goto(f"{live_server.url}{path}")
-        assert serious_violations(page) == [], path
+        assert violations(page) == [], path
     page.goto(f"{live_server.url}/facilities/{facility.pk}/")
     assert page.get_by_role("img", name="Individuals served per year").is_visible()

@@ -7,23 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from facilities.models import OidcIdentity
+from tests.browser.axe import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("HIM_SHOTS")
 WIDTHS = (1440, 390)
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
 
 
 def shoot(page, name: str) -> None:
@@ -45,7 +36,7 @@ def sign_in_at_provider(page, username: str) -> None:
 def test_sign_in_with_nygov_id_and_out_again(page, live_server, nygov):
     page.goto(f"{live_server.url}/facilities/")
     assert "/accounts/login/" in page.url
-    assert serious_violations(page) == []
+    assert violations(page) == []
     shoot(page, "sign-in")
     page.get_by_role("link", name="Sign in with NY.gov ID").click()
     page.wait_for_url(f"{nygov.url}/accounts/login/**")
@@ -68,7 +59,7 @@ def test_someone_with_no_role_is_told_whom_to_ask(page, live_server, nygov):
     page.wait_for_url(f"{live_server.url}/accounts/no-access/")
     assert page.get_by_role("heading", level=1).inner_text() == "Ask your administrator for access"
     assert page.get_by_test_id("whoami").inner_text().startswith("Ada Okafor")
-    assert serious_violations(page) == []
+    assert violations(page) == []
     shoot(page, "ask-your-administrator")
 
 
@@ -77,5 +68,5 @@ def test_with_local_sign_in_for_administrators_only(page, live_server, nygov, se
     page.goto(f"{live_server.url}/accounts/login/")
     assert page.get_by_role("heading", name="Administrators").is_visible()
     assert page.get_by_role("link", name="Sign in with NY.gov ID").is_visible()
-    assert serious_violations(page) == []
+    assert violations(page) == []
     shoot(page, "sign-in-staff-only")
