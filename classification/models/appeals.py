@@ -11,6 +11,7 @@ from common.audit import (
     AuditChained,
     append_only_triggers,
 )
+from common.fields import actor_field
 
 from .. import appeal_workflow
 from .files import private_storage, random_attachment_name, random_packet_name
@@ -40,14 +41,7 @@ class Appeal(models.Model):
     )
     filed_at = models.DateTimeField(default=timezone.now, editable=False)
     filed_on = models.DateField(editable=False)  # New York date
-    transmitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    transmitted_by = actor_field()
     transmitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The record sent to the Commission: one PDF, made after the transmission commits.
     packet = models.FileField(
@@ -77,14 +71,7 @@ class Appeal(models.Model):
         related_name="appeal",
         editable=False,
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_on = models.DateField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import actor_field
 from common.search import trigram_index
 
 from ..workflow import (
@@ -132,41 +133,13 @@ class ReclassificationRequest(models.Model):
         Title, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     recommendation_rationale = models.TextField(blank=True, editable=False)
-    recommended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    recommended_by = actor_field()
     recommended_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when a covering analyst recommended for the assigned analyst (a delegation).
-    recommended_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    recommended_for = actor_field()
+    decided_by = actor_field()
     # Set when an acting supervisor decided for the supervisor who named them.
-    decided_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    decided_for = actor_field()
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     decision_effective_date = models.DateField(null=True, blank=True, editable=False)
     decision_note = models.TextField(blank=True, editable=False)
@@ -196,14 +169,7 @@ class ReclassificationRequest(models.Model):
     agency_comment_shared = models.BooleanField(
         _("comment shared with the employee"), default=False, editable=False
     )
-    agency_commented_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    agency_commented_by = actor_field()
     agency_commented_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # The determination the request rests on, frozen when submitted and again when recommended.
