@@ -8,13 +8,13 @@ The window counts from the decision letter's date (a New York date): day 60 is t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from .effective_dates import long_date
+from .workflow.table import Transition  # the requests' step, with the same fields
 
 APPEAL_DAYS = 60
 
@@ -51,20 +51,8 @@ DCC = "dcc"  # a DCC analyst or supervisor
 WHO_LABELS = {APPELLANT: _("agency or the employee"), DCC: _("DCC analyst or supervisor")}
 
 
-@dataclass(frozen=True, slots=True)
-class AppealTransition:
-    action: str
-    sources: tuple[str, ...]
-    target: str
-    who: tuple[str, ...]
-    label: Any
-    message_label: Any = None
-    message_required: bool = False
-    style: str = "primary"
-
-
-APPEAL_TRANSITIONS: tuple[AppealTransition, ...] = (
-    AppealTransition(
+APPEAL_TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
         "file",
         (NEW,),
         FILED,
@@ -73,7 +61,7 @@ APPEAL_TRANSITIONS: tuple[AppealTransition, ...] = (
         message_label=_("Grounds for the appeal"),
         message_required=True,
     ),
-    AppealTransition(
+    Transition(
         "transmit",
         (FILED,),
         TRANSMITTED,
@@ -81,7 +69,7 @@ APPEAL_TRANSITIONS: tuple[AppealTransition, ...] = (
         _("Send the record to the Commission"),
         message_label=_("Note (optional)"),
     ),
-    AppealTransition(
+    Transition(
         "decide",
         (TRANSMITTED,),
         DECIDED,
@@ -90,7 +78,7 @@ APPEAL_TRANSITIONS: tuple[AppealTransition, ...] = (
         message_label=_("What the Commission wrote"),
         message_required=True,
     ),
-    AppealTransition(
+    Transition(
         "close",
         (DECIDED,),
         CLOSED,
@@ -149,7 +137,7 @@ def appeal_roles(user: Any, *, agency_id: int | None, employee_id: int | None) -
 
 def check_appeal(
     user: Any, *, status: str, action: str, agency_id: int | None, employee_id: int | None
-) -> AppealTransition:
+) -> Transition:
     """The transition for `action` from `status`, or AppealNotAllowed saying why not."""
     transition = APPEAL_TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
@@ -173,7 +161,7 @@ def check_appeal(
 
 def allowed_appeal_transitions(
     user: Any, *, status: str, agency_id: int | None, employee_id: int | None
-) -> list[AppealTransition]:
+) -> list[Transition]:
     held = appeal_roles(user, agency_id=agency_id, employee_id=employee_id)
     return [
         t
