@@ -24,6 +24,7 @@ from facilities.models import User
 
 from . import appeal_workflow as aw
 from . import workflow
+from .appeal_packet import render_appeal_packet
 from .effective_dates import long_date
 from .letters import letter_date
 from .models import (
@@ -244,8 +245,6 @@ def transmit_appeal(
 
 def store_appeal_packet(*, appeal_id: int) -> Appeal:
     """Render the packet of a transmitted appeal and store it (once: a second run finds it)."""
-    from .appeal_packet import render_appeal_packet
-
     pdf = render_appeal_packet(Appeal.objects.get(pk=appeal_id))
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal_id)

@@ -2,9 +2,12 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
 from .imports.reading import MAX_UPLOAD_BYTES
+from .models import Delegation, User
 
 
 class SignInForm(AuthenticationForm):
@@ -121,10 +124,6 @@ class _DateInput(forms.DateInput):
 
 
 def _dcc_staff():
-    from django.db.models import Q
-
-    from . import roles
-    from .models import User
 
     return (
         User.objects.filter(is_active=True)
@@ -172,7 +171,6 @@ class DelegationForm(DelegationDatesForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import Delegation
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Delegation.Kind.choices

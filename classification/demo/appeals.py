@@ -13,7 +13,8 @@ from classification.standard import (
 )
 from facilities.models import User
 
-from ..models import Position
+from .. import appeal_services
+from ..models import Appeal, Position
 from .steps import DEMO_PDF, _draft, _run, clock
 
 # Appeals (decision 0021-appeals): a denied request's appeal in each state, and a denial
@@ -35,8 +36,6 @@ APPEAL_GROUNDS = (
 
 def seed_appeals(stdout) -> int:
     """Denied requests of agency HR through the services, then their appeals in each state."""
-    from .. import appeal_services
-
     users = {
         u.username: u
         for u in User.objects.filter(username__in=["analyst", "analyst2", "supervisor"])
@@ -45,7 +44,6 @@ def seed_appeals(stdout) -> int:
     if hr is None or len(users) < 3:
         stdout.write("Demo appeals skipped: demo users missing.")
         return 0
-    from ..models import Appeal
 
     if Appeal.objects.exists():
         stdout.write("Demo appeals: already there.")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .. import appeal_workflow as aw
 from ..models import Title
 
 
@@ -40,7 +41,6 @@ class AppealTransitionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, transition, appeal, **kwargs: Any) -> None:
-        from .. import appeal_workflow as aw
 
         super().__init__(*args, **kwargs)
         self.transition = transition

@@ -12,14 +12,14 @@ if TYPE_CHECKING:  # django-stubs-ext is a development package
     pass
 from facilities import permissions
 
+from ..appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
+from ..models import Appeal
 from .requests import reclassifications_visible_to
 
 
 def appeals_visible_to(user: Any) -> QuerySet:
     """Appeals of the requests `user` may see (`reclassifications_visible_to`): another
     agency's, or another employee's, is a 404."""
-    from ..models import Appeal
-
     return Appeal.objects.select_related(
         "reclassification__position__facility__agency",
         "filed_by",
@@ -29,8 +29,6 @@ def appeals_visible_to(user: Any) -> QuerySet:
 
 def appeal_queue(user: Any, *, open_only: bool = True) -> QuerySet:
     """DCC's Appeals tab: appeals not yet closed, oldest filing first (none for others)."""
-    from ..appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
-
     if not permissions.is_dcc_staff(user):
         return appeals_visible_to(user).none()
     qs = appeals_visible_to(user).select_related(

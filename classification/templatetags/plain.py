@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from classification.selectors import outcome_title_seen_by
 from classification.standard import CLAUSES, INTERPRETATION_TITLES
 from classification.status_colours import status_colour
 from common.templatetags.formats import DAYS_PER_YEAR, _years_months, nydate
@@ -159,8 +160,6 @@ def interpretation(key: str) -> SafeString:
 def outcome_for(r, user) -> Any:
     """`{{ r|outcome_for:request.user }}`: the outcome title this user may read
     (selectors.outcome_title_seen_by)."""
-    from classification.selectors import outcome_title_seen_by
-
     return outcome_title_seen_by(user, r)
 
 
