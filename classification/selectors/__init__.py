@@ -39,6 +39,7 @@ from .queue import (
     saved_filters_for,
     tab_counts,
 )
+from .request_page import request_for_page
 from .requests import (
     EMPLOYEE_VISIBLE_MESSAGES,
     INTERNAL_MESSAGES,
@@ -84,6 +85,7 @@ __all__ = [
     "reclassification_queue",
     "reclassifications_visible_to",
     "recommendation_visible_to",
+    "request_for_page",
     "saved_filters_for",
     "supervision_checks",
     "tab_counts",
