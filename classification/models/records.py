@@ -1,6 +1,8 @@
 """What a request holds and leaves behind as it moves: its duty lines, events, acts done for another, status spells
 and attached files."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -20,6 +22,9 @@ from ..workflow import (
 )
 from .files import private_storage, random_attachment_name
 from .requests import ReclassificationRequest
+
+if TYPE_CHECKING:
+    from facilities.models import User
 
 
 class DutyLine(models.Model):
@@ -127,6 +132,14 @@ class ReclassificationEvent(AuditChained):
     @property
     def to_label(self) -> str:
         return str(STATUS_LABELS.get(self.to_status, self.to_status))
+
+    @property
+    def acted_for(self) -> "User | None":
+        """Whom a delegate took this step for, or None (the actor acted for themself). A
+        template's `e.delegated_act` of an event without one fails the lookup, which Django
+        answers by listing the event's every attribute: on a 30-event timeline, a millisecond."""
+        act = getattr(self, "delegated_act", None)  # None: no DelegatedAct row
+        return act.acted_for if act is not None else None
 
 
 class DelegatedAct(AuditChained):

@@ -63,6 +63,7 @@ def request_for_page(user: User, pk: int, *, people: bool = True) -> Reclassific
             "emails",
         )
         .filter(pk=pk)
+        .order_by()  # one row: the requests' default order would only cost compiling it
     )
     r = next(iter(qs), None)
     if r is not None and people:
