@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from common.audit import (
@@ -120,16 +121,18 @@ class ReclassificationEvent(AuditChained):
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
 
-    @property
+    # Kept once read: the request page reads each label of an event two or three times, and
+    # each reading translates it again (an event never changes).
+    @cached_property
     def action_label(self) -> str:
         transition = TRANSITIONS_BY_ACTION.get(self.action)
         return str(transition.label) if transition else self.action
 
-    @property
+    @cached_property
     def from_label(self) -> str:
         return str(STATUS_LABELS.get(self.from_status, self.from_status))
 
-    @property
+    @cached_property
     def to_label(self) -> str:
         return str(STATUS_LABELS.get(self.to_status, self.to_status))
 

@@ -60,7 +60,6 @@ def positions_for_facility(user: User, facility: Facility) -> QuerySet[Position]
 # mypy knows the names. Values from subqueries are None when the subquery finds no row.
 class TitleOnFacts(TypedDict):
     # chiefs_on keeps only the positions with an Administrator title that day: never None.
-    title_id_on: int
     title_code_on: str
     title_rank_on: int
 
@@ -84,12 +83,12 @@ class RequestPageFacts(TypedDict):
 
 def chiefs_on(on: date, **filters: Any) -> QuerySet[WithAnnotations[Position, TitleOnFacts]]:
     """Active positions holding an Administrator title on `on`, highest first (then by item
-    number), annotated with that title's `title_id_on`, `title_code_on` and `title_rank_on`.
-    The first of a facility's is its chief HIM position that day."""
+    number), annotated with that title's `title_code_on` and `title_rank_on` (each a subquery
+    to build and compile: no more than the callers read). The first of a facility's is its
+    chief HIM position that day."""
     return (
         Position.objects.filter(active=True, **filters)
         .annotate(
-            title_id_on=title_on(on),
             title_code_on=title_on(on, field="to_title__code"),
             title_rank_on=title_on(on, field="to_title__rank"),
         )
