@@ -28,6 +28,7 @@ from .positions import (
     pending_title_change,
     positions_for_facility,
     positions_visible_to,
+    title_for_display,
     title_in_effect,
     title_on,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "saved_filters_for",
     "supervision_checks",
     "tab_counts",
+    "title_for_display",
     "title_in_effect",
     "title_on",
     "with_request_page_facts",
