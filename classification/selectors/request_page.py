@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
+from candidates.models import Credential, ExperienceSpell
 from facilities.models import User
 
-from ..models import Attachment, ReclassificationEvent, ReclassificationRequest
+from ..models import Attachment, DutyLine, ReclassificationEvent, ReclassificationRequest
 from .requests import reclassifications_visible_to, with_request_page_facts, with_turnaround
 
 # The people the page names: who created the request, the analyst, who recommended and
@@ -39,7 +40,6 @@ def request_for_page(user: User, pk: int, *, people: bool = True) -> Reclassific
         .select_related(None)
         .select_related(
             "position__facility__agency",
-            "position__title",
             "position__incumbent",
             "current_title",
             "proposed_title",
@@ -48,14 +48,22 @@ def request_for_page(user: User, pk: int, *, people: bool = True) -> Reclassific
             "appeal",
         )
         .prefetch_related(
-            "duties",
+            # Each in its own order within the one request (or person), without joining the
+            # request (or person) to sort by it as the models' default orders do.
+            Prefetch("duties", queryset=DutyLine.objects.order_by("order", "pk")),
             # The incumbent's evaluation against the proposed title reads these.
-            "position__incumbent__credentials",
-            "position__incumbent__spells",
-            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            Prefetch(
+                "position__incumbent__credentials", queryset=Credential.objects.order_by("kind")
+            ),
+            Prefetch(
+                "position__incumbent__spells", queryset=ExperienceSpell.objects.order_by("-start")
+            ),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.select_related("uploaded_by").order_by("uploaded_at"),
+            ),
             Prefetch(
                 "events",
-                # One request's events: their own order, without joining the request for it.
                 queryset=ReclassificationEvent.objects.select_related(
                     "actor", "delegated_act__acted_for"
                 ).order_by("at", "pk"),
