@@ -28,6 +28,7 @@ from .positions import (
     pending_title_change,
     positions_for_facility,
     positions_visible_to,
+    title_for_display,
     title_in_effect,
     title_on,
 )
@@ -39,6 +40,7 @@ from .queue import (
     saved_filters_for,
     tab_counts,
 )
+from .request_page import request_for_page
 from .requests import (
     EMPLOYEE_VISIBLE_MESSAGES,
     INTERNAL_MESSAGES,
@@ -84,9 +86,11 @@ __all__ = [
     "reclassification_queue",
     "reclassifications_visible_to",
     "recommendation_visible_to",
+    "request_for_page",
     "saved_filters_for",
     "supervision_checks",
     "tab_counts",
+    "title_for_display",
     "title_in_effect",
     "title_on",
     "with_request_page_facts",

@@ -26,6 +26,7 @@ from .positions import (
     ADMINISTRATOR_CODES,
     RequestPageFacts,
     chief_position,
+    title_for_display,
     title_in_effect,
     title_on,
 )
@@ -71,12 +72,13 @@ def counts_as_of(facility: Facility, fiscal_year: int, moment: datetime) -> Late
 
 
 def determination_for_facility(
-    facility: Facility, counts: AnnualActivity | Any | None = _UNSET
+    facility: Facility, counts: AnnualActivity | Any | None = _UNSET, *, for_display: bool = False
 ) -> Determination:
     """allocate() on the facility's latest accepted counts (counts decide only DDSOOs).
 
     Pass `counts` (an object with fiscal_year, individuals_served and records_activities, or
-    None) when already loaded, e.g. by `with_latest_accepted_counts`.
+    None) when already loaded, e.g. by `with_request_page_facts`. With `for_display` the title
+    is `title_for_display`'s unsaved copy (no query), for a page that only shows it.
     """
     if counts is _UNSET:
         counts = latest_accepted_counts(facility)
@@ -86,7 +88,11 @@ def determination_for_facility(
         records_activities=counts.records_activities if counts else None,
     )
     title = (
-        Title.objects.filter(code=allocation.title_code).first() if allocation.title_code else None
+        None
+        if not allocation.title_code
+        else title_for_display(allocation.title_code)
+        if for_display
+        else Title.objects.filter(code=allocation.title_code).first()
     )
     return Determination(allocation, counts.fiscal_year if counts else None, title)
 
@@ -101,9 +107,12 @@ class LatestCounts:
 def latest_counts_of(
     r: WithAnnotations[ReclassificationRequest, RequestPageFacts],
 ) -> LatestCounts | None:
-    if r.latest_year is None:
+    counts = r.latest_counts
+    if counts is None:
         return None
-    return LatestCounts(r.latest_year, r.latest_individuals, r.latest_activities)
+    return LatestCounts(
+        counts["fiscal_year"], counts["individuals_served"], counts["records_activities"]
+    )
 
 
 @dataclass(frozen=True)

@@ -60,28 +60,35 @@ def positions_for_facility(user: User, facility: Facility) -> QuerySet[Position]
 # mypy knows the names. Values from subqueries are None when the subquery finds no row.
 class TitleOnFacts(TypedDict):
     # chiefs_on keeps only the positions with an Administrator title that day: never None.
-    title_id_on: int
     title_code_on: str
     title_rank_on: int
 
 
+class LatestCountsFacts(TypedDict):
+    fiscal_year: int
+    individuals_served: int
+    records_activities: int
+
+
+class ChiefFacts(TypedDict):
+    pk: int
+    item_number: str
+    title_code: str  # the title in effect on the day asked
+
+
 class RequestPageFacts(TypedDict):
-    latest_year: int | None  # None: no accepted counts
-    latest_individuals: int  # from the same row as latest_year (set whenever it is)
-    latest_activities: int
-    chief_id: int | None  # None: no chief position
-    chief_item: str  # from the same row as chief_id (set whenever it is)
-    chief_title_code: str
+    latest_counts: LatestCountsFacts | None  # None: no accepted counts
+    chief_facts: ChiefFacts | None  # None: no chief position
 
 
 def chiefs_on(on: date, **filters: Any) -> QuerySet[WithAnnotations[Position, TitleOnFacts]]:
     """Active positions holding an Administrator title on `on`, highest first (then by item
-    number), annotated with that title's `title_id_on`, `title_code_on` and `title_rank_on`.
-    The first of a facility's is its chief HIM position that day."""
+    number), annotated with that title's `title_code_on` and `title_rank_on` (each a subquery
+    to build and compile: no more than the callers read). The first of a facility's is its
+    chief HIM position that day."""
     return (
         Position.objects.filter(active=True, **filters)
         .annotate(
-            title_id_on=title_on(on),
             title_code_on=title_on(on, field="to_title__code"),
             title_rank_on=title_on(on, field="to_title__rank"),
         )
@@ -90,14 +97,16 @@ def chiefs_on(on: date, **filters: Any) -> QuerySet[WithAnnotations[Position, Ti
     )
 
 
-def _stand_in(pk: int, item_number: str, code: str) -> Position:
+def title_for_display(code: str) -> Title:
+    """An unsaved copy of the title of occ. code `code`, made from the standard's table that
+    the Title table is seeded from (classification.titles): for reading, without a query."""
     t = TITLES_BY_CODE[code]
     rank = title_rank(code) + 1  # the rank classification.titles seeds
-    return Position(
-        pk=pk,
-        item_number=item_number,
-        title=Title(code=t.code, name=t.name, grade=t.grade, rank=rank),
-    )
+    return Title(code=t.code, name=t.name, grade=t.grade, rank=rank)
+
+
+def _stand_in(pk: int, item_number: str, code: str) -> Position:
+    return Position(pk=pk, item_number=item_number, title=title_for_display(code))
 
 
 def chief_position(facility: Facility, on: date | None = None) -> Position | None:
@@ -156,6 +165,7 @@ def chief_of(r: WithAnnotations[ReclassificationRequest, RequestPageFacts]) -> P
     """The chief position annotated by `with_request_page_facts`, for display only: an
     unsaved stand-in holding its id, item number and title in effect (from the standard's
     table)."""
-    if r.chief_id is None:
+    chief = r.chief_facts
+    if chief is None:
         return None
-    return _stand_in(r.chief_id, r.chief_item, r.chief_title_code)
+    return _stand_in(chief["pk"], chief["item_number"], chief["title_code"])

@@ -19,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 if TYPE_CHECKING:  # django-stubs-ext is a development package
@@ -118,21 +118,30 @@ def with_request_page_facts(
     qs: QuerySet[ReclassificationRequest], on: date | None = None
 ) -> QuerySet[WithAnnotations[ReclassificationRequest, RequestPageFacts]]:
     """Annotate what a request's page needs about its facility, in the request's own query:
-    the latest accepted counts (`latest_*`) and the chief HIM position on `on` (today by
-    default) by the title in effect then (`chief_*`). Read them back with `latest_counts_of`
-    and `chief_of`."""
+    the latest accepted counts (`latest_counts`) and the chief HIM position on `on` (today by
+    default) by the title in effect then (`chief_facts`), each one subquery giving a JSON
+    object (one subquery per value took longer to build and to plan). Read them back with
+    `latest_counts_of` and `chief_of`."""
     facility = OuterRef("position__facility")
     accepted = AnnualActivity.objects.filter(
         facility=facility, status=AnnualActivity.Status.ACCEPTED
     ).order_by("-fiscal_year")
     chief = chiefs_on(on or timezone.localdate(), facility=facility)
     return qs.annotate(
-        latest_year=Subquery(accepted.values("fiscal_year")[:1]),
-        latest_individuals=Subquery(accepted.values("individuals_served")[:1]),
-        latest_activities=Subquery(accepted.values("records_activities")[:1]),
-        chief_id=Subquery(chief.values("pk")[:1]),
-        chief_item=Subquery(chief.values("item_number")[:1]),
-        chief_title_code=Subquery(chief.values("title_code_on")[:1]),
+        latest_counts=Subquery(
+            accepted.values(
+                facts=JSONObject(
+                    fiscal_year="fiscal_year",
+                    individuals_served="individuals_served",
+                    records_activities="records_activities",
+                )
+            )[:1]
+        ),
+        chief_facts=Subquery(
+            chief.values(
+                facts=JSONObject(pk="pk", item_number="item_number", title_code="title_code_on")
+            )[:1]
+        ),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,10 +14,6 @@ from candidates.selectors import evaluation_for
 from classification import selectors, services, workflow
 from classification.analysis import analyse_reclassification
 from classification.forms.transitions import AttachmentForm, TransitionForm
-from classification.models import (
-    Attachment,
-    ReclassificationEvent,
-)
 from common.errors import Refused
 from facilities import permissions
 
@@ -47,34 +42,12 @@ class ReclassificationDetailView(View):
     """The whole case on one page, with only the actions this user may take now."""
 
     def get(self, request, pk):
-        qs = (
-            selectors.with_request_page_facts(
-                selectors.with_turnaround(selectors.reclassifications_visible_to(request.user))
-            )
-            .select_related(
-                "created_by",
-                "agency_commented_by",  # an employee's request: who answered for the agency
-                "warranted_title",
-                "position__incumbent",
-                "appeal",
-            )
-            .prefetch_related(
-                "duties",
-                # The incumbent's evaluation against the proposed title reads these.
-                "position__incumbent__credentials",
-                "position__incumbent__spells",
-                Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
-                Prefetch(
-                    "events",
-                    queryset=ReclassificationEvent.objects.select_related(
-                        "actor", "delegated_act__acted_for"
-                    ),
-                ),
-                "emails",
-            )
-        )
-        r = get_object_or_404(qs, pk=pk)  # a draft is not in DCC staff's selector: 404
-        if permissions.is_employee(request.user):
+        employee = permissions.is_employee(request.user)
+        # The employee's page names none of the people (who decided, for whom, ...).
+        r = selectors.request_for_page(request.user, pk, people=not employee)
+        if r is None:  # a draft is not in DCC staff's selector: 404
+            raise Http404
+        if employee:
             return render(
                 request,
                 "classification/reclassification_detail_employee.html",
@@ -110,7 +83,7 @@ class ReclassificationDetailView(View):
         today = today_in_new_york()
         decided = r.status in workflow.DECIDED_STATUSES
         current_determination = selectors.determination_for_facility(
-            r.position.facility, selectors.latest_counts_of(r)
+            r.position.facility, selectors.latest_counts_of(r), for_display=True
         )
         incumbent = r.position.incumbent
         sees_recommendation = selectors.recommendation_visible_to(user, r)
