@@ -277,6 +277,7 @@ class ReclassificationRequest(models.Model):
                     "paused_since",
                     "paused_total",
                     "days_to_close",
+                    "recommended_by",  # the two-person rule's "awaiting someone else"
                 ],
                 name="reclass_status_covering",
             ),

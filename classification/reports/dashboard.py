@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from classification.models import ReclassificationRequest
+from classification.reports.dashboard_charts import chart_data
 from classification.selectors import (
-    filed_requests_visible_to,
     my_work,
     positions_visible_to,
     reclassifications_visible_to,
+    tallies_visible_to,
     with_turnaround,
 )
 from classification.workflow import (
     AGENCY_COMMENT,
-    DECIDED_STATUSES,
     DRAFT,
     IN_REVIEW,
     INFO_REQUESTED,
@@ -35,17 +32,6 @@ from classification.workflow import (
 )
 from facilities import permissions
 from facilities.models import User
-
-DAY_BUCKETS: tuple[tuple[int, int | None], ...] = (
-    (0, 10),
-    (11, 20),
-    (21, 30),
-    (31, 45),
-    (46, 60),
-    (61, 90),
-    (91, None),
-)
-MONTHS_SHOWN = 12
 
 
 @dataclass
@@ -80,111 +66,6 @@ class WorkList:
 
 
 WORK_SHOWN = 10
-
-
-def _month_starts(today: date, n: int = MONTHS_SHOWN) -> list[date]:
-    first = today.replace(day=1)
-    months = []
-    for _i in range(n):
-        months.append(first)
-        first = (first - timedelta(days=1)).replace(day=1)
-    return list(reversed(months))
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _bucket_label(low: int, high: int | None) -> str:
-    return f"{low}–{high}" if high is not None else f"{low}+"
-
-
-def chart_data(user: User, *, today: date) -> dict[str, Any]:
-    """The three charts' numbers for `user` (two queries, scoped like everything else)."""
-    from classification.charts import bar_chart
-    from classification.status_colours import status_colour
-
-    visible = filed_requests_visible_to(user)
-    # 1 and 2 in one pass over the (agency, status) index, which holds every column read:
-    # requests by agency, status and (decided ones) bucket of days to decision. One CASE a
-    # row, not a filtered count per bucket (each of those is evaluated on every row).
-    statuses = [s for s in STATUS_LABELS if s != DRAFT]
-    decided_q = Q(status__in=DECIDED_STATUSES, submitted_on__isnull=False, closed_on__isnull=False)
-    bucket = Case(
-        When(~decided_q, then=Value(None)),
-        *(
-            When(
-                Q(days_to_close__gte=low) & (Q(days_to_close__lte=high) if high else Q()),
-                then=Value(i),
-            )
-            for i, (low, high) in enumerate(DAY_BUCKETS)
-        ),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-    grid: dict[str, Counter[str]] = defaultdict(Counter)
-    counts: Counter[int] = Counter()
-    # COUNT(status), not COUNT(id): the index holds no id (and status is never NULL).
-    rows = visible.annotate(bucket=bucket).values("agency__code", "status", "bucket")
-    for row in rows.annotate(n=Count("status")):
-        grid[row["agency__code"]][row["status"]] += row["n"]
-        if row["bucket"] is not None:
-            counts[row["bucket"]] += row["n"]
-    agencies = sorted(grid)
-    by_agency = bar_chart(
-        slug="by-status",
-        title=_("Requests by status and agency"),
-        description=_("Submitted requests of each agency, split by their current status."),
-        series=[str(STATUS_LABELS[s]) for s in statuses],
-        series_classes=[status_colour(s).chart for s in statuses],
-        rows=[(code, [grid[code].get(s, 0) for s in statuses]) for code in agencies],
-    )
-    days_chart = bar_chart(
-        slug="days",
-        title=_("Days to decision"),
-        description=_(
-            "How many decided requests took each number of days from submission to decision, "
-            "not counting days waiting on the agency."
-        ),
-        series=[str(_("Decided requests"))],
-        rows=[(_bucket_label(low, high), [counts[i]]) for i, (low, high) in enumerate(DAY_BUCKETS)],
-    )
-    # 3. submissions against decisions by month (New York dates): two range scans, of the
-    # submitted_on and the closed_on index, in one query.
-    months = _month_starts(today)
-    window = {"gte": months[0], "lt": _next_month(months[-1])}
-    submitted = (
-        visible.filter(**{f"submitted_on__{k}": v for k, v in window.items()})
-        .annotate(kind=Value("s"), month=TruncMonth("submitted_on"))
-        .values("kind", "month")
-        .annotate(n=Count("status"))
-    )
-    closed = (
-        visible.filter(
-            status__in=DECIDED_STATUSES, **{f"closed_on__{k}": v for k, v in window.items()}
-        )
-        .annotate(kind=Value("d"), month=TruncMonth("closed_on"))
-        .values("kind", "month")
-        .annotate(n=Count("status"))
-    )
-    monthly = {
-        (r["kind"], r["month"]): r["n"] for r in submitted.union(closed, all=True).order_by()
-    }
-    by_month = bar_chart(
-        slug="by-month",
-        title=_("Submissions and decisions by month"),
-        description=_("Requests submitted and requests decided in each of the last 12 months."),
-        series=[str(_("Submitted")), str(_("Decided"))],
-        rows=[
-            (
-                date_format(start, "M Y"),
-                [monthly.get(("s", start), 0), monthly.get(("d", start), 0)],
-            )
-            for start in months
-        ],
-        stacked=False,
-    )
-    return {"by_status": by_agency, "days": days_chart, "by_month": by_month}
 
 
 def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
@@ -223,9 +104,10 @@ def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
             board.workload = workload(today=today)
         board.work = dcc_work(user, visible, board.counts, today)
     else:
-        grouped = dict(
-            visible.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-        )
+        # Filed requests from the tally (decision 0024), the agency's own drafts counted.
+        filed = tallies_visible_to(user).values("status").annotate(n=Sum("requests"))
+        drafts = visible.filter(status=DRAFT).values("status").annotate(n=Count("pk"))
+        grouped = {r["status"]: r["n"] for r in filed.union(drafts, all=True).order_by()}
         board.by_status = [
             (status, str(label), grouped.get(status, 0)) for status, label in STATUS_LABELS.items()
         ]

@@ -49,6 +49,7 @@ from .requests import (
     outcome_title_seen_by,
     reclassifications_visible_to,
     recommendation_visible_to,
+    tallies_visible_to,
     with_request_page_facts,
     with_turnaround,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "saved_filters_for",
     "supervision_checks",
     "tab_counts",
+    "tallies_visible_to",
     "title_in_effect",
     "title_on",
     "with_request_page_facts",

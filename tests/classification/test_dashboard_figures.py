@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from classification.models import ReclassificationRequest
 from classification.reports import dashboard as dashboard_module
 from classification.reports import dashboard_for
-from classification.reports.dashboard import DAY_BUCKETS, _month_starts, _next_month
+from classification.reports.dashboard_charts import DAY_BUCKETS, _month_starts, _next_month
 from classification.workflow import (
     AGENCY_COMMENT,
     DECIDED_STATUSES,
