@@ -1,7 +1,8 @@
 """The classification app's tables, one module per thing they hold: `positions` (titles,
 positions and their effective-dated title history), `requests` (a request and its duties),
 `records` (its duty lines, events, delegated acts, status spells and attachments), `outbox` (queued
-email), `saved_filters`, `appeals`, and `files` (where uploaded files are stored)."""
+email), `saved_filters`, `appeals`, `tallies` (requests counted by
+agency and status, kept by triggers), and `files` (where uploaded files are stored)."""
 
 from common.audit import AppendOnlyError
 
@@ -37,6 +38,9 @@ from .requests import (
 from .saved_filters import (
     SavedFilter,
 )
+from .tallies import (
+    RequestTally,
+)
 
 __all__ = [
     "Appeal",
@@ -51,6 +55,7 @@ __all__ = [
     "PositionTitleChange",
     "ReclassificationEvent",
     "ReclassificationRequest",
+    "RequestTally",
     "SavedFilter",
     "StatusSpell",
     "Title",

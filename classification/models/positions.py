@@ -132,9 +132,10 @@ class PositionTitleChange(AuditChained):
     class Meta:
         ordering = ["position", "-effective_on", "-changed_at"]
         indexes = [
-            # The title in effect on a day: the latest change effective by then, per position.
+            # The title in effect on a day: the latest change effective by then, per position,
+            # in the order that picks it (id breaks ties): read in order, never sorted.
             models.Index(
-                fields=["position", "-effective_on", "-changed_at"],
+                fields=["position", "-effective_on", "-changed_at", "-id"],
                 include=["to_title"],
                 name="title_change_in_effect",
             ),

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from classification.models import ReclassificationRequest
-from classification.reports.sql import decided
+from classification.reports.dashboard_charts import chart_data
 from classification.selectors import (
     my_work,
     positions_visible_to,
     reclassifications_visible_to,
+    tallies_visible_to,
     with_turnaround,
 )
 from classification.workflow import (
     AGENCY_COMMENT,
-    DECIDED_STATUSES,
     DRAFT,
     IN_REVIEW,
     INFO_REQUESTED,
@@ -34,17 +32,6 @@ from classification.workflow import (
 )
 from facilities import permissions
 from facilities.models import User
-
-DAY_BUCKETS: tuple[tuple[int, int | None], ...] = (
-    (0, 10),
-    (11, 20),
-    (21, 30),
-    (31, 45),
-    (46, 60),
-    (61, 90),
-    (91, None),
-)
-MONTHS_SHOWN = 12
 
 
 @dataclass
@@ -81,89 +68,6 @@ class WorkList:
 WORK_SHOWN = 10
 
 
-def _month_starts(today: date, n: int = MONTHS_SHOWN) -> list[date]:
-    first = today.replace(day=1)
-    months = []
-    for _i in range(n):
-        months.append(first)
-        first = (first - timedelta(days=1)).replace(day=1)
-    return list(reversed(months))
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _bucket_label(low: int, high: int | None) -> str:
-    return f"{low}–{high}" if high is not None else f"{low}+"
-
-
-def chart_data(user: User, *, today: date) -> dict[str, Any]:
-    """The three charts' numbers for `user` (three queries, scoped like everything else)."""
-    from classification.charts import bar_chart
-    from classification.status_colours import status_colour
-
-    visible = reclassifications_visible_to(user).exclude(status=DRAFT).order_by()
-    # 1. requests by status and agency
-    statuses = [s for s in STATUS_LABELS if s != DRAFT]
-    grid: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in visible.values("agency__code", "status").annotate(n=Count("pk")):
-        grid[row["agency__code"]][row["status"]] = row["n"]
-    agencies = sorted(grid)
-    by_agency = bar_chart(
-        slug="by-status",
-        title=_("Requests by status and agency"),
-        description=_("Submitted requests of each agency, split by their current status."),
-        series=[str(STATUS_LABELS[s]) for s in statuses],
-        series_classes=[status_colour(s).chart for s in statuses],
-        rows=[(code, [grid[code].get(s, 0) for s in statuses]) for code in agencies],
-    )
-    # 2. distribution of days to decision
-    buckets = {}
-    for i, (low, high) in enumerate(DAY_BUCKETS):
-        condition = Q(days__gte=low) if high is None else Q(days__gte=low, days__lte=high)
-        buckets[f"b{i}"] = Count("pk", filter=condition)
-    counts = decided(visible).aggregate(**buckets)
-    days = bar_chart(
-        slug="days",
-        title=_("Days to decision"),
-        description=_(
-            "How many decided requests took each number of days from submission to decision, "
-            "not counting days waiting on the agency."
-        ),
-        series=[str(_("Decided requests"))],
-        rows=[
-            (_bucket_label(low, high), [counts[f"b{i}"]])
-            for i, (low, high) in enumerate(DAY_BUCKETS)
-        ],
-    )
-    # 3. submissions against decisions by month (New York dates)
-    months = _month_starts(today)
-    per_month = {}
-    for i, start in enumerate(months):
-        end = _next_month(start)
-        per_month[f"s{i}"] = Count("pk", filter=Q(submitted_on__gte=start, submitted_on__lt=end))
-        per_month[f"d{i}"] = Count(
-            "pk",
-            filter=Q(status__in=DECIDED_STATUSES, closed_on__gte=start, closed_on__lt=end),
-        )
-    # Only rows that can fall in a month shown (cheaper than counting every row twelve times).
-    recent = Q(submitted_on__gte=months[0]) | Q(closed_on__gte=months[0])
-    monthly = visible.filter(recent).aggregate(**per_month)
-    by_month = bar_chart(
-        slug="by-month",
-        title=_("Submissions and decisions by month"),
-        description=_("Requests submitted and requests decided in each of the last 12 months."),
-        series=[str(_("Submitted")), str(_("Decided"))],
-        rows=[
-            (date_format(start, "M Y"), [monthly[f"s{i}"], monthly[f"d{i}"]])
-            for i, start in enumerate(months)
-        ],
-        stacked=False,
-    )
-    return {"by_status": by_agency, "days": days, "by_month": by_month}
-
-
 def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
     """The numbers on `user`'s dashboard, by role; a constant number of queries."""
     today = today or timezone.localdate()
@@ -179,25 +83,31 @@ def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
     visible = with_turnaround(reclassifications_visible_to(user).order_by(), today=today)
     if permissions.is_dcc_staff(user):
         mine = my_work(user)  # their own and, today, those of analysts they cover for
-        board.counts = visible.exclude(status=DRAFT).aggregate(
-            mine=Count("pk", filter=mine & Q(status__in=OPEN_STATUSES)),
-            unassigned=Count("pk", filter=Q(status=SUBMITTED)),
-            overdue=Count("pk", filter=Q(is_overdue=True)),
-            my_overdue=Count("pk", filter=mine & Q(is_overdue=True)),
-            waiting=Count("pk", filter=Q(status=INFO_REQUESTED)),
-            my_waiting=Count("pk", filter=mine & Q(status=INFO_REQUESTED)),
-            awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
-            # What the dashboard's work lists hold (a supervisor never decides their own).
-            my_in_review=Count("pk", filter=Q(assigned_to=user, status=IN_REVIEW)),
-            awaiting_others=Count("pk", filter=Q(status=RECOMMENDED) & ~Q(recommended_by=user)),
+        # Every figure is of open requests: only those rows are read (about 4% of them).
+        board.counts = (
+            visible.filter(status__in=OPEN_STATUSES)
+            .exclude(status=DRAFT)
+            .aggregate(
+                mine=Count("pk", filter=mine & Q(status__in=OPEN_STATUSES)),
+                unassigned=Count("pk", filter=Q(status=SUBMITTED)),
+                overdue=Count("pk", filter=Q(is_overdue=True)),
+                my_overdue=Count("pk", filter=mine & Q(is_overdue=True)),
+                waiting=Count("pk", filter=Q(status=INFO_REQUESTED)),
+                my_waiting=Count("pk", filter=mine & Q(status=INFO_REQUESTED)),
+                awaiting=Count("pk", filter=Q(status=RECOMMENDED)),
+                # What the dashboard's work lists hold (a supervisor never decides their own).
+                my_in_review=Count("pk", filter=Q(assigned_to=user, status=IN_REVIEW)),
+                awaiting_others=Count("pk", filter=Q(status=RECOMMENDED) & ~Q(recommended_by=user)),
+            )
         )
         if permissions.is_supervisor(user):
             board.workload = workload(today=today)
-        board.work = dcc_work(user, visible, board.counts)
+        board.work = dcc_work(user, visible, board.counts, today)
     else:
-        grouped = dict(
-            visible.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-        )
+        # Filed requests from the tally (decision 0024), the agency's own drafts counted.
+        filed = tallies_visible_to(user).values("status").annotate(n=Sum("requests"))
+        drafts = visible.filter(status=DRAFT).values("status").annotate(n=Count("pk"))
+        grouped = {r["status"]: r["n"] for r in filed.union(drafts, all=True).order_by()}
         board.by_status = [
             (status, str(label), grouped.get(status, 0)) for status, label in STATUS_LABELS.items()
         ]
@@ -205,27 +115,29 @@ def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
             "open": sum(grouped.get(s, 0) for s in OPEN_STATUSES),
             "waiting_on_us": grouped.get(INFO_REQUESTED, 0),
         }
-        board.waiting_on_us = list(
-            visible.filter(status=INFO_REQUESTED).order_by("paused_since", "pk")[:10]
-        )
-        board.awaiting_comment = list(
-            visible.filter(status=AGENCY_COMMENT).order_by("comment_due_on", "pk")[:10]
+        board.waiting_on_us = _rows(today, visible.filter(status=INFO_REQUESTED), "paused_since")
+        board.awaiting_comment = _rows(
+            today, visible.filter(status=AGENCY_COMMENT), "comment_due_on"
         )
         board.expiring_credentials = expiring_credentials(user, today=today)
-        board.work = hr_work(user, visible, board.waiting_on_us, grouped)
+        board.work = hr_work(user, visible, board.waiting_on_us, grouped, today)
     board.charts = list(chart_data(user, today=today).values())
     return board
 
 
-def _rows(qs: QuerySet, *order: str) -> list[ReclassificationRequest]:
-    return list(
-        qs.select_related(
-            "position__facility__agency", "current_title", "proposed_title", "recommended_title"
-        ).order_by(*order, "pk")[:WORK_SHOWN]
+def _rows(today: date, qs: QuerySet, *order: str) -> list[ReclassificationRequest]:
+    """The first WORK_SHOWN of `qs` by `order`, then pk, with what the list shows. The rows
+    are chosen in a subquery that reads the request table alone (the covering index on
+    status), and only those rows are joined: filtered and joined first, then sorted, the
+    list cost tens of milliseconds at 1,000 submitted requests."""
+    first = qs.order_by(*order, "pk").values("pk")[:WORK_SHOWN]
+    shown = ReclassificationRequest.objects.filter(pk__in=first).select_related(
+        "position__facility__agency", "current_title", "proposed_title", "recommended_title"
     )
+    return list(with_turnaround(shown, today=today).order_by(*order, "pk"))
 
 
-def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[WorkList]:
+def dcc_work(user: User, visible: QuerySet, counts: dict[str, int], today: date) -> list[WorkList]:
     """DCC staff's work: decisions waiting (supervisors), their own open requests, then the
     unassigned queue to take from. One query per list."""
     queue = reverse("classification:reclassification_list")
@@ -239,7 +151,7 @@ def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[Work
                 heading=_("Recommendations waiting for your decision"),
                 action="",
                 action_label=_("Decide"),
-                rows=_rows(awaiting, "-open_for"),
+                rows=_rows(today, awaiting, "-open_for"),
                 total=counts["awaiting_others"],
                 more_url=f"{queue}?tab=awaiting",
                 empty=_("No recommendation waits for a decision."),
@@ -252,7 +164,7 @@ def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[Work
             heading=_("Your requests in review"),
             action="",
             action_label=_("Review"),
-            rows=_rows(mine, "-open_for"),
+            rows=_rows(today, mine, "-open_for"),
             total=counts["my_in_review"],
             more_url=f"{queue}?tab=mine",
             empty=_("No request of yours is in review."),
@@ -264,7 +176,7 @@ def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[Work
             heading=_("Unassigned requests, longest waiting first"),
             action="assign" if permissions.is_supervisor(user) else "take",
             action_label=_("Assign") if permissions.is_supervisor(user) else _("Take"),
-            rows=_rows(visible.filter(status=SUBMITTED), "-open_for"),
+            rows=_rows(today, visible.filter(status=SUBMITTED), "-open_for"),
             total=counts["unassigned"],
             more_url=f"{queue}?tab=unassigned",
             empty=_("Nothing is waiting to be taken."),
@@ -274,7 +186,11 @@ def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[Work
 
 
 def hr_work(
-    user: User, visible: QuerySet, waiting: list[ReclassificationRequest], grouped: dict
+    user: User,
+    visible: QuerySet,
+    waiting: list[ReclassificationRequest],
+    grouped: dict,
+    today: date,
 ) -> list[WorkList]:
     """Agency HR's work: DCC's questions to answer, then drafts to finish and submit."""
     queue = reverse("classification:reclassification_list")
@@ -294,7 +210,7 @@ def hr_work(
             heading=_("Drafts to finish and submit"),
             action="",
             action_label=_("Finish"),
-            rows=_rows(visible.filter(status=DRAFT), "created_at"),
+            rows=_rows(today, visible.filter(status=DRAFT), "created_at"),
             total=grouped.get(DRAFT, 0),
             more_url=f"{queue}?status={DRAFT}",
             empty=_("No draft is waiting."),

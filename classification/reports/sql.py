@@ -54,12 +54,16 @@ chief AS (
            ) AS n
     FROM {position} p
     -- The title in effect on the day asked about: the position's latest change effective by
-    -- then (the title_change_in_effect index), else its stored title.
-    JOIN {title} t ON t.id = COALESCE((
-        SELECT h.to_title_id FROM {title_change} h
-        WHERE h.position_id = p.id AND h.effective_on <= %s
-        ORDER BY h.effective_on DESC, h.changed_at DESC, h.id DESC LIMIT 1
-    ), p.title_id)
+    -- then, else its stored title. One ordered pass over the title_change_in_effect index for
+    -- every position at once: as a correlated subquery in the join condition it ran once per
+    -- position and again for each match.
+    LEFT JOIN (
+        SELECT DISTINCT ON (h.position_id) h.position_id, h.to_title_id
+        FROM {title_change} h
+        WHERE h.effective_on <= %s
+        ORDER BY h.position_id, h.effective_on DESC, h.changed_at DESC, h.id DESC
+    ) latest ON latest.position_id = p.id
+    JOIN {title} t ON t.id = COALESCE(latest.to_title_id, p.title_id)
     WHERE p.active AND t.code IN ({chief_codes}) AND p.facility_id IN (SELECT v.id FROM visible v)
 ),
 facts AS (

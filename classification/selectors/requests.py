@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # django-stubs-ext is a development package
 from facilities import permissions
 from facilities.models import AnnualActivity, User
 
-from ..models import ReclassificationRequest, Title
+from ..models import ReclassificationRequest, RequestTally, Title
 from ..workflow import DRAFT, OPEN_STATUSES
 from .positions import RequestPageFacts, chiefs_on
 
@@ -58,6 +58,32 @@ def reclassifications_visible_to(user: User) -> QuerySet[ReclassificationRequest
         return qs.filter(agency_id=user.agency_id).exclude(status=DRAFT, employee__isnull=False)
     if permissions.is_employee(user):
         return qs.filter(employee=user)
+    return qs.none()
+
+
+def filed_requests_visible_to(user: User) -> QuerySet[ReclassificationRequest]:
+    """The requests of `reclassifications_visible_to(user)` that are not drafts, for counting:
+    no joins, and a condition an index holds (Agency HR's rule about employees' drafts has
+    nothing to exclude once drafts are, so the employee column is not read)."""
+    qs = ReclassificationRequest.objects.order_by().exclude(status=DRAFT)
+    if permissions.is_dcc_staff(user):
+        return qs
+    if permissions.is_agency_hr(user) and user.agency_id is not None:
+        return qs.filter(agency_id=user.agency_id)
+    if permissions.is_employee(user):
+        return qs.filter(employee=user)
+    return qs.none()
+
+
+def tallies_visible_to(user: User) -> QuerySet[RequestTally]:
+    """The request tally (decision 0024) over the filed requests `user` sees by agency: all
+    for DCC staff, its agency's for Agency HR, none for anyone else (an employee's own
+    requests are not counted by agency)."""
+    qs = RequestTally.objects.order_by().exclude(status=DRAFT)
+    if permissions.is_dcc_staff(user):
+        return qs
+    if permissions.is_agency_hr(user) and user.agency_id is not None:
+        return qs.filter(agency_id=user.agency_id)
     return qs.none()
 
 

@@ -72,6 +72,17 @@ INVARIANTS: dict[str, str] = {
             ORDER BY p.at DESC, p.id DESC LIMIT 1
         ), '')
     """,
+    # Decision 0024: the dashboard's charts read the tally, which triggers keep.
+    "the request tally counts the requests": """
+        SELECT COALESCE(t.agency_id, r.agency_id) FROM classification_requesttally t
+        FULL JOIN (
+            SELECT agency_id, status, days_to_close, COUNT(*) AS n
+            FROM classification_reclassificationrequest
+            GROUP BY agency_id, status, days_to_close
+        ) r ON r.agency_id = t.agency_id AND r.status = t.status
+           AND r.days_to_close IS NOT DISTINCT FROM t.days_to_close
+        WHERE COALESCE(t.requests, 0) <> COALESCE(r.n, 0)
+    """,
     "a request's days to close are its dates' difference less its pauses": """
         SELECT id FROM classification_reclassificationrequest
         WHERE days_to_close IS DISTINCT FROM (

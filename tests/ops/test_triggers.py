@@ -27,6 +27,9 @@ DECLARED = {
     ("classification.ReclassificationRequest", "agency_of_position"),
     ("classification.Position", "requests_follow_position"),
     ("facilities.Facility", "requests_follow_facility"),
+    # The dashboard's counts of requests by agency, status and days (decision 0024).
+    ("classification.ReclassificationRequest", "request_tally"),
+    ("classification.ReclassificationRequest", "request_tally_truncate"),
 }
 
 

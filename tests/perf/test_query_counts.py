@@ -69,8 +69,8 @@ QUEUE = "classification:reclassification_list"
 # page → (URL, {role: queries}), for every role that may see the page.
 PAGES = {
     # One query per work list at the top (HR: drafts, and employees' requests awaiting its
-    # comment; analyst: mine, unassigned; supervisor: awaiting too).
-    "dashboard": (lambda: reverse("dashboard"), {"hr": 10, "analyst": 8, "supervisor": 10}),
+    # comment; analyst: mine, unassigned; supervisor: awaiting too); two for the three charts.
+    "dashboard": (lambda: reverse("dashboard"), {"hr": 9, "analyst": 7, "supervisor": 9}),
     # Unfiltered, the tab's badge gives the paginator its count (no COUNT(*) of its own).
     "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 6, "analyst": 7, "supervisor": 7}),
     "queue, filtered": (
