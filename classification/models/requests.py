@@ -354,6 +354,10 @@ class ReclassificationRequest(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED_STATUSES
+
+    @property
     def outcome_title_id(self) -> int:
         """The id of `outcome_title`, without loading a title."""
         if self.status != DENIED and self.recommended_title_id is not None:

@@ -12,6 +12,7 @@ from classification import selectors, workflow
 from classification.filters import ReclassificationFilter
 from classification.tables import ReclassificationTable
 from common.exports import export_response
+from common.paging import keys_first
 from facilities import permissions
 from facilities.tables import BoundedPaginator
 
@@ -66,7 +67,7 @@ class ReclassificationListView(View):
         # The work tabs (a few thousand requests at most) open on the longest-running first;
         # the whole archive opens newest first, which the primary key serves from its index
         # (sorting 100,000 requests by a turnaround computed for today cannot use one).
-        table = ReclassificationTable(rows, order_by=("-id",) if tab == "all" else None)
+        table = ReclassificationTable(keys_first(rows), order_by=("-id",) if tab == "all" else None)
         counts = selectors.tab_counts(user)
         paginate = PAGINATE
         if tab in TABS_COUNTED_AS_SHOWN and tab in counts and _unfiltered(filterset):
