@@ -44,16 +44,16 @@ class ReclassificationTable(tables.Table):
 
 
 class PositionTable(tables.Table):
-    item_number = tables.Column(verbose_name=_("Item"), linkify=True)
+    """The positions' headers and sorting; the cells are in templates/tables/positions.html."""
+
+    item_number = tables.Column(verbose_name=_("Item"))
     facility = tables.Column(verbose_name=_("Facility"), accessor="facility__name")
     agency = tables.Column(verbose_name=_("Agency"), accessor="facility__agency__code")
     title = tables.Column(verbose_name=_("Title"), order_by=("title__rank",))
     grade = tables.Column(verbose_name=_("Grade"), accessor="title__grade")
-    incumbent = tables.Column(verbose_name=_("Incumbent"), default="—")
-    reports_to = tables.Column(
-        verbose_name=_("Reports to"), accessor="reports_to__item_number", default="—"
-    )
-    active = tables.BooleanColumn(verbose_name=_("Active"))
+    incumbent = tables.Column(verbose_name=_("Incumbent"))
+    reports_to = tables.Column(verbose_name=_("Reports to"), accessor="reports_to__item_number")
+    active = tables.Column(verbose_name=_("Active"))
 
     class Meta:
         model = Position
@@ -70,3 +70,4 @@ class PositionTable(tables.Table):
         )
         attrs = {"class": "data-table", "aria-label": _("Positions")}
         empty_text = _("No positions match.")
+        template_name = "tables/positions.html"
