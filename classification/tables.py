@@ -12,16 +12,23 @@ class ReclassificationTable(tables.Table):
     """The queue's headers and sorting; its cells are written in templates/tables/requests.html
     (the outcome a user may read, the status badge, "covering for", days to decision)."""
 
+    # Sorted by a column, then by number: rows that tie keep one order from page to page.
     id = tables.Column(verbose_name=_("No."))
     item = tables.Column(verbose_name=_("Item"), accessor="position__item_number")
-    facility = tables.Column(verbose_name=_("Facility"), accessor="position__facility__name")
-    agency = tables.Column(verbose_name=_("Agency"), accessor="position__facility__agency__code")
-    titles = tables.Column(verbose_name=_("Current → new title"), accessor="proposed_title__rank")
-    status = tables.Column(verbose_name=_("Status"))
-    assignee = tables.Column(verbose_name=_("Assignee"), accessor="assigned_to")
+    facility = tables.Column(
+        verbose_name=_("Facility"), order_by=("position__facility__name", "id")
+    )
+    agency = tables.Column(
+        verbose_name=_("Agency"), order_by=("position__facility__agency__code", "id")
+    )
+    titles = tables.Column(
+        verbose_name=_("Current → new title"), order_by=("proposed_title__rank", "id")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "id"))
+    assignee = tables.Column(verbose_name=_("Assignee"), order_by=("assigned_to", "id"))
     # Days open, or for a decided request the days it took to decide (the same count, closed).
-    open_for = tables.Column(verbose_name=_("Days"))
-    is_overdue = tables.Column(verbose_name=_("Overdue"))
+    open_for = tables.Column(verbose_name=_("Days"), order_by=("open_for", "id"))
+    is_overdue = tables.Column(verbose_name=_("Overdue"), order_by=("is_overdue", "id"))
 
     class Meta:
         model = ReclassificationRequest
