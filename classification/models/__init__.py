@@ -1,7 +1,8 @@
 """The classification app's tables, one module per thing they hold: `positions` (titles,
 positions and their effective-dated title history), `requests` (a request and its duties),
 `records` (its duty lines, events, delegated acts, status spells and attachments), `outbox` (queued
-email), `saved_filters`, `appeals`, and `files` (where uploaded files are stored)."""
+email), `saved_filters`, `appeals`, `counts` (requests by status, kept by triggers), and
+`files` (where uploaded files are stored)."""
 
 from common.audit import AppendOnlyError
 
@@ -10,6 +11,7 @@ from .appeals import (
     AppealAttachment,
     AppealEvent,
 )
+from .counts import StatusCount
 from .files import (
     private_storage,
     random_attachment_name,
@@ -52,6 +54,7 @@ __all__ = [
     "ReclassificationEvent",
     "ReclassificationRequest",
     "SavedFilter",
+    "StatusCount",
     "StatusSpell",
     "Title",
     "private_storage",

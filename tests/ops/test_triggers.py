@@ -27,6 +27,10 @@ DECLARED = {
     ("classification.ReclassificationRequest", "agency_of_position"),
     ("classification.Position", "requests_follow_position"),
     ("facilities.Facility", "requests_follow_facility"),
+    # The counts of requests by status, kept for the queue's badges (docs/decisions/0025).
+    ("classification.ReclassificationRequest", "status_counts_insert"),
+    ("classification.ReclassificationRequest", "status_counts_update"),
+    ("classification.ReclassificationRequest", "status_counts_delete"),
 }
 
 
