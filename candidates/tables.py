@@ -65,7 +65,10 @@ class PersonTable(tables.Table):
     `credential_badges` and `highest_cell`, computed for `today`)."""
 
     name = tables.Column(
-        verbose_name=_("Name"), accessor="sort_name", order_by=("family_name", "given_name")
+        verbose_name=_("Name"),
+        accessor="sort_name",
+        # Then by id: people of one name keep one order from page to page (an index's order).
+        order_by=("family_name", "given_name", "id"),
     )
     agency = tables.Column(verbose_name=_("Agency"), accessor="agency__code")
     employee_id = tables.Column(verbose_name=_("Employee id"))
