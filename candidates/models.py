@@ -44,6 +44,8 @@ class Person(models.Model):
             )
         ]
         indexes = [
+            # The people list's order: its first page without sorting 20,000 people.
+            models.Index(fields=["family_name", "given_name", "id"], name="person_sort_name"),
             # The people list's search box (common.search).
             trigram_index("person_given_name_upper_trgm", "given_name"),
             trigram_index("person_family_name_upper_trgm", "family_name"),

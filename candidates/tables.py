@@ -49,20 +49,32 @@ def credential_badges(credentials, today):
     )
 
 
+def highest_cell(person, today) -> str:
+    """The highest title the person meets today, with its outcome as a badge."""
+    title, outcome = highest_title_met(person, today)
+    if title is None:
+        return format_html('<span class="text-muted">{}</span>', _("none"))
+    label, css = OUTCOME_LABELS[outcome]
+    return format_html(
+        '{} <nys-badge intent="{}" label="{}"></nys-badge>', title.short_name, css, label
+    )
+
+
 class PersonTable(tables.Table):
+    """The people's headers and sorting; the cells are in templates/tables/people.html (with
+    `credential_badges` and `highest_cell`, computed for `today`)."""
+
     name = tables.Column(
         verbose_name=_("Name"),
         accessor="sort_name",
-        order_by=("family_name", "given_name"),
-        linkify=lambda record: record.get_absolute_url(),
+        # Then by id: people of one name keep one order from page to page (an index's order).
+        order_by=("family_name", "given_name", "id"),
     )
     agency = tables.Column(verbose_name=_("Agency"), accessor="agency__code")
     employee_id = tables.Column(verbose_name=_("Employee id"))
-    credentials = tables.Column(
-        verbose_name=_("Credentials"), accessor="pk", orderable=False, empty_values=()
-    )
+    credentials = tables.Column(verbose_name=_("Credentials"), accessor="pk", orderable=False)
     highest = tables.Column(
-        verbose_name=_("Highest title met today"), accessor="pk", orderable=False, empty_values=()
+        verbose_name=_("Highest title met today"), accessor="pk", orderable=False
     )
 
     class Meta:
@@ -70,22 +82,11 @@ class PersonTable(tables.Table):
         fields = ["name", "agency", "employee_id", "credentials", "highest"]
         attrs = {"class": "data-table", "aria-label": _("People")}
         empty_text = _("Nobody matches these filters.")
+        template_name = "tables/people.html"
 
     def __init__(self, *args, today, **kwargs):
         self.today = today
         super().__init__(*args, **kwargs)
-
-    def render_credentials(self, record):
-        return credential_badges(record.credentials.all(), self.today)
-
-    def render_highest(self, record):
-        title, outcome = highest_title_met(record, self.today)
-        if title is None:
-            return format_html('<span class="text-muted">{}</span>', _("none"))
-        label, css = OUTCOME_LABELS[outcome]
-        return format_html(
-            '{} <nys-badge intent="{}" label="{}"></nys-badge>', title.short_name, css, label
-        )
 
 
 class ReverificationTable(tables.Table):

@@ -96,7 +96,7 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.filter(warranted_title_code=value)
 
     def by_drift(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # `drift` is annotated by classification.reports.with_chief (the registry's queryset).
+        # `drift` is annotated by classification.reports.drift.with_drift (the registry's queryset).
         if value == "any":
             return queryset.exclude(drift="")
         return queryset.filter(drift=value)

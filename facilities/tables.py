@@ -35,50 +35,40 @@ class BoundedPaginator(Paginator):
 # What activity.get_status_display() shows, without rebuilding the choices (lazy
 # translations) for every row.
 ACTIVITY_STATUS_LABELS = dict(AnnualActivity.Status.choices)
+ACTIVITY_INTENTS = {"accepted": "success", "submitted": "neutral"}  # else "warning"
 
 
-def _title_name(code: str) -> str:
+def title_name(code: str) -> str:
     return title_for(code).short_name if code else ""
 
 
 class FacilityTable(tables.Table):
-    name = tables.Column(linkify=True, verbose_name=_("Facility"))
+    """The registry's headers and sorting; its cells are written in
+    templates/tables/facilities.html (with the filters of facilities/templatetags/registry.py,
+    which call the functions below)."""
+
+    name = tables.Column(verbose_name=_("Facility"))
     code = tables.Column(verbose_name=_("Code"))
     agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"))
     facility_type = tables.Column(verbose_name=_("Type"))
     latest_year = tables.Column(
-        accessor="latest_activity__fiscal_year",
-        verbose_name=_("Latest year"),
-        order_by=("latest_activity__fiscal_year",),
+        accessor="latest_activity__fiscal_year", verbose_name=_("Latest year")
     )
     individuals = tables.Column(
         accessor="latest_activity__individuals_served",
         verbose_name=_("Individuals served"),
-        attrs={"td": {"class": "align-end"}, "th": {"class": "align-end"}},
+        attrs={"th": {"class": "align-end"}},
     )
     activities = tables.Column(
         accessor="latest_activity__records_activities",
         verbose_name=_("Records activities"),
-        attrs={"td": {"class": "align-end"}, "th": {"class": "align-end"}},
+        attrs={"th": {"class": "align-end"}},
     )
-    warranted = tables.Column(
-        accessor="warranted_title_code",
-        verbose_name=_("Warranted title"),
-        order_by=("warranted_title_code",),
-    )
+    warranted = tables.Column(accessor="warranted_title_code", verbose_name=_("Warranted title"))
     flags = tables.Column(
-        accessor="trend_state",
-        verbose_name=_("Flags"),
-        order_by=("trend_state", "needs_review"),
-        empty_values=(),  # render even when trend_state is blank: needs_review may be set
+        accessor="trend_state", verbose_name=_("Flags"), order_by=("trend_state", "needs_review")
     )
-
-    drift = tables.Column(
-        accessor="drift",
-        verbose_name=_("Drift"),
-        empty_values=(),
-        order_by=("drift",),
-    )
+    drift = tables.Column(verbose_name=_("Drift"))
 
     class Meta:
         model = Facility
@@ -98,59 +88,37 @@ class FacilityTable(tables.Table):
         order_by = ("name",)
         attrs = {"class": "data-table", "aria-label": _("Facilities")}
         empty_text = _("No facility matches these filters.")
+        template_name = "tables/facilities.html"
 
-    def render_facility_type(self, value: str, record: Facility) -> str:
-        return record.get_facility_type_display()
 
-    def render_latest_year(self, value: int, record: Facility) -> str:
-        activity = record.latest_activity
-        assert activity is not None  # the column's value (latest_year) comes from it
-        return format_html(
-            '{} <nys-badge intent="{}" label="{}"></nys-badge>',
-            activity.fiscal_year_label,
-            "success"
-            if activity.status == "accepted"
-            else "neutral"
-            if activity.status == "submitted"
-            else "warning",
-            ACTIVITY_STATUS_LABELS.get(activity.status, activity.status),
+def latest_year_cell(activity: AnnualActivity | None) -> str:
+    """The latest year's label and its status as a badge, or a dash."""
+    if activity is None:
+        return "—"
+    return format_html(
+        '{} <nys-badge intent="{}" label="{}"></nys-badge>',
+        activity.fiscal_year_label,
+        ACTIVITY_INTENTS.get(activity.status, "warning"),
+        ACTIVITY_STATUS_LABELS.get(activity.status, activity.status),
+    )
+
+
+def flag_badges(record: Facility) -> str:
+    """Watch and needs-review as badges, or a dash."""
+    badges = []
+    if record.trend_state == "watch":
+        badges.append(
+            format_html('<nys-badge intent="warning" label="{}"></nys-badge>', _("Watch"))
         )
-
-    def render_individuals(self, value: int) -> str:
-        return f"{value:,}"
-
-    def render_activities(self, value: int) -> str:
-        return f"{value:,}"
-
-    def render_warranted(self, value: str, record: Facility) -> str:
-        return _title_name(record.warranted_title_code)
-
-    def render_flags(self, value: str, record: Facility) -> str:
-        badges = []
-        if record.trend_state == "watch":
-            badges.append(
-                format_html('<nys-badge intent="warning" label="{}"></nys-badge>', _("Watch"))
-            )
-        if record.needs_review:
-            badges.append(
-                format_html(
-                    '<nys-badge intent="warning" label="{}"></nys-badge>', _("Needs review")
-                )
-            )
-        return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "—"
-
-    def render_drift(self, value: str, record: Facility) -> str:
-        return drift_text(record) or "—"
-
-    def value_drift(self, value: str, record: Facility) -> str:
-        return drift_text(record)
-
-    def value_flags(self, value: str, record: Facility) -> str:
-        return export_flags(record)
+    if record.needs_review:
+        badges.append(
+            format_html('<nys-badge intent="warning" label="{}"></nys-badge>', _("Needs review"))
+        )
+    return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "—"
 
 
 def drift_text(record: Facility) -> str:
-    """'up'/'down' as words, from the `drift` annotation (classification.reports.with_chief)."""
+    """'up'/'down' as words, from the `drift` annotation (classification.reports.drift.with_drift)."""
     drift = getattr(record, "drift", "")
     if drift == "up":
         return str(_("Warrants higher"))
@@ -201,7 +169,7 @@ def export_rows(facilities: Iterable[Facility]) -> Iterator[list[Any]]:
             a.get_status_display() if a else "",
             a.individuals_served if a else "",
             a.records_activities if a else "",
-            _title_name(f.warranted_title_code),
+            title_name(f.warranted_title_code),
             f.determination_year or "",
             f.get_trend_state_display() if f.trend_state else "",
             export_flags(f),

@@ -58,3 +58,19 @@ def hours(value: Decimal | float | None) -> str:
     if value is None:
         return ""
     return format(Decimal(str(value)).normalize(), "f")
+
+
+@register.filter
+def credential_cell(person: Any, today: Any) -> str:
+    """The people list's credentials cell (candidates.tables.credential_badges)."""
+    from ..tables import credential_badges
+
+    return credential_badges(person.credentials.all(), today)
+
+
+@register.filter
+def highest_cell(person: Any, today: Any) -> str:
+    """The people list's highest-title cell (candidates.tables.highest_cell)."""
+    from ..tables import highest_cell
+
+    return highest_cell(person, today)

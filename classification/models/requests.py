@@ -250,6 +250,12 @@ class ReclassificationRequest(models.Model):
         indexes = [
             # Agency HR's queue, counts and scoping.
             models.Index(fields=["agency", "status"], name="reclass_agency_status"),
+            # ... and what it sees of them (not its employees' drafts), counted from the index.
+            models.Index(
+                fields=["agency"],
+                condition=~Q(employee__isnull=False, status=DRAFT),
+                name="reclass_agency_visible",
+            ),
             # Date ranges: the dashboard's last 12 months, the turnaround report's "since".
             models.Index(
                 fields=["submitted_on"], include=["agency", "status"], name="reclass_submitted_on"
@@ -328,6 +334,10 @@ class ReclassificationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED_STATUSES
 
     @property
     def outcome_title_id(self) -> int:

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     CharField,
     F,
+    Func,
     OuterRef,
     QuerySet,
     Subquery,
@@ -57,6 +58,22 @@ def with_chief(qs: QuerySet[Facility], on: date | None = None) -> QuerySet[Facil
             When(warranted_rank__gt=F("chief_rank"), then=Value("up")),
             When(warranted_rank__lt=F("chief_rank"), then=Value("down")),
             default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def with_drift(qs: QuerySet[Facility], on: date | None = None) -> QuerySet[Facility]:
+    """Annotate `drift` alone, as `with_chief` does ("up", "down" or ""), for a list that shows
+    no chief position (the registry's): `with_chief`'s Case reads the chief position's
+    subquery three times more, for 25 facilities about 10 ms of the registry's 14."""
+    chief = chiefs_on(on or timezone.localdate(), facility=OuterRef("pk"))
+    warranted = Title.objects.filter(code=OuterRef("warranted_title_code")).values("rank")[:1]
+    return qs.annotate(
+        # A simple CASE computes SIGN(…) once; NULL (no chief, no warranted title) is "".
+        drift=Func(
+            Subquery(warranted) - Subquery(chief.values("title_rank_on")[:1]),
+            template="CASE SIGN(%(expressions)s) WHEN 1 THEN 'up' WHEN -1 THEN 'down' ELSE '' END",
             output_field=CharField(),
         )
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -13,20 +13,24 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:  # django-stubs-ext is a development package
-    pass
 from facilities import permissions
-from facilities.models import User
+from facilities.models import Delegation, User
+from facilities.selectors import delegations_in_effect
 
-from ..models import ReclassificationRequest, Title
-from ..workflow import OPEN_STATUSES, RECOMMENDED, SUBMITTED
+from ..appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
+from ..models import Appeal, ReclassificationRequest, RequestTally, SavedFilter, Title
+from ..workflow import DRAFT, OPEN_STATUSES, RECOMMENDED, SUBMITTED
 from .requests import reclassifications_visible_to, with_turnaround
 
 # COUNT(*) in a subquery (no GROUP BY): unlike COUNT(id) it reads no column, so PostgreSQL
 # answers from the index alone.
 COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
+# The requests of the tally rows a subquery reads, summed (no GROUP BY either).
+SUM_REQUESTS = Func(template='SUM("requests")', output_field=IntegerField())
 
 
 def reclassification_queue(user: User, tab: str) -> QuerySet[ReclassificationRequest]:
@@ -50,9 +54,6 @@ def reclassification_queue(user: User, tab: str) -> QuerySet[ReclassificationReq
 def _covered(user: Any) -> QuerySet:
     """The analysts whose assigned requests `user` covers today (delegations), as a subquery:
     no query of its own, so every page that counts "mine" keeps its query count."""
-    from facilities.models import Delegation
-    from facilities.selectors import delegations_in_effect
-
     return (
         delegations_in_effect(timezone.localdate())
         .filter(kind=Delegation.Kind.ANALYST_COVER, delegate=user)
@@ -67,8 +68,6 @@ def my_work(user: Any) -> Q:
 
 
 def queue_tabs(user: User) -> list[tuple[str, Any]]:
-    from django.utils.translation import gettext_lazy as _
-
     if not permissions.is_dcc_staff(user):
         return []
     tabs = [("unassigned", _("Unassigned")), ("mine", _("Mine"))]
@@ -82,39 +81,46 @@ def queue_tabs(user: User) -> list[tuple[str, Any]]:
 def tab_counts(user: User) -> dict[str, int]:
     """How many requests each queue tab holds, in one query.
 
-    One scalar subquery per tab rather than one pass with FILTERed counts: each tab's
-    condition then uses the (status, assigned_to) index instead of reading every request.
+    The status tabs read the counts the database keeps by status (models.RequestTally,
+    docs/decisions/0024): "All" would otherwise count every request but the drafts on every
+    page. "Mine" is a scalar subquery of its own, on the (status, assigned_to) index.
     """
     if not permissions.is_dcc_staff(user):
         return {}
-    requests = ReclassificationRequest.objects.order_by()
-    conditions = {
-        "unassigned": Q(status=SUBMITTED),
-        "mine": my_work(user) & Q(status__in=OPEN_STATUSES),
-        "awaiting": Q(status=RECOMMENDED),
-        "all": ~Q(status="draft"),
-    }
-    counts = {
-        name: Subquery(requests.filter(condition).annotate(n=COUNT_ROWS).values("n"))
-        for name, condition in conditions.items()
-    }
-    # Any one row of a small reference table carries the four subqueries (a SELECT without
-    # FROM is not expressible in the ORM); the titles always exist.
-    from ..appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
-    from ..models import Appeal
 
-    counts["appeals"] = Subquery(
-        Appeal.objects.order_by().filter(status__in=APPEAL_OPEN).annotate(n=COUNT_ROWS).values("n")
-    )
-    names = (*conditions, "appeals")
-    row = Title.objects.order_by().annotate(**counts).values(*names).first()
-    return row or dict.fromkeys(names, 0)
+    def requests_in(statuses: Q) -> Subquery:
+        return Subquery(
+            RequestTally.objects.order_by()
+            .filter(statuses)
+            .annotate(n=Coalesce(SUM_REQUESTS, 0))
+            .values("n")
+        )
+
+    counts = {
+        "unassigned": requests_in(Q(status=SUBMITTED)),
+        "mine": Subquery(
+            ReclassificationRequest.objects.order_by()
+            .filter(my_work(user), status__in=OPEN_STATUSES)
+            .annotate(n=COUNT_ROWS)
+            .values("n")
+        ),
+        "awaiting": requests_in(Q(status=RECOMMENDED)),
+        "all": requests_in(~Q(status=DRAFT)),
+        "appeals": Subquery(
+            Appeal.objects.order_by()
+            .filter(status__in=APPEAL_OPEN)
+            .annotate(n=COUNT_ROWS)
+            .values("n")
+        ),
+    }
+    # Any one row of a small reference table carries the subqueries (a SELECT without FROM is
+    # not expressible in the ORM); the titles always exist.
+    row = Title.objects.order_by().annotate(**counts).values(*counts).first()
+    return row or dict.fromkeys(counts, 0)
 
 
 def saved_filters_for(user: User) -> QuerySet:
     """The user's own saved queue filters (nobody sees another user's)."""
-    from ..models import SavedFilter
-
     if not (user and user.is_authenticated):
         return SavedFilter.objects.none()
     return SavedFilter.objects.filter(user=user).order_by("name")

@@ -8,7 +8,8 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from classification.reports import dashboard_for, with_chief
+from classification.reports import dashboard_for
+from classification.reports.drift import with_drift
 from classification.selectors import chief_position, positions_for_facility
 from common.exports import export_response
 from facilities import permissions
@@ -44,8 +45,8 @@ class FacilityListView(SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25, "paginator_class": BoundedPaginator}
 
     def get_queryset(self):
-        # The chief position and drift as subqueries: the count of queries stays constant.
-        return with_chief(facility_selectors.facilities_visible_to(self.request.user))
+        # Drift as a subquery: the count of queries stays constant.
+        return with_drift(facility_selectors.facilities_visible_to(self.request.user))
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}

@@ -71,11 +71,12 @@ PAGES = {
     # One query per work list at the top (HR: drafts, and employees' requests awaiting its
     # comment; analyst: mine, unassigned; supervisor: awaiting too); two for the three charts.
     "dashboard": (lambda: reverse("dashboard"), {"hr": 9, "analyst": 7, "supervisor": 9}),
-    # Unfiltered, the tab's badge gives the paginator its count (no COUNT(*) of its own).
-    "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 6, "analyst": 7, "supervisor": 7}),
+    # Unfiltered, the tab's badge gives the paginator its count (no COUNT(*) of its own). The
+    # page's rows take two queries: their keys, then those rows (common/paging.py).
+    "queue": (lambda: reverse(QUEUE) + "?tab=all", {"hr": 7, "analyst": 8, "supervisor": 8}),
     "queue, filtered": (
         lambda: reverse(QUEUE) + "?tab=all&status=approved&sort=-created_at",
-        {"hr": 6, "analyst": 8, "supervisor": 8},
+        {"hr": 7, "analyst": 9, "supervisor": 9},
     ),
     "request": (
         lambda: reverse("classification:reclassification_detail", args=[busiest_request().pk]),
@@ -102,7 +103,7 @@ PAGES = {
                 "tab=all&status={r.status}&agency={a}&facility={f}&proposed_title={t}&q={item}"
             )
         ),
-        {"hr": 7, "analyst": 9, "supervisor": 9},
+        {"hr": 8, "analyst": 10, "supervisor": 10},
     ),
     "positions, every filter and a search": (
         lambda: (
