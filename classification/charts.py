@@ -49,6 +49,7 @@ class BarChart:
     slug: str
     title: str
     description: str
+    category: str  # what a row is ("Agency", "Month"): the heading of the numbers' first column
     series: tuple[str, ...]
     rows: tuple[ChartRow, ...]
     stacked: bool
@@ -76,6 +77,7 @@ def bar_chart(
     slug: str,
     title: str,
     description: str,
+    category: str,
     series: Sequence[str],
     rows: Sequence[tuple[str, Sequence[int]]],
     stacked: bool = True,
@@ -135,6 +137,7 @@ def bar_chart(
         slug=slug,
         title=title,
         description=description,
+        category=category,
         series=tuple(series),
         rows=tuple(chart_rows),
         stacked=stacked,

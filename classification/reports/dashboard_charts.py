@@ -83,6 +83,7 @@ def chart_data(user: User, *, today: date) -> dict[str, Any]:
         slug="by-status",
         title=_("Requests by status and agency"),
         description=_("Submitted requests of each agency, split by their current status."),
+        category=_("Agency"),
         series=[str(STATUS_LABELS[s]) for s in statuses],
         series_classes=[status_colour(s).chart for s in statuses],
         # An agency shows once it has a request (a tally row left at zero does not count).
@@ -99,6 +100,7 @@ def chart_data(user: User, *, today: date) -> dict[str, Any]:
             "How many decided requests took each number of days from submission to decision, "
             "not counting days waiting on the agency."
         ),
+        category=_("Days"),
         series=[str(_("Decided requests"))],
         rows=[(_bucket_label(low, high), [days[i]]) for i, (low, high) in enumerate(DAY_BUCKETS)],
     )
@@ -129,6 +131,7 @@ def chart_data(user: User, *, today: date) -> dict[str, Any]:
         slug="by-month",
         title=_("Submissions and decisions by month"),
         description=_("Requests submitted and requests decided in each of the last 12 months."),
+        category=_("Month"),
         series=[str(_("Submitted")), str(_("Decided"))],
         rows=[
             (date_format(m, "M Y"), [monthly.get(("s", m), 0), monthly.get(("d", m), 0)])

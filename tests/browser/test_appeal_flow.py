@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from classification.standard import TECHNICIAN_2
-from tests.browser.test_reclassification_flow import serious_violations, signed_in
+from tests.browser.axe import violations
+from tests.browser.test_reclassification_flow import signed_in
 from tests.classification.factories import PDF, PositionFactory, reclassification_in
 from tests.factories import FacilityFactory, analyst_user, hr_user, supervisor_user
 
@@ -54,21 +55,21 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     )
     shoot(page, "request-window-hr")
     page.get_by_test_id("action-appeal").click()
-    assert serious_violations(page) == []
+    assert violations(page) == []
     page.get_by_label("Grounds for the appeal").fill("Two Technicians 1 report to the position.")
     page.locator("#id_file input[type=file]").set_input_files(str(chart))
     shoot(page, "appeal-form-hr")
     page.get_by_test_id("confirm").click()
     assert page.get_by_test_id("appeal-status").get_attribute("label") == "Appeal filed"
     assert page.get_by_test_id("appeal").get_by_role("link", name="chart.pdf").count() == 1
-    assert serious_violations(page) == []
+    assert violations(page) == []
     context.close()
 
     # The analyst: the Appeals tab, then the record to the Commission.
     context, page = signed_in(browser, live_server.url, "analyst-appeal")
     page.goto(f"{live_server.url}/requests/")
     page.get_by_test_id("tab-appeals").click()
-    assert serious_violations(page) == []
+    assert violations(page) == []
     shoot(page, "appeals-tab-analyst")
     page.get_by_role("link", name=str(r.pk), exact=True).click()
     page.get_by_test_id("appeal-action-transmit").click()
@@ -87,7 +88,7 @@ def test_hr_files_analyst_transmits_supervisor_records_reversal(browser, live_se
     context, page = signed_in(browser, live_server.url, "supervisor-appeal")
     page.goto(f"{live_server.url}{r.get_absolute_url()}")
     page.get_by_test_id("appeal-action-decide").click()
-    assert serious_violations(page) == []
+    assert violations(page) == []
     page.get_by_label("Reversed").click()
     page.get_by_label("Date of the Commission's decision").fill(timezone.localdate().isoformat())
     page.get_by_label("What the Commission wrote").fill(

@@ -6,7 +6,8 @@ and HR use passes axe with no serious or critical violations."""
 
 import pytest
 
-from tests.browser.test_reclassification_flow import act, serious_violations, signed_in
+from tests.browser.axe import violations
+from tests.browser.test_reclassification_flow import act, signed_in
 from tests.classification.factories import PDF, PositionFactory
 from tests.factories import (
     FacilityFactory,
@@ -39,7 +40,7 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     page.get_by_role("link", name="Ask for your position to be reclassified").click()
     assert page.locator("#id_position option", has_text="RPC-0043").count() == 0
     assert page.locator("#id_technicians_1_supervised").count() == 0
-    assert serious_violations(page) == []
+    assert violations(page) == []
     page.locator("#id_position select").select_option(str(position.pk))
     page.locator("#id_proposed_title select").select_option(
         label="Health Information Management Technician 2"
@@ -53,7 +54,7 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     page.locator("#id_file").set_input_files(str(duties))
     page.get_by_role("button", name="Attach").click()
     page.get_by_text("Attached my duties.pdf").wait_for()
-    assert serious_violations(page) == []
+    assert violations(page) == []
     request_url = page.url
     act(page, "file")
     assert page.get_by_test_id("status").get_attribute("label") == "With the agency for comment"
@@ -68,7 +69,7 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     page.get_by_test_id("action-comment").click()
     page.get_by_label("Opposes the request").click()
     page.get_by_label("The agency's comment").fill(SECRET)
-    assert serious_violations(page) == []
+    assert violations(page) == []
     page.get_by_test_id("confirm").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("status").get_attribute("label") == "Submitted"
@@ -97,7 +98,7 @@ def test_employee_files_agency_comments_dcc_decides(browser, live_server, tmp_pa
     assert "Approved: your position is reclassified" in page.get_by_test_id("decision").inner_text()
     assert "not shared with you" in page.get_by_test_id("agency-stance").inner_text()
     assert SECRET not in page.content()
-    assert serious_violations(page) == []
+    assert violations(page) == []
     with page.expect_download() as download:
         page.get_by_test_id("letter").click()
     with open(download.value.path(), "rb") as letter:

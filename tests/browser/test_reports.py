@@ -2,7 +2,8 @@
 
 import pytest
 
-from .test_dashboards import demo, serious_violations, sign_in  # noqa: F401 (fixture)
+from .axe import violations
+from .test_dashboards import demo, sign_in  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,11 +35,11 @@ def test_dashboard_and_reports_per_role(page, live_server, demo, username):  # n
         assert page.get_by_test_id("count-unassigned").is_visible()
     if username == "supervisor":
         assert "Riley Departed" in page.get_by_test_id("workload").inner_text()
-    assert serious_violations(page) == []
+    assert violations(page) == []
     for path, heading in ROLES[username]:
         page.goto(f"{live_server.url}{path}")
         assert page.get_by_role("heading", level=1).inner_text() == heading
-        assert serious_violations(page) == []
+        assert violations(page) == []
 
 
 def test_supervisor_returns_a_departed_analysts_requests(page, live_server, demo):  # noqa: F811

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.test_dashboards import serious_violations
+from tests.browser.axe import violations
 from tests.factories import analyst_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,4 +33,4 @@ def test_simulator_updates_as_the_user_types(page, live_server):
     assert (
         "2,800 individuals below 7,000" in page.get_by_test_id("simulator-distances").inner_text()
     )
-    assert serious_violations(page) == []
+    assert violations(page) == []
