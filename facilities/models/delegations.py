@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.audit import AuditChained, append_only_triggers
+from common.fields import actor_field
 
 
 class DateRange(Func):
@@ -53,14 +54,7 @@ class Delegation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     ended_at = models.DateTimeField(_("ended early at"), null=True, blank=True, editable=False)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    ended_by = actor_field()
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
