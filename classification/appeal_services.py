@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -72,7 +72,9 @@ def can_file_appeal(user: User, r: ReclassificationRequest, today: date) -> bool
     )
 
 
-def _record(appeal: Appeal, *, action: str, from_status: str, actor: User, at, message: str):
+def _record(
+    appeal: Appeal, *, action: str, from_status: str, actor: User, at: datetime, message: str
+) -> AppealEvent:
     return AppealEvent.objects.create(
         appeal=appeal,
         action=action,

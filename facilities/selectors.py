@@ -232,7 +232,7 @@ def delegations_in_effect(today: date) -> QuerySet[Delegation]:
     )
 
 
-def authority_of(user: Any, today: date | None = None, *, lock: bool = False) -> Authority:
+def authority_of(user: User, today: date | None = None, *, lock: bool = False) -> Authority:
     """What `user` holds today through delegations. With `lock`, the delegation rows are
     locked until the transaction ends, so one cannot be ended while the delegate acts on it
     (the transition services: position, request, then delegation)."""
@@ -256,7 +256,7 @@ def authority_of(user: Any, today: date | None = None, *, lock: bool = False) ->
     return Authority(acting_for=tuple(acting), covering_for=tuple(covering))
 
 
-def delegations_visible_to(user: Any) -> QuerySet[Delegation]:
+def delegations_visible_to(user: User) -> QuerySet[Delegation]:
     """Delegations on the Delegations page: every one for supervisors and administrators
     (a supervisor may name cover for any analyst), none for anyone else."""
     qs = Delegation.objects.select_related("delegator", "delegate", "created_by", "ended_by")
@@ -265,7 +265,7 @@ def delegations_visible_to(user: Any) -> QuerySet[Delegation]:
     return qs.none()
 
 
-def delegation_for_user(user: Any, pk: int) -> Delegation:
+def delegation_for_user(user: User, pk: int) -> Delegation:
     """One delegation the user may see, or 404."""
     try:
         return delegations_visible_to(user).get(pk=pk)

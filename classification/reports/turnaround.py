@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -113,7 +112,7 @@ class StatusTime:
 
 
 def time_in_status(
-    user: User, *, agency: str = "", since: date | None = None, now: Any = None
+    user: User, *, agency: str = "", since: date | None = None, now: datetime | None = None
 ) -> list[StatusTime]:
     """How long requests stay in each status: the sum of their spells (`StatusSpell`, one per
     event that entered a status, ending at the request's next event or, while it is still
@@ -169,7 +168,7 @@ class AppealSummary:
     median_days: float | None
 
 
-def appeal_summary(user: Any, *, agency: str = "", since: date | None = None) -> AppealSummary:
+def appeal_summary(user: User, *, agency: str = "", since: date | None = None) -> AppealSummary:
     """DCC staff only (empty otherwise); `since` keeps appeals filed on or after that New York
     date. Two queries."""
     from classification.appeal_workflow import STATUS_LABELS as APPEAL_LABELS

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from django.db.models import QuerySet
 
-from django.db.models import (
-    QuerySet,
-)
-
-if TYPE_CHECKING:  # django-stubs-ext is a development package
-    pass
 from facilities import permissions
+from facilities.models import User
 
 from ..appeal_workflow import OPEN_STATUSES as APPEAL_OPEN
 from ..models import Appeal
 from .requests import reclassifications_visible_to
 
 
-def appeals_visible_to(user: Any) -> QuerySet:
+def appeals_visible_to(user: User) -> QuerySet[Appeal]:
     """Appeals of the requests `user` may see (`reclassifications_visible_to`): another
     agency's, or another employee's, is a 404."""
     return Appeal.objects.select_related(
@@ -27,7 +22,7 @@ def appeals_visible_to(user: Any) -> QuerySet:
     ).filter(reclassification__in=reclassifications_visible_to(user).values("pk"))
 
 
-def appeal_queue(user: Any, *, open_only: bool = True) -> QuerySet:
+def appeal_queue(user: User, *, open_only: bool = True) -> QuerySet[Appeal]:
     """DCC's Appeals tab: appeals not yet closed, oldest filing first (none for others)."""
     if not permissions.is_dcc_staff(user):
         return appeals_visible_to(user).none()

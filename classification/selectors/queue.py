@@ -51,7 +51,7 @@ def reclassification_queue(user: User, tab: str) -> QuerySet[ReclassificationReq
     return with_turnaround(qs)
 
 
-def _covered(user: Any) -> QuerySet:
+def _covered(user: User) -> QuerySet:
     """The analysts whose assigned requests `user` covers today (delegations), as a subquery:
     no query of its own, so every page that counts "mine" keeps its query count."""
     return (
@@ -61,7 +61,7 @@ def _covered(user: Any) -> QuerySet:
     )
 
 
-def my_work(user: Any) -> Q:
+def my_work(user: User) -> Q:
     """A DCC user's own work: requests assigned to them, and those of the analysts they cover
     for today (docs/decisions/0018-delegation.md), which stay assigned to the analyst away."""
     return Q(assigned_to=user) | Q(assigned_to__in=_covered(user))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import (
@@ -27,8 +28,8 @@ if TYPE_CHECKING:  # django-stubs-ext is a development package
 from facilities import permissions
 from facilities.models import AnnualActivity, User
 
-from ..models import ReclassificationRequest, RequestTally, Title
-from ..workflow import DRAFT, OPEN_STATUSES
+from ..models import ReclassificationEvent, ReclassificationRequest, RequestTally, Title
+from ..workflow import DECIDED_STATUSES, DRAFT, OPEN_STATUSES
 from .positions import RequestPageFacts, chiefs_on
 
 
@@ -109,7 +110,9 @@ EMPLOYEE_VISIBLE_MESSAGES = (
 )
 
 
-def event_message_visible(user: User, reclassification: ReclassificationRequest, event) -> bool:
+def event_message_visible(
+    user: User, reclassification: ReclassificationRequest, event: ReclassificationEvent
+) -> bool:
     """Whether `user` may read the message of one event of the request on its page."""
     if not permissions.is_employee(user):
         return True
@@ -182,25 +185,23 @@ def recommendation_visible_to(user: User, r: ReclassificationRequest) -> bool:
     (approved or denied): until then the recommendation is advice to the supervisor, who may
     follow it, decide otherwise or return it (docs/decisions/0020-recommendation-visibility.md).
     """
-    from ..workflow import DECIDED_STATUSES
-
     if permissions.is_dcc_staff(user):
         return True
     return permissions.is_agency_hr(user) and r.status in DECIDED_STATUSES
 
 
-def outcome_title_seen_by(user: Any, r: ReclassificationRequest) -> Title:
+def outcome_title_seen_by(user: User, r: ReclassificationRequest) -> Title:
     """The title `user` may read as the request's outcome: the recommended (then approved)
     title for DCC staff, and for everyone once decided; until then the agency and the employee
     read the title they proposed (the recommendation is DCC's until the decision)."""
-    from ..workflow import DECIDED_STATUSES
-
     if permissions.is_dcc_staff(user) or r.status in DECIDED_STATUSES:
         return r.outcome_title
     return r.proposed_title
 
 
-def hidden_event_messages(user: User, r: ReclassificationRequest, events) -> set[int]:
+def hidden_event_messages(
+    user: User, r: ReclassificationRequest, events: Iterable[ReclassificationEvent]
+) -> set[int]:
     """The ids of `events` whose message `user` may not read (see recommendation_visible_to)."""
     if recommendation_visible_to(user, r):
         return set()

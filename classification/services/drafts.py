@@ -182,7 +182,9 @@ def _check_proposed_title(reclassification: ReclassificationRequest) -> None:
         )
 
 
-def _replace_duties(reclassification: ReclassificationRequest, duties: list[tuple[str, int]]):
+def _replace_duties(
+    reclassification: ReclassificationRequest, duties: list[tuple[str, int]]
+) -> None:
     reclassification.duties.all().delete()
     DutyLine.objects.bulk_create(
         DutyLine(reclassification=reclassification, order=i, description=d, percent=p)

@@ -85,7 +85,7 @@ def _lock_position_of(reclassification_id: int) -> None:
     )
 
 
-def check_version(reclassification: ReclassificationRequest, expected_version: int | None):
+def check_version(reclassification: ReclassificationRequest, expected_version: int | None) -> None:
     if expected_version is not None and reclassification.version != expected_version:
         last = reclassification.events.select_related("actor").order_by("-at", "-pk").first()
         who = (

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,7 +57,9 @@ def _lock_people(*users: User) -> dict[int, User]:
     return {u.pk: u for u in locked}
 
 
-def _overlapping(kind: str, starts_on: date, ends_on: date, exclude_pk: int | None = None):
+def _overlapping(
+    kind: str, starts_on: date, ends_on: date, exclude_pk: int | None = None
+) -> QuerySet[Delegation]:
     qs = Delegation.objects.filter(
         kind=kind, ended_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on
     )
@@ -207,7 +210,9 @@ def create_delegation(
     return delegation
 
 
-def _locked_delegation(actor: User, delegation_id: int, expected_version: int | None):
+def _locked_delegation(
+    actor: User, delegation_id: int, expected_version: int | None
+) -> tuple[User, Delegation]:
     base = Delegation.objects.select_related("delegator", "delegate").get(pk=delegation_id)
     people = _lock_people(actor, base.delegator, base.delegate)
     delegation = (
