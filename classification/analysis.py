@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from classification.standard import (
+    ADMINISTRATOR_1,
     CLAUSES,
     DC_CLAUSE_FOR_TITLE,
     TECHNICIAN_1,
@@ -23,6 +24,7 @@ from classification.standard import (
 )
 
 from . import selectors
+from .models import Position, ReclassificationRequest
 from .selectors import ADMINISTRATOR_CODES, Determination, SupervisionCheck
 
 FITS = "fits"
@@ -107,6 +109,13 @@ def analyse_reclassification(
                 "The standard gives this facility no automatic level, so the analyst decides "
                 "whether %(title)s fits."
             ) % {"title": title.short_name}
+        elif failed and title.code == ADMINISTRATOR_1 and _another_chief(r, chief):
+            # An Administrator 1 beside another chief is judged as the chief's assistant
+            # (selectors.supervision_checks), whatever level the facility warrants.
+            outcome = DOES_NOT_FIT
+            verdict = _("The proposed title does not fit the position: %(why)s") % {
+                "why": _lower_first(failed[0].message)
+            }
         elif failed:
             outcome = DOES_NOT_FIT
             verdict = _(
@@ -144,6 +153,10 @@ def analyse_reclassification(
         facts=facts,
         **quoted,
     )
+
+
+def _another_chief(r: ReclassificationRequest, chief: Position | None) -> bool:
+    return chief is not None and chief.pk != r.position_id
 
 
 def _lower_first(sentence: str) -> str:

@@ -4,6 +4,7 @@ A Technician 1 → 2 request turns on supervision (the standard's Technician 2 d
 on the facility's chief level; an Administrator request on the level the standard warrants for
 the facility. The reasons are the checks' and the allocation rules' own."""
 
+import html
 import re
 
 import pytest
@@ -22,8 +23,8 @@ pytestmark = pytest.mark.django_db
 def analysis(client, user, r) -> str:
     client.force_login(user)
     page = client.get(reverse("classification:reclassification_detail", args=[r.pk]))
-    html = page.content.decode()
-    return html[html.index('id="h-analysis"') : html.index('id="h-timeline"')]
+    text = page.content.decode()
+    return text[text.index('id="h-analysis"') : text.index('id="h-timeline"')]
 
 
 def verdict(section: str) -> str:
@@ -70,3 +71,28 @@ def test_administrator_request_shows_the_facilitys_warranted_level(client, cast,
     )
     for reason in expected.reasons:
         assert str(plain(reason)) in section
+
+
+@pytest.mark.parametrize(
+    ("chief_level", "fits"),
+    [(ADMINISTRATOR_3, True), (ADMINISTRATOR_2, False), (ADMINISTRATOR_1, False)],
+)
+def test_administrator_1_beside_a_chief_is_judged_as_the_assistant(client, cast, chief_level, fits):
+    """An Administrator 1 asked for a position that is not the facility's chief answers the
+    assistant clause: it fits only beside an Administrator 3. The verdict says that, and never
+    "warrants Administrator 1, not Administrator 1" (demo request 12 once did)."""
+    position = PositionFactory(facility__agency=cast.hr.agency)
+    chief = PositionFactory(facility=position.facility, title=title(chief_level))
+    r = reclassification_in("submitted", hr=cast.hr, position=position)
+    ReclassificationRequest.objects.filter(pk=r.pk).update(proposed_title=title(ADMINISTRATOR_1))
+    said = html.unescape(verdict(analysis(client, cast.analyst, r)))
+    if fits:
+        assert said.startswith("The proposed title fits the position: an Administrator 1 may")
+    else:
+        assert said == (
+            "The proposed title does not fit the position: an Administrator 1 may serve as "
+            "assistant to an Administrator 3 only in a facility whose chief is an "
+            f"Administrator 3; this facility's chief, {chief.item_number}, is an "
+            f"{title(chief_level).short_name}."
+        )
+    assert "not Administrator" not in said
