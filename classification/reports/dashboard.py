@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.models import Credential
+from candidates.selectors import EXPIRING_WITHIN_DAYS
 from classification.models import ReclassificationRequest
 from classification.reports.dashboard_charts import chart_data
 from classification.selectors import (
@@ -257,9 +259,6 @@ def workload(*, today: date) -> list[dict[str, Any]]:
 
 def expiring_credentials(user: User, *, today: date) -> int:
     """How many credentials of the user's agency's people expire within 60 days (HR)."""
-    from candidates.models import Credential
-    from candidates.selectors import EXPIRING_WITHIN_DAYS
-
     if not permissions.is_agency_hr(user) or user.agency_id is None:
         return 0
     return Credential.objects.filter(
