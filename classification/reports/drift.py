@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from django.db.models import (
     Case,
@@ -31,10 +32,10 @@ from classification.allocation import (
     threshold_distances,
 )
 from classification.models import Title
-from classification.reports.sql import DriftFacts, drift_facts
+from classification.reports.sql import DriftFactRow, DriftFacts, drift_facility, drift_facts
 from classification.selectors import ADMINISTRATOR_CODES, chiefs_on
 from facilities import permissions
-from facilities.models import Facility, User, current_fiscal_year
+from facilities.models import Agency, Facility, User, current_fiscal_year
 from facilities.selectors import drift_direction, facilities_visible_to
 
 NEAR_THRESHOLD = 0.05  # "within 5% of a threshold", relative to the threshold
@@ -121,12 +122,62 @@ ISSUES = {
 }
 
 
-def drift_report(user: User, *, today: date | None = None, issue: str = "") -> list[DriftRow]:
+class DriftReport:
+    """The drift report's rows in order: the facts of every row are read (the summary's counts
+    are theirs), a DriftRow and its facility are made only for the rows asked for (a page's:
+    `report[0:50]`), each once."""
+
+    def __init__(
+        self,
+        facts: list[tuple[DriftFactRow, str | None, tuple[ThresholdDistance, ...]]],
+        hr_agency: int | None,
+    ) -> None:
+        self._facts = facts
+        self._hr_agency = hr_agency
+        self._rows: dict[int, DriftRow] = {}
+        self._agencies: dict[int, Agency] = {}
+        self.summary = {
+            "drift": sum(1 for _, drift, _ in facts if drift),
+            "watch": sum(1 for f, _, _ in facts if f.trend_state == "watch"),
+            "near": sum(1 for _, _, near in facts if near),
+            "missing": sum(1 for f, _, _ in facts if not f.has_year),
+        }
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    @overload
+    def __getitem__(self, index: int) -> DriftRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DriftRow]: ...
+    def __getitem__(self, index: int | slice) -> DriftRow | list[DriftRow]:
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self._facts)))]
+        return self._row(range(len(self._facts))[index])
+
+    def __iter__(self) -> Iterator[DriftRow]:
+        return (self._row(i) for i in range(len(self._facts)))
+
+    def _row(self, i: int) -> DriftRow:
+        if i not in self._rows:
+            f, drift, near = self._facts[i]
+            self._rows[i] = DriftRow(
+                facility=drift_facility(f, self._agencies),
+                drift=drift,
+                on_watch=f.trend_state == "watch",
+                near=near,
+                missing_year=not f.has_year,
+                can_request=bool(drift and f.chief_id and self._hr_agency == f.agency_id),
+            )
+        return self._rows[i]
+
+
+def drift_report(user: User, *, today: date | None = None, issue: str = "") -> DriftReport:
     """Active facilities the user may see that need a look: chief's title differs from the
     warranted one (up or down), on watch, a DDSOO within 5% of a threshold (latest accepted
     counts), or no counts for the last completed fiscal year. The chief's title is the one in
     effect on `today` (New York today by default). One query; `issue` narrows it."""
-    facilities = drift_facts(
+    facts = drift_facts(
         facilities_visible_to(user),
         chief_codes=ADMINISTRATOR_CODES,
         last_year=last_completed_fiscal_year(today),
@@ -134,9 +185,8 @@ def drift_report(user: User, *, today: date | None = None, issue: str = "") -> l
         on=today or timezone.localdate(),
         issue=issue if issue in ISSUES else "",
     )
-    hr_agency = user.agency_id if permissions.is_agency_hr(user) else None
-    rows = []
-    for f in facilities:
+    kept = []
+    for f in facts:
         near: tuple[ThresholdDistance, ...] = ()
         if f.near_band:
             near = tuple(
@@ -145,15 +195,8 @@ def drift_report(user: User, *, today: date | None = None, issue: str = "") -> l
                 if d.distance <= d.crossed_value * NEAR_THRESHOLD
             )
         drift = drift_direction(f.warranted_title_code or None, f.chief_title_code)
-        row = DriftRow(
-            facility=f,
-            drift=drift,
-            on_watch=f.trend_state == "watch",
-            near=near,
-            missing_year=not f.has_year,
-            can_request=bool(drift and f.chief_id and hr_agency == f.agency_id),
-        )
         # The SQL band is a superset: keep a row it alone chose only if a threshold is near.
-        if row.drift or row.on_watch or row.near or row.missing_year:
-            rows.append(row)
-    return rows
+        if drift or f.trend_state == "watch" or near or not f.has_year:
+            kept.append((f, drift, near))
+    hr_agency = user.agency_id if permissions.is_agency_hr(user) else None
+    return DriftReport(kept, hr_agency)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Aggregate, F, FloatField, QuerySet
 
 from classification.models import Position, PositionTitleChange, ReclassificationRequest, Title
@@ -90,7 +91,7 @@ facts AS (
         AND last_year.fiscal_year = %s
     WHERE f.active AND f.id IN (SELECT v.id FROM visible v)
 )
-SELECT * FROM facts WHERE {issue} ORDER BY agency_code, name
+SELECT {columns} FROM facts WHERE {issue} ORDER BY agency_code, name
 """
 
 DRIFT_ISSUE_SQL = {
@@ -115,6 +116,45 @@ class DriftFacts(TypedDict):
     has_year: bool
 
 
+# The facility's own columns the query reads (the rest are deferred, loaded if read), then
+# DriftFacts' in its order.
+DRIFT_FACILITY_COLUMNS = (
+    "id",
+    "agency_id",
+    "name",
+    "code",
+    "facility_type",
+    "warranted_title_code",
+    "determination_year",
+    "trend_state",
+)
+
+
+class DriftFactRow(NamedTuple):
+    """One facility's row of DRIFT_FACTS_SQL as read: plain values, no model instance yet."""
+
+    id: int
+    agency_id: int
+    name: str
+    code: str
+    facility_type: str
+    warranted_title_code: str
+    determination_year: int | None
+    trend_state: str
+    agency_code: str
+    chief_id: int | None
+    chief_item: str | None
+    chief_title_code: str | None
+    drift: str
+    accepted_individuals: int | None
+    accepted_activities: int | None
+    near_band: bool
+    has_year: bool
+
+
+_FACT_NAMES = DriftFactRow._fields[len(DRIFT_FACILITY_COLUMNS) :]
+
+
 def drift_facts(
     visible: QuerySet[Facility],
     *,
@@ -123,13 +163,14 @@ def drift_facts(
     near_bands: Sequence[tuple[int, int]],
     on: date,
     issue: str = "",
-) -> list[WithAnnotations[Facility, DriftFacts]]:
+) -> list[DriftFactRow]:
     """The active facilities of `visible` with `issue` (any of DRIFT_ISSUE_SQL if empty), by
     agency code and name, each with its agency's code and: `chief_id`, `chief_item`,
-    `chief_title_code` (the chief's title in effect on `on`), `drift` ("up", "down" or "", by rank), the latest accepted
-    counts (`accepted_individuals`, `accepted_activities`), `near_band` (a DDSOO whose counts
-    lie in `near_bands`: 3,000 and 7,000 individuals, then 250,000 activities) and `has_year`
-    (any row for `last_year`). One query."""
+    `chief_title_code` (the chief's title in effect on `on`), `drift` ("up", "down" or "", by
+    rank), the latest accepted counts (`accepted_individuals`, `accepted_activities`),
+    `near_band` (a DDSOO whose counts lie in `near_bands`: 3,000 and 7,000 individuals, then
+    250,000 activities) and `has_year` (any row for `last_year`). One query; plain rows
+    (`drift_facility` makes the facility of one: a page's rows, not all of them)."""
     scope = visible.order_by().values("pk").query
     if scope.is_empty():
         return []
@@ -144,6 +185,7 @@ def drift_facts(
         chief_codes=", ".join("%s" for _ in chief_codes),
         visible=scope_sql,
         issue=DRIFT_ISSUE_SQL.get(issue) or " OR ".join(DRIFT_ISSUE_SQL.values()),
+        columns=", ".join(DriftFactRow._fields),
     )
     (low_i, high_i), (low_i2, high_i2), (low_a, high_a) = near_bands
     params = [
@@ -160,15 +202,26 @@ def drift_facts(
         AnnualActivity.Status.ACCEPTED,
         last_year,
     ]
-    facilities = cast(
-        "list[WithAnnotations[Facility, DriftFacts]]", list(Facility.objects.raw(sql, params))
+    with connections[visible.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [DriftFactRow._make(row) for row in cursor.fetchall()]
+
+
+def drift_facility(
+    row: DriftFactRow, agencies: dict[int, Agency]
+) -> WithAnnotations[Facility, DriftFacts]:
+    """The facility of one row, as Facility.objects.raw would make it (the columns read, the
+    rest deferred; DriftFacts as attributes), with its agency: what
+    select_related("agency").only("agency__code") would give, one instance per agency in
+    `agencies`."""
+    facility = Facility.from_db(
+        DEFAULT_DB_ALIAS, DRIFT_FACILITY_COLUMNS, row[: len(DRIFT_FACILITY_COLUMNS)]
     )
-    # What select_related("agency").only("agency__code") would give: the code, the rest deferred.
-    agencies: dict[int, Agency] = {}
-    for f in facilities:
-        if f.agency_id not in agencies:
-            agencies[f.agency_id] = Agency.from_db(
-                f._state.db, ["id", "code"], [f.agency_id, f.agency_code]
-            )
-        f.agency = agencies[f.agency_id]
-    return facilities
+    for name in _FACT_NAMES:
+        setattr(facility, name, getattr(row, name))
+    if row.agency_id not in agencies:
+        agencies[row.agency_id] = Agency.from_db(
+            DEFAULT_DB_ALIAS, ["id", "code"], [row.agency_id, row.agency_code]
+        )
+    facility.agency = agencies[row.agency_id]
+    return cast("WithAnnotations[Facility, DriftFacts]", facility)

@@ -55,12 +55,7 @@ class DriftReportView(View):
                 "issues": reports.ISSUES.items(),
                 "issue": issue,
                 "year_label": sfy_label(year),
-                "summary": {
-                    "drift": sum(1 for r in rows if r.drift),
-                    "watch": sum(1 for r in rows if r.on_watch),
-                    "near": sum(1 for r in rows if r.near),
-                    "missing": sum(1 for r in rows if r.missing_year),
-                },
+                "summary": rows.summary,
                 "query": f"issue={issue}&" if issue else "",
             },
         )
