@@ -107,12 +107,19 @@ def _end_leftover_sessions(*aliases: str) -> None:
 
     query = (
         "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename = current_user"
+        "WHERE datname = current_database() AND usename = current_user AND NOT pid = ANY(%s)"
     )
     for alias in aliases:
         with connections[alias].cursor() as cursor:
+            # This process's own sessions are not leftovers (where the site and the owner are
+            # one role, a developer's own server, each alias sees the other's).
+            ours = [
+                connections[a].connection.info.backend_pid
+                for a in aliases
+                if connections[a].connection is not None
+            ]
             for _ in range(50):
-                cursor.execute(query)
+                cursor.execute(query, [ours])
                 leftovers = cursor.fetchall()
                 if not leftovers:
                     break
