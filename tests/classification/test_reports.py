@@ -110,6 +110,38 @@ def test_hr_work_lists_questions_then_drafts(queue, cast):
     assert board == {"respond": (1, [asked.pk], "respond"), "drafts": (1, [draft.pk], "")}
 
 
+def test_work_lists_show_the_longest_waiting_first_and_cut_at_ten(cast):
+    """Twelve unassigned requests, submitted 1 to 12 days ago (two on the same day): the list
+    shows the ten waiting longest, longest first and the same day by number, and counts all
+    twelve; HR's drafts come oldest first."""
+    today = timezone.localdate()
+    ages = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 12]
+    made = []
+    for days in ages:
+        r = reclassification_in("submitted", hr=cast.hr)
+        ReclassificationRequest.objects.filter(pk=r.pk).update(
+            submitted_on=today - timedelta(days=days)
+        )
+        made.append((days, r.pk))
+    drafts = [reclassification_in("draft", hr=cast.hr).pk for _ in range(3)]
+    expected = [pk for _days, pk in sorted(made, key=lambda m: (-m[0], m[1]))][:10]
+    board = work(reports.dashboard_for(cast.analyst))
+    assert board["unassigned"] == (12, expected, "take")
+    assert work(reports.dashboard_for(cast.hr))["drafts"] == (3, sorted(drafts), "")
+
+
+def test_in_order_sorts_as_postgresql_does():
+    """Going up, NULLs last; going down, NULLs first; ties by number either way."""
+    from classification.reports.dashboard import in_order
+
+    rows = [
+        ReclassificationRequest(pk=pk, paused_since=day)
+        for pk, day in [(4, None), (3, 2), (1, 2), (2, 1), (5, None)]
+    ]
+    assert [r.pk for r in in_order(rows, "paused_since")] == [2, 1, 3, 4, 5]
+    assert [r.pk for r in in_order(rows, "-paused_since")] == [4, 5, 1, 3, 2]
+
+
 @pytest.mark.parametrize("role", ["hr", "analyst", "supervisor"])
 def test_dashboard_starts_with_the_work_then_the_figures(client, queue, cast, role):
     """The list of what waits comes before any figure or chart, with its action buttons;
