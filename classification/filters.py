@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Person
-from common.search import as_id, matching_pks, narrow, search_filter, uses_trigrams
+from common.search import EqualsAny, as_id, narrow_ids, search_filter, uses_trigrams
 from common.widgets import RowChoiceFilter
 from facilities.filters import agency_filter
 from facilities.models import Facility
@@ -94,9 +94,10 @@ class ReclassificationFilter(django_filters.FilterSet):
         ]
         if pk is not None:
             arms.append(requests.filter(pk=pk))
-        if uses_trigrams(value) and narrow(*arms):
-            # One indexed query per table (common.search).
-            return queryset.filter(pk__in=matching_pks(*arms))
+        ids = narrow_ids(*arms) if uses_trigrams(value) else None
+        if ids is not None:
+            # One indexed query per table, run once (common.search).
+            return queryset.filter(EqualsAny(F("pk"), ids))
         # One pass over the requests (common.search).
         positions = Position.objects.filter(
             Q(item_number__icontains=value) | Q(facility__in=facilities)

@@ -11,8 +11,8 @@ keys each arm matches, one indexed query per table, combined with UNION ALL
 matches it, exactly as the OR did.
 
 That costs in proportion to the rows matched: the UNION gathers every matching id before a
-page takes its 25. So the queue first counts, up to `NARROW`, the ids its arms match (`narrow`,
-one query that stops there) and takes the UNION only below that; a broader term (`the`, in
+page takes its 25. So the queue first gathers, up to `NARROW`, the ids its arms match
+(`narrow_ids`, one query that stops there) and below that filters on those ids; a broader term (`the`, in
 every justification) is searched with the plain OR on one table (`IN (subquery)` for the other
 tables), which reads the table once and, on a page, stops after the rows shown. A term shorter
 than three characters has no trigram (the index would hand back every row) and always takes
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.db.models import F, Index, Q, QuerySet
+from django.db.models import F, Index, Lookup, Q, QuerySet
 from django.db.models.functions import Upper
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
@@ -68,10 +68,29 @@ def matching_pks(*arms: QuerySet) -> QuerySet:
     return first.union(*rest, all=True).order_by() if rest else first
 
 
-def narrow(*arms: QuerySet) -> bool:
-    """Whether `arms` match fewer than `NARROW` ids between them: one query, which stops
-    counting at `NARROW`."""
-    return matching_pks(*arms)[:NARROW].count() < NARROW
+def narrow_ids(*arms: QuerySet) -> list[int] | None:
+    """The ids `arms` match between them if fewer than `NARROW` (a row two arms match, twice),
+    else None: one query, which stops at `NARROW`. The caller filters on the list, so the
+    page's count and its rows do not gather the UNION again."""
+    ids = [row["pk"] for row in matching_pks(*arms)[:NARROW]]
+    return ids if len(ids) < NARROW else None
+
+
+class EqualsAny(Lookup):
+    """`column = ANY(%s)` with a list of values bound as one array parameter, for
+    `filter(EqualsAny(F("pk"), ids))`: `pk__in` binds each id as a parameter of its own, which
+    at thousands of ids cost more than the search it saved."""
+
+    lookup_name = "equals_any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 class AnyOf(In):

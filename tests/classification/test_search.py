@@ -133,6 +133,7 @@ def test_search_terms_find_what_they_name(rows):
     assert searched(ReclassificationFilter, ReclassificationRequest, "ps-77") == {submitted.pk}
     assert searched(ReclassificationFilter, ReclassificationRequest, "bx9") == {submitted.pk}
     assert searched(ReclassificationFilter, ReclassificationRequest, "bx") == set()
+    assert searched(ReclassificationFilter, ReclassificationRequest, "nowhere-at-all") == set()
     assert searched(ReclassificationFilter, ReclassificationRequest, str(draft.pk)) >= {draft.pk}
     assert searched(ReclassificationFilter, ReclassificationRequest, "tech") == {
         submitted.pk,
@@ -156,14 +157,16 @@ def queue_search(value: str) -> tuple[str, int]:
     return sql, len(queries)
 
 
-def test_the_queue_gathers_ids_only_for_a_narrow_term(rows, monkeypatch):
-    """`tech` is in two justifications: below `NARROW` the UNION of ids, at it one pass."""
+def test_the_queue_gathers_ids_once_for_a_narrow_term(rows, monkeypatch):
+    """`tech` is in two justifications: below `NARROW` one query gathers the ids (the UNION)
+    and the queue's own queries filter on them, searching nothing again; at `NARROW` one pass
+    that searches as it reads."""
     sql, probes = queue_search("tech")
-    assert "UNION ALL" in sql and probes == 1
+    assert probes == 1 and "LIKE" not in sql and "UNION" not in sql
     monkeypatch.setattr(search, "NARROW", 2)
     sql, probes = queue_search("tech")
-    assert "UNION" not in sql and probes == 1
-    assert "UNION ALL" in queue_search("ps-77")[0]  # one request
+    assert probes == 1 and "LIKE" in sql and "UNION" not in sql
+    assert "LIKE" not in queue_search("ps-77")[0]  # one request
 
 
 def test_a_short_term_is_one_pass_without_counting(rows):
