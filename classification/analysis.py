@@ -24,7 +24,7 @@ from classification.standard import (
 )
 
 from . import selectors
-from .models import Position, ReclassificationRequest
+from .models import Position, ReclassificationRequest, Title
 from .selectors import ADMINISTRATOR_CODES, Determination, SupervisionCheck
 
 FITS = "fits"
@@ -50,7 +50,11 @@ class Analysis:
 
 
 def analyse_reclassification(
-    r: Any, *, determination: Determination, chief: Any, title: Any = None
+    r: ReclassificationRequest,
+    *,
+    determination: Determination,
+    chief: Position | None,
+    title: Title | None = None,
 ) -> Analysis:
     """The analysis of request `r` for `title` (default: the recommended title, else the
     proposed one; the page passes the proposed one to whoever may not see the recommendation).

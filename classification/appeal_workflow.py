@@ -9,12 +9,17 @@ The window counts from the decision letter's date (a New York date): day 60 is t
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from facilities.permissions import is_signed_in
+
 from .effective_dates import long_date
 from .workflow.table import Transition  # the requests' step, with the same fields
+
+if TYPE_CHECKING:
+    from facilities.permissions import Viewer
 
 APPEAL_DAYS = 60
 
@@ -119,11 +124,11 @@ def window_open_message(letter_date: date) -> str:
     )
 
 
-def appeal_roles(user: Any, *, agency_id: int | None, employee_id: int | None) -> frozenset[str]:
+def appeal_roles(user: Viewer, *, agency_id: int | None, employee_id: int | None) -> frozenset[str]:
     """The appeal roles `user` holds towards one decided request: the agency's HR (on any of
     its requests, the employee's included) and the employee who filed it are appellants;
     DCC analysts and supervisors move the appeal on."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not is_signed_in(user):
         return frozenset()
     held = set()
     if user.is_agency_hr and agency_id is not None and user.agency_id == agency_id:
@@ -136,7 +141,7 @@ def appeal_roles(user: Any, *, agency_id: int | None, employee_id: int | None) -
 
 
 def check_appeal(
-    user: Any, *, status: str, action: str, agency_id: int | None, employee_id: int | None
+    user: Viewer, *, status: str, action: str, agency_id: int | None, employee_id: int | None
 ) -> Transition:
     """The transition for `action` from `status`, or AppealNotAllowed saying why not."""
     transition = APPEAL_TRANSITIONS_BY_ACTION.get(action)
@@ -160,7 +165,7 @@ def check_appeal(
 
 
 def allowed_appeal_transitions(
-    user: Any, *, status: str, agency_id: int | None, employee_id: int | None
+    user: Viewer, *, status: str, agency_id: int | None, employee_id: int | None
 ) -> list[Transition]:
     held = appeal_roles(user, agency_id=agency_id, employee_id=employee_id)
     return [

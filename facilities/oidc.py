@@ -9,9 +9,11 @@ the provider when it has an end-session endpoint. Everything is off until OIDC_R
 set, and then checked by `manage.py check` (him.E010-E013, him.W010).
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import jwt
@@ -32,6 +34,9 @@ from mozilla_django_oidc.views import (
 
 from .backends import UserBackend
 from .services.identities import sign_in_identity
+
+if TYPE_CHECKING:
+    from .models import User
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +64,7 @@ def oidc_enabled() -> bool:
     return bool(getattr(settings, "OIDC_RP_CLIENT_ID", ""))
 
 
-def local_sign_in_allowed(user: Any) -> bool:
+def local_sign_in_allowed(user: User) -> bool:
     """Whether `user` may sign in with a user name and password (HIM_LOCAL_SIGN_IN)."""
     if settings.HIM_LOCAL_SIGN_IN == "staff-only":
         return bool(user.is_staff or user.is_superuser)

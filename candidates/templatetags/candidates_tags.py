@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
 from classification.standard import title_for
 
 from ..qualifications import Evaluation
+
+if TYPE_CHECKING:
+    from ..models import Person
 
 register = template.Library()
 
@@ -61,7 +65,7 @@ def hours(value: Decimal | float | None) -> str:
 
 
 @register.filter
-def credential_cell(person: Any, today: Any) -> str:
+def credential_cell(person: Person, today: date) -> str:
     """The people list's credentials cell (candidates.tables.credential_badges)."""
     from ..tables import credential_badges
 
@@ -69,7 +73,7 @@ def credential_cell(person: Any, today: Any) -> str:
 
 
 @register.filter
-def highest_cell(person: Any, today: Any) -> str:
+def highest_cell(person: Person, today: date) -> str:
     """The people list's highest-title cell (candidates.tables.highest_cell)."""
     from ..tables import highest_cell
 

@@ -4,7 +4,7 @@ transition, button and test derives from the table: `check`, `allowed_transition
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import Refused
 from facilities.authority import NO_AUTHORITY, Authority, Grant
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from classification.models import ReclassificationRequest
+    from facilities.models import User
 
 from .table import (
     ACTING_SUPERVISOR,
@@ -34,7 +40,7 @@ from .table import (
 )
 
 
-def _authority_of(user: Any, authority: Authority | None) -> Authority:
+def _authority_of(user: User | AnonymousUser, authority: Authority | None) -> Authority:
     if authority is not None:
         return authority
     # The user's delegations in effect today, read once per request (facilities.User).
@@ -42,7 +48,7 @@ def _authority_of(user: Any, authority: Authority | None) -> Authority:
 
 
 def roles_for(
-    user: Any,
+    user: User | AnonymousUser,
     *,
     agency_id: int | None,
     assigned_to_id: int | None,
@@ -103,7 +109,7 @@ _DELEGATED_BY_STATUS = {
 }
 
 
-def wants_authority(user: Any, reclassification: Any) -> bool:
+def wants_authority(user: User | AnonymousUser, reclassification: ReclassificationRequest) -> bool:
     """Whether a delegation could give `user` anything on this request now: only then are the
     user's delegations read (pages keep their query counts; a supervisor needs no acting one)."""
     roles = _DELEGATED_BY_STATUS.get(reclassification.status, frozenset())
@@ -116,7 +122,9 @@ def wants_authority(user: Any, reclassification: Any) -> bool:
 
 
 def _roles_on(
-    user: Any, reclassification: Any, authority: Authority | None = None
+    user: User | AnonymousUser,
+    reclassification: ReclassificationRequest,
+    authority: Authority | None = None,
 ) -> frozenset[str]:
     if authority is None and not wants_authority(user, reclassification):
         authority = NO_AUTHORITY
@@ -131,15 +139,15 @@ def _roles_on(
     )
 
 
-def comment_period_over(reclassification: Any, today: date) -> bool:
+def comment_period_over(reclassification: ReclassificationRequest, today: date) -> bool:
     """The agency's comment period has ended: `today` (a New York date) is after its due date."""
     due = reclassification.comment_due_on
     return due is not None and today > due
 
 
 def check(
-    user: Any,
-    reclassification: Any,
+    user: User | AnonymousUser,
+    reclassification: ReclassificationRequest,
     action: str,
     authority: Authority | None = None,
     *,
@@ -189,15 +197,21 @@ def check(
     if transition.after_comment_due and not comment_period_over(
         reclassification, today or _today()
     ):
+        due = reclassification.comment_due_on
+        if due is None:  # the database refuses this (reclass_agency_comment_has_…_due_date)
+            raise Refused(_("The agency's comment period has no end date yet."))
         raise Refused(
             _("The agency may comment until %(due)s; after that DCC may proceed without it.")
-            % {"due": date_format(reclassification.comment_due_on, "DATE_FORMAT")}
+            % {"due": date_format(due, "DATE_FORMAT")}
         )
     return transition
 
 
 def acting_for(
-    user: Any, reclassification: Any, transition: Transition, authority: Authority | None = None
+    user: User | AnonymousUser,
+    reclassification: ReclassificationRequest,
+    transition: Transition,
+    authority: Authority | None = None,
 ) -> Grant | None:
     """Through which delegation `user` takes `transition` (already checked): None when they
     may take it in their own right, else the grant of the person they act for. A grant whose
@@ -228,8 +242,8 @@ def acting_for(
 
 
 def allowed_transitions(
-    user: Any,
-    reclassification: Any,
+    user: User | AnonymousUser,
+    reclassification: ReclassificationRequest,
     authority: Authority | None = None,
     *,
     today: date | None = None,

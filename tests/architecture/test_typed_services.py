@@ -1,6 +1,7 @@
-"""Services and selectors name the types of the people and records they take (issue 16):
-a user, a facility or a request is never `Any` there, and mypy's `disallow_untyped_defs`
-(pyproject.toml) keeps every function in them annotated."""
+"""Services and selectors, and the permission checks and guards they ask, name the types of
+the people and records they take (issue 16): a user, a facility or a request is never `Any`
+there, and mypy's `disallow_untyped_defs` (pyproject.toml) keeps every function of the
+services and selectors annotated."""
 
 import ast
 from pathlib import Path
@@ -20,12 +21,25 @@ DOMAIN_PARAMETERS = {
 }
 
 
+# Services and selectors, and what they ask before acting: the permission predicates, the
+# workflow's guards, the appeal table and the request's analysis.
+CHECKED_MODULES = {
+    "services",
+    "selectors",
+    "appeal_services",
+    "permissions",
+    "guards",
+    "appeal_workflow",
+    "analysis",
+}
+
+
 def service_and_selector_modules(root: Path) -> list[Path]:
     found = []
     for app in APPS:
         for path in sorted((root / app).rglob("*.py")):
             parts = path.relative_to(root / app).with_suffix("").parts
-            if any(p in {"services", "selectors", "appeal_services"} for p in parts):
+            if any(p in CHECKED_MODULES for p in parts):
                 found.append(path)
     return found
 
