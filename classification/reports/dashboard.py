@@ -181,7 +181,8 @@ def first_rows(
     by_pk = {r.pk: r for r in with_turnaround(shown, today=today)}
     rows: dict[str, list[ReclassificationRequest]] = {name: [] for name in lists}
     for name, pk in chosen:
-        rows[name].append(by_pk[pk])
+        if pk in by_pk:  # a draft deleted between the two queries is simply not shown
+            rows[name].append(by_pk[pk])
     return {name: in_order(rows[name], lists[name][1]) for name in lists}
 
 
