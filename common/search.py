@@ -15,9 +15,8 @@ page takes its 25. So the queue first gathers, up to `NARROW`, the ids its arms 
 (`narrow_ids`, one query that stops there) and below that filters on those ids (one array
 parameter, `EqualsAny`); a broader term (`the`, in every justification) is searched with
 the plain OR on one table (`IN (subquery)` for the other tables), which reads the table once
-and, on a page, stops after the rows shown. A term shorter
-than three characters has no trigram (the index would hand back every row) and always takes
-the plain OR. The positions list always does: 20,000 positions are read faster than their
+and, on a page, stops after the rows shown. A term shorter than three characters has no
+trigram (the index would hand back every row) and always takes the plain OR. The positions list always does: 20,000 positions are read faster than their
 UNION is gathered, for narrow and broad terms alike.
 
 The people list needs no count: its one other table is the AHIMA ids, matched exactly, so it
