@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Person
-from common.search import EqualsAny, as_id, narrow_ids, search_filter, uses_trigrams
+from common.search import AnyOf, as_id, narrow_ids, search_filter, uses_trigrams
 from common.widgets import RowChoiceFilter
 from facilities.filters import agency_filter
 from facilities.models import Facility
@@ -97,7 +97,7 @@ class ReclassificationFilter(django_filters.FilterSet):
         ids = narrow_ids(*arms) if uses_trigrams(value) else None
         if ids is not None:
             # One indexed query per table, run once (common.search).
-            return queryset.filter(EqualsAny(F("pk"), ids))
+            return queryset.filter(AnyOf(F("pk"), ids))
         # One pass over the requests (common.search).
         positions = Position.objects.filter(
             Q(item_number__icontains=value) | Q(facility__in=facilities)

@@ -13,11 +13,12 @@ matches it, exactly as the OR did.
 That costs in proportion to the rows matched: the UNION gathers every matching id before a
 page takes its 25. So the queue first gathers, up to `NARROW`, the ids its arms match
 (`narrow_ids`, one query that stops there) and below that filters on those ids (one array
-parameter, `EqualsAny`); a broader term (`the`, in every justification) is searched with
+parameter, `AnyOf`); a broader term (`the`, in every justification) is searched with
 the plain OR on one table (`IN (subquery)` for the other tables), which reads the table once
 and, on a page, stops after the rows shown. A term shorter than three characters has no
-trigram (the index would hand back every row) and always takes the plain OR. The positions list always does: 20,000 positions are read faster than their
-UNION is gathered, for narrow and broad terms alike.
+trigram (the index would hand back every row) and always takes the plain OR. The positions
+list always does: 20,000 positions are read faster than their UNION is gathered, for narrow
+and broad terms alike.
 
 The people list needs no count: its one other table is the AHIMA ids, matched exactly, so it
 is a handful of people. Written `id = ANY(ARRAY(subquery))` (`among`), that arm joins the
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.db.models import F, Index, Lookup, Q, QuerySet
+from django.db.models import F, Index, Q, QuerySet
 from django.db.models.functions import Upper
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
@@ -76,32 +77,24 @@ def narrow_ids(*arms: QuerySet) -> list[int] | None:
     return ids if len(ids) < NARROW else None
 
 
-class EqualsAny(Lookup):
-    """`column = ANY(%s)` with a list of values bound as one array parameter, for
-    `filter(EqualsAny(F("pk"), ids))`: `pk__in` binds each id as a parameter of its own, which
-    at thousands of ids cost more than the search it saved."""
-
-    lookup_name = "equals_any"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
-
-
 class AnyOf(In):
-    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))`: so an index on `column`
-    can answer it inside a BitmapOr, but each row is compared with the whole array, so the
-    subquery should return a handful of ids."""
+    """`column = ANY(…)`, in place of `column IN (…)`.
+
+    Of a subquery, `column = ANY(ARRAY(subquery))`: so an index on `column` can answer it
+    inside a BitmapOr, but each row is compared with the whole array, so the subquery should
+    return a handful of ids. Of a list of values, `column = ANY(%s)` with the list bound as one
+    array parameter: `IN` binds each value as a parameter of its own, which at thousands of
+    ids cost more than the search they came from."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            return "%s", [list(self.rhs)]
+        return super().process_rhs(compiler, connection)
 
     def get_rhs_op(self, connection, rhs: str) -> str:
-        if not self.rhs_is_direct_value():
-            return f"= ANY(ARRAY{rhs})"
-        return super().get_rhs_op(connection, rhs)
+        if self.rhs_is_direct_value():
+            return f"= ANY({rhs})"
+        return f"= ANY(ARRAY{rhs})"
 
 
 def among(column: str, rows: QuerySet, value: str, *, key: str = "pk") -> Q:
