@@ -77,6 +77,18 @@ class WorkList:
 
 
 WORK_SHOWN = 10
+# DCC staff's figures (dcc_counts), the last two what the work lists hold.
+DCC_FIGURES = (
+    "mine",
+    "unassigned",
+    "overdue",
+    "my_overdue",
+    "waiting",
+    "my_waiting",
+    "awaiting",
+    "my_in_review",
+    "awaiting_others",
+)
 
 
 def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
@@ -140,10 +152,7 @@ def dcc_counts(user: User, visible: QuerySet) -> dict[str, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = dict.fromkeys(
-        ("mine", "unassigned", "overdue", "my_overdue", "waiting", "my_waiting", "awaiting"), 0
-    )
-    counts |= {"my_in_review": 0, "awaiting_others": 0}
+    counts = dict.fromkeys(DCC_FIGURES, 0)
     for g in groups:
         status, n, is_mine = g["status"], g["n"], bool(g["is_mine"])
         counts["mine"] += n * is_mine
@@ -195,8 +204,8 @@ def in_order(rows: list[ReclassificationRequest], order: str) -> list[Reclassifi
         value = getattr(r, field_name)
         return (value is None, 0 if value is None else value)
 
-    by_pk = sorted(rows, key=lambda r: r.pk)
-    return sorted(by_pk, key=key, reverse=order.startswith("-"))  # a stable sort: pk stays up
+    by_number = sorted(rows, key=lambda r: r.pk)
+    return sorted(by_number, key=key, reverse=order.startswith("-"))  # stable: pk stays up
 
 
 def dcc_work(user: User, visible: QuerySet, counts: dict[str, int], today: date) -> list[WorkList]:
