@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
+from facilities.permissions import has_site_access
+
 
 class QueryCountMiddleware:
     """Add `X-Query-Count`: the SQL statements a request ran, on every database connection.
@@ -135,8 +137,6 @@ class SiteAccessMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        from facilities.permissions import has_site_access
-
         match = request.resolver_match
         if match is not None and match.view_name in self.OPEN:
             return None

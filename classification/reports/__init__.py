@@ -28,6 +28,7 @@ from classification.reports.turnaround import (
     GROUPINGS,
     StatusTime,
     TurnaroundRow,
+    appeal_summary,
     time_in_status,
     turnaround_by,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "PercentileCont",
     "StatusTime",
     "TurnaroundRow",
+    "appeal_summary",
     "assigned_to_inactive",
     "chart_data",
     "dashboard_for",

@@ -11,7 +11,9 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from classification.charts import bar_chart
 from classification.selectors import filed_requests_visible_to, tallies_visible_to
+from classification.status_colours import status_colour
 from classification.workflow import DECIDED_STATUSES, DRAFT, STATUS_LABELS
 from facilities.models import User
 
@@ -63,9 +65,6 @@ def _day_bucket() -> Case:
 
 def chart_data(user: User, *, today: date) -> dict[str, Any]:
     """The three charts' numbers for `user` (two queries)."""
-    from classification.charts import bar_chart
-    from classification.status_colours import status_colour
-
     # 1 and 2 from the request tally (decision 0024: a few hundred rows kept by triggers, not
     # 100,000 requests counted): by agency and status, and decided ones by days to close.
     # A request has days to close exactly when it has both dates (tests/ops/invariants.py),

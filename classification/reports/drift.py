@@ -34,6 +34,7 @@ from classification.allocation import (
 from classification.models import Title
 from classification.reports.sql import DriftFactRow, DriftFacts, drift_facility, drift_facts
 from classification.selectors import ADMINISTRATOR_CODES, chiefs_on
+from classification.standard import title_for
 from facilities import permissions
 from facilities.models import Agency, Facility, User, current_fiscal_year
 from facilities.selectors import drift_direction, facilities_visible_to
@@ -109,8 +110,6 @@ class DriftRow:
 
 
 def _title_name(code: str | None) -> str:
-    from classification.standard import title_for
-
     return title_for(code).short_name if code else ""
 
 

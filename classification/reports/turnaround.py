@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from classification.models import ReclassificationRequest, StatusSpell
+from classification.appeal_workflow import STATUS_LABELS as APPEAL_LABELS
+from classification.models import Appeal, ReclassificationRequest, StatusSpell
 from classification.reports.sql import PercentileCont, decided
 from classification.selectors import reclassifications_visible_to
 from classification.workflow import STATUS_LABELS
@@ -171,9 +172,6 @@ class AppealSummary:
 def appeal_summary(user: User, *, agency: str = "", since: date | None = None) -> AppealSummary:
     """DCC staff only (empty otherwise); `since` keeps appeals filed on or after that New York
     date. Two queries."""
-    from classification.appeal_workflow import STATUS_LABELS as APPEAL_LABELS
-    from classification.models import Appeal
-
     if not permissions.is_dcc_staff(user):
         return AppealSummary(rows=[], decided=0, median_days=None)
     appeals = Appeal.objects.order_by()

@@ -129,9 +129,7 @@ class TurnaroundReportView(View):
             for key, (_field, heading, column) in reports.GROUPINGS.items()
         ]
         statuses = reports.time_in_status(user, agency=agency, since=since)
-        from classification.reports.turnaround import appeal_summary
-
-        appeals = appeal_summary(user, agency=agency, since=since)
+        appeals = reports.appeal_summary(user, agency=agency, since=since)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             headers = [_("Grouping"), _("Group"), _("Decided"), _("Median days"), _("90th pct.")]
