@@ -16,7 +16,11 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "error: no Python 3.12 or newer found. Install one (e.g. 'pyenv install 3.12') or run 'make PYTHON=/path/to/python3.12 install'." >&2; exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@# --no-deps: the lock names every package, so pip installs exactly it and resolves nothing
+	@# (pip 23.2 rejects a pinned package wanted with an extra, fonttools[woff], once a newer
+	@# release exists); pip check then fails the install if the lock left a requirement out.
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip check
 	@touch $@
 
 # The site and its email worker (docs/operations.md, "Email"): Ctrl-C stops both.
