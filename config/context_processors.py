@@ -58,7 +58,16 @@ def navigation(request: HttpRequest) -> dict:
         if not allowed(user):
             continue
         try:
-            links.append({"menu": menu, "label": label, "url": reverse(url_name), "active": False})
+            # "children" too: a link without the key costs the template a failed lookup.
+            links.append(
+                {
+                    "menu": menu,
+                    "label": label,
+                    "url": reverse(url_name),
+                    "active": False,
+                    "children": (),
+                }
+            )
         except NoReverseMatch:
             continue
     # The longest URL that prefixes the current path is the active entry ("/" only on itself).

@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,19 +37,20 @@ SUM_REQUESTS = Func(template='SUM("requests")', output_field=IntegerField())
 def reclassification_queue(user: User, tab: str) -> QuerySet[ReclassificationRequest]:
     """The queue tab `tab` for `user` (unassigned, mine, awaiting, all), with turnaround."""
     qs = reclassifications_visible_to(user)
+    # Labelled "covering for …" in the queue; only "mine" holds requests the user covers. Every
+    # row has it: a row without it costs the template a failed lookup (dir() of the request).
+    covering: Value | ExpressionWrapper = Value(False)
     if permissions.is_dcc_staff(user):
         if tab == "unassigned":
             qs = qs.filter(status=SUBMITTED)
         elif tab == "mine":
-            qs = qs.filter(my_work(user), status__in=OPEN_STATUSES).annotate(
-                # Labelled "covering for …" in the queue.
-                covering=ExpressionWrapper(
-                    Q(assigned_to__in=_covered(user)), output_field=BooleanField()
-                )
+            qs = qs.filter(my_work(user), status__in=OPEN_STATUSES)
+            covering = ExpressionWrapper(
+                Q(assigned_to__in=_covered(user)), output_field=BooleanField()
             )
         elif tab == "awaiting" and permissions.is_supervisor(user):
             qs = qs.filter(status=RECOMMENDED)
-    return with_turnaround(qs)
+    return with_turnaround(qs.annotate(covering=covering))
 
 
 def _covered(user: User) -> QuerySet:
