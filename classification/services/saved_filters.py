@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,8 +19,6 @@ QUERY_DROPPED = ("page", "_export", "export")
 
 
 def _clean_query(query: str) -> str:
-    from urllib.parse import parse_qsl, urlencode
-
     pairs = [
         (k, v)
         for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -89,7 +90,7 @@ class ReclassificationListView(View):
                 "tab": tab,
                 "tab_counts": counts,
                 "can_create": permissions.is_agency_hr(user) or permissions.is_employee(user),
-                "target_days": _target_days(),
+                "target_days": settings.HIM_TURNAROUND_TARGET_DAYS,
                 "saved_filters": selectors.saved_filters_for(user),
                 "current_query": _current_query(request),
                 "can_reassign": permissions.is_supervisor(user),
@@ -186,9 +187,3 @@ def _user_label(first: str | None, last: str | None, username: str | None) -> st
     if username is None:
         return ""
     return f"{first} {last}".strip() or username
-
-
-def _target_days() -> int:
-    from django.conf import settings
-
-    return settings.HIM_TURNAROUND_TARGET_DAYS

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,7 +183,7 @@ class ReassignmentView(View):
                 "rows": page.object_list,
                 "page_obj": page,
                 "workload": reports.workload(today=timezone.localdate()),
-                "target_days": _target_days(),
+                "target_days": settings.HIM_TURNAROUND_TARGET_DAYS,
             },
         )
 
@@ -219,12 +220,6 @@ def _flash_errors(request, form) -> None:
         label = form.fields[name].label if name in form.fields else None
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
-
-
-def _target_days() -> int:
-    from django.conf import settings
-
-    return settings.HIM_TURNAROUND_TARGET_DAYS
 
 
 class SavedFilterCreateView(View):

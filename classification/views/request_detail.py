@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -18,7 +19,6 @@ from common.errors import Refused
 from facilities import permissions
 
 from .drafts import _can_edit, _error_text
-from .queue import _target_days
 
 # The exchange between DCC and the agency (the timeline shows every event).
 AGENCY_MESSAGES = (
@@ -129,7 +129,7 @@ class ReclassificationDetailView(View):
             "attachment_form": AttachmentForm(),
             "can_edit": _can_edit(user, r),
             "turnaround": {"open_for": r.open_for, "is_overdue": r.is_overdue},
-            "target_days": _target_days(),
+            "target_days": settings.HIM_TURNAROUND_TARGET_DAYS,
             "incumbent_evaluation": incumbent_evaluation,
             "waiting_on_agency": next(
                 (e for e in reversed(r.events.all()) if e.action == "request_information"), None
