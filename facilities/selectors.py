@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -214,21 +215,34 @@ def drift_direction(warranted_title_code: str | None, chief_title_code: str | No
 # --- delegations (docs/decisions/0018-delegation.md) ------------------------------------------
 
 
-def delegations_in_effect(today: date) -> QuerySet[Delegation]:
-    """Delegations in effect on New York date `today` whose delegator still holds the role
-    being delegated (a supervisor no longer a supervisor delegates nothing)."""
-    from django.contrib.auth.models import Group
+# The role a delegator must still hold for a delegation of each kind to be in effect.
+DELEGATED_ROLES = {
+    Delegation.Kind.ACTING_SUPERVISOR: [roles.SUPERVISOR],
+    Delegation.Kind.ANALYST_COVER: [roles.ANALYST, roles.SUPERVISOR],
+}
 
-    supervisors = Group.objects.filter(name=roles.SUPERVISOR).values("user")
-    analysts = Group.objects.filter(name__in=[roles.ANALYST, roles.SUPERVISOR]).values("user")
+
+def delegations_in_effect(today: date, kind: str | None = None) -> QuerySet[Delegation]:
+    """Delegations (of `kind`, else of every kind) in effect on New York date `today` whose
+    delegator still holds the role being delegated (a supervisor no longer a supervisor
+    delegates nothing). A caller after one kind names it: the query then checks one role, not
+    an OR of both (the queue's "mine" builds it on every page)."""
+    holding = {
+        k: Q(kind=k, delegator__in=Group.objects.filter(name__in=names).values("user"))
+        for k, names in DELEGATED_ROLES.items()
+        if kind is None or k == kind
+    }
+    if not holding:
+        raise ValueError(f"no such kind of delegation: {kind!r}")
+    in_role = Q()
+    for condition in holding.values():
+        in_role |= condition
     return Delegation.objects.filter(
+        in_role,
         ended_at__isnull=True,
         starts_on__lte=today,
         ends_on__gte=today,
         delegator__is_active=True,
-    ).filter(
-        Q(kind=Delegation.Kind.ACTING_SUPERVISOR, delegator__in=supervisors)
-        | Q(kind=Delegation.Kind.ANALYST_COVER, delegator__in=analysts)
     )
 
 

@@ -57,8 +57,8 @@ def _covered(user: User) -> QuerySet:
     """The analysts whose assigned requests `user` covers today (delegations), as a subquery:
     no query of its own, so every page that counts "mine" keeps its query count."""
     return (
-        delegations_in_effect(timezone.localdate())
-        .filter(kind=Delegation.Kind.ANALYST_COVER, delegate=user)
+        delegations_in_effect(timezone.localdate(), Delegation.Kind.ANALYST_COVER)
+        .filter(delegate=user)
         .values("delegator")
     )
 

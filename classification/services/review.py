@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Refused
 from facilities import roles
-from facilities.models import User
+from facilities.models import Delegation, User
 from facilities.selectors import delegations_in_effect
 
 from .. import workflow
@@ -317,8 +317,8 @@ def recommend_reclassification(
         )
         # Acting supervisors today are told too (docs/decisions/0018-delegation.md).
         emails += (
-            delegations_in_effect(timezone.localdate())
-            .filter(kind="acting_supervisor", delegate__is_active=True)
+            delegations_in_effect(timezone.localdate(), Delegation.Kind.ACTING_SUPERVISOR)
+            .filter(delegate__is_active=True)
             .exclude(delegate=actor)
             .order_by("delegate_id")
             .values_list("delegate__email", flat=True)

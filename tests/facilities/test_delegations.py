@@ -14,7 +14,7 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 
 from common.audit import AppendOnlyError
 from facilities.models import Delegation, DelegationEvent, User
-from facilities.selectors import authority_of
+from facilities.selectors import authority_of, delegations_in_effect
 from facilities.services.delegations import (
     DelegationConflict,
     DelegationNotAllowed,
@@ -236,6 +236,28 @@ def test_a_delegator_no_longer_a_supervisor_delegates_nothing(people):
     acting(people)
     people.supervisor.groups.clear()
     assert authority_of(people.analyst, TODAY).acting_for == ()
+
+
+def test_in_effect_of_one_kind_checks_that_kind_s_role(people):
+    """Asked for one kind, only that kind, and only while its delegator holds its role: an
+    analyst's cover lasts while they are an analyst, an acting supervisor while the delegator
+    is a supervisor."""
+    sam_acting = acting(people)
+    jordan_cover = acting(
+        people,
+        actor=people.admin,
+        kind=COVER,
+        delegator=people.analyst2,
+        delegate=people.analyst,
+    )
+    assert set(delegations_in_effect(TODAY)) == {sam_acting, jordan_cover}
+    assert list(delegations_in_effect(TODAY, ACTING)) == [sam_acting]
+    assert list(delegations_in_effect(TODAY, COVER)) == [jordan_cover]
+    people.analyst2.groups.clear()
+    assert list(delegations_in_effect(TODAY, COVER)) == []
+    assert list(delegations_in_effect(TODAY, ACTING)) == [sam_acting]
+    with pytest.raises(ValueError, match="no such kind"):
+        delegations_in_effect(TODAY, "deputy")
 
 
 def test_change_and_end_early_are_recorded(people):
