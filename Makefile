@@ -16,11 +16,12 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "error: no Python 3.12 or newer found. Install one (e.g. 'pyenv install 3.12') or run 'make PYTHON=/path/to/python3.12 install'." >&2; exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@# --no-deps: the lock names every package, so pip installs exactly it and resolves nothing
-	@# (pip 23.2 rejects a pinned package wanted with an extra, fonttools[woff], once a newer
-	@# release exists); pip check then fails the install if the lock left a requirement out.
+	@# Twice. First without resolving (--no-deps): the pip a new venv comes with (23.2) refuses
+	@# a pinned package wanted with an extra, fonttools[woff], once a newer release exists; this
+	@# pass also brings the lock's own pip. Then that pip resolves the whole lock, extras
+	@# included, so a requirement the lock left out fails the install here.
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	$(PY) -m pip check
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@touch $@
 
 # The site and its email worker (docs/operations.md, "Email"): Ctrl-C stops both.
