@@ -215,28 +215,25 @@ def drift_direction(warranted_title_code: str | None, chief_title_code: str | No
 # --- delegations (docs/decisions/0018-delegation.md) ------------------------------------------
 
 
-# The role a delegator must still hold for a delegation of each kind to be in effect.
-DELEGATED_ROLES = {
-    Delegation.Kind.ACTING_SUPERVISOR: [roles.SUPERVISOR],
-    Delegation.Kind.ANALYST_COVER: [roles.ANALYST, roles.SUPERVISOR],
+# The roles a delegator must still hold (one of) for a delegation of each kind to be in effect.
+DELEGATOR_ROLES = {
+    Delegation.Kind.ACTING_SUPERVISOR: (roles.SUPERVISOR,),
+    Delegation.Kind.ANALYST_COVER: (roles.ANALYST, roles.SUPERVISOR),
 }
 
 
 def delegations_in_effect(today: date, kind: str | None = None) -> QuerySet[Delegation]:
     """Delegations (of `kind`, else of every kind) in effect on New York date `today` whose
     delegator still holds the role being delegated (a supervisor no longer a supervisor
-    delegates nothing). A caller after one kind names it: the query then checks one role, not
-    an OR of both (the queue's "mine" builds it on every page)."""
-    holding = {
-        k: Q(kind=k, delegator__in=Group.objects.filter(name__in=names).values("user"))
-        for k, names in DELEGATED_ROLES.items()
-        if kind is None or k == kind
-    }
-    if not holding:
+    delegates nothing). A caller after one kind names it: the query then carries that kind's
+    condition alone, not an OR of every kind's (the queue's "mine" builds it on every page).
+    ValueError for a kind there is not."""
+    if kind is not None and kind not in DELEGATOR_ROLES:
         raise ValueError(f"no such kind of delegation: {kind!r}")
     in_role = Q()
-    for condition in holding.values():
-        in_role |= condition
+    for k, names in DELEGATOR_ROLES.items():
+        if kind is None or k == kind:
+            in_role |= Q(kind=k, delegator__in=Group.objects.filter(name__in=names).values("user"))
     return Delegation.objects.filter(
         in_role,
         ended_at__isnull=True,

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from classification import appeal_services, appeal_workflow, selectors
+from classification import appeal_services, appeal_workflow
 from classification.appeal_workflow import AppealNotAllowed
 from classification.models import Appeal, AppealEvent, PositionTitleChange
 from classification.services import ConflictError
@@ -290,23 +290,3 @@ def test_modified_needs_a_title(cast, no_packet):
             message="Modified.",
         )
     assert Appeal.objects.get().status == "transmitted"
-
-
-def test_the_queue_badges_count_every_tab(cast):
-    """Each tab's badge from the one counting query: the tallies by status, the user's own
-    open requests and the open appeals."""
-    reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
-    reclassification_in("submitted", hr=cast.hr)
-    reclassification_in("recommended", hr=cast.hr, assigned=cast.analyst)
-    file(cast, decided(cast, "denied"))
-    decided(cast, "approved")
-    counts = selectors.tab_counts(cast.assigned)
-    assert counts == {
-        "unassigned": 1,
-        "mine": 1,
-        "awaiting": 1,
-        "all": 5,  # in review, submitted, recommended and the two decided
-        "appeals": 1,
-    }
-    assert selectors.tab_counts(cast.analyst)["mine"] == 1
-    assert selectors.tab_counts(cast.hr) == {}

@@ -6,8 +6,10 @@ import pytest
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
-from classification.models import ReclassificationRequest, RequestTally
+from classification import appeal_services, appeal_workflow, selectors
+from classification.models import Appeal, ReclassificationRequest, RequestTally
 from facilities.models import User
 from tests.factories import hr_user
 from tests.perf.test_query_counts import seed
@@ -64,3 +66,41 @@ def test_the_queue_badges_are_the_counts(client):
     assert counts["unassigned"] == by_status.get("submitted", 0)
     assert counts["awaiting"] == by_status.get("recommended", 0)
     assert counts["all"] == sum(n for s, n in by_status.items() if s != "draft") > 0
+
+
+def test_every_badge_counts_its_tab(cast):
+    """Each tab's badge from the one counting query (the tallies by status, the user's own
+    open requests, the open appeals): a draft is in none, nor is a closed appeal. With nothing
+    filed, every badge is 0."""
+    assert selectors.tab_counts(cast.assigned) == dict.fromkeys(
+        ["unassigned", "mine", "awaiting", "all", "appeals"], 0
+    )
+    reclassification_in("draft", hr=cast.hr)
+    reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    reclassification_in("submitted", hr=cast.hr)
+    reclassification_in("recommended", hr=cast.hr, assigned=cast.analyst)
+
+    def appealed(status: str) -> Appeal:
+        r = reclassification_in(status, hr=cast.hr, assigned=cast.assigned, decider=cast.supervisor)
+        return appeal_services.file_appeal(
+            actor=cast.hr, reclassification_id=r.pk, grounds="The duties meet the title."
+        )
+
+    appealed("denied")
+    closed = appealed("approved")
+    Appeal.objects.filter(pk=closed.pk).update(  # set-up only: what closing it leaves
+        status=appeal_workflow.CLOSED,
+        transmitted_at=timezone.now(),
+        outcome=appeal_workflow.UPHELD,
+        commission_decided_on=timezone.localdate(),
+        closed_on=timezone.localdate(),
+    )
+    assert selectors.tab_counts(cast.assigned) == {
+        "unassigned": 1,
+        "mine": 1,  # in review; the decided ones are no longer open
+        "awaiting": 1,
+        "all": 5,  # all but the draft
+        "appeals": 1,  # the denied request's; the approved one's is closed
+    }
+    assert selectors.tab_counts(cast.analyst)["mine"] == 1
+    assert selectors.tab_counts(cast.hr) == {}

@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connections, transaction
 
 from common.audit import AppendOnlyError
+from facilities import roles
 from facilities.models import Delegation, DelegationEvent, User
 from facilities.selectors import authority_of, delegations_in_effect
 from facilities.services.delegations import (
@@ -240,22 +242,22 @@ def test_a_delegator_no_longer_a_supervisor_delegates_nothing(people):
 
 def test_in_effect_of_one_kind_checks_that_kind_s_role(people):
     """Asked for one kind, only that kind, and only while its delegator holds its role: an
-    analyst's cover lasts while they are an analyst, an acting supervisor while the delegator
-    is a supervisor."""
+    acting supervisor while the delegator is a supervisor, a cover while the delegator is an
+    analyst or a supervisor."""
     sam_acting = acting(people)
-    jordan_cover = acting(
-        people,
-        actor=people.admin,
-        kind=COVER,
-        delegator=people.analyst2,
-        delegate=people.analyst,
-    )
-    assert set(delegations_in_effect(TODAY)) == {sam_acting, jordan_cover}
+    cover = {"actor": people.admin, "kind": COVER}
+    jordan_cover = acting(people, **cover, delegator=people.analyst2, delegate=people.analyst)
+    other = analyst_user(username="ana3-d")
+    supervisor_cover = acting(people, **cover, delegator=people.supervisor2, delegate=other)
+    assert set(delegations_in_effect(TODAY)) == {sam_acting, jordan_cover, supervisor_cover}
     assert list(delegations_in_effect(TODAY, ACTING)) == [sam_acting]
-    assert list(delegations_in_effect(TODAY, COVER)) == [jordan_cover]
+    assert set(delegations_in_effect(TODAY, COVER)) == {jordan_cover, supervisor_cover}
+    # Sam, an analyst now and no longer a supervisor, names no acting supervisor.
+    people.supervisor.groups.set([Group.objects.get(name=roles.ANALYST)])
+    assert list(delegations_in_effect(TODAY, ACTING)) == []
     people.analyst2.groups.clear()
-    assert list(delegations_in_effect(TODAY, COVER)) == []
-    assert list(delegations_in_effect(TODAY, ACTING)) == [sam_acting]
+    assert list(delegations_in_effect(TODAY, COVER)) == [supervisor_cover]
+    assert set(delegations_in_effect(TODAY)) == {supervisor_cover}
     with pytest.raises(ValueError, match="no such kind"):
         delegations_in_effect(TODAY, "deputy")
 
