@@ -4,6 +4,7 @@ the pinned release's."""
 
 import base64
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,21 @@ class Sample(forms.Form):
     agree = forms.BooleanField(label="Agree")
     file = forms.FileField(label="File")
     hidden = forms.CharField(widget=forms.HiddenInput, initial="x")
+
+
+@pytest.mark.django_db
+def test_every_page_names_an_icon_the_site_serves(client):
+    """Without one, each new browser asks for /favicon.ico: a 404 page built for nothing and
+    an error in the browser's console."""
+    icons = []
+    for page in (client.get("/accounts/login/").text, render_to_string("500.html")):
+        found = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
+        assert found, page[:400]
+        icons.append(found[1])
+    for href in icons:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert b"<svg" in b"".join(response.streaming_content)
 
 
 def test_the_crispy_pack_draws_nysds_components_with_label_help_and_errors():
