@@ -16,7 +16,7 @@ from django.test import Client
 from classification.status_colours import STATUS_COLOURS
 from classification.workflow import STATUSES
 from scripts import vendor
-from tests.factories import analyst_user
+from tests.factories import UserFactory, analyst_user
 
 VENDOR = Path(settings.BASE_DIR) / "static" / "vendor" / "nysds"
 
@@ -59,7 +59,10 @@ def test_every_page_names_an_icon_the_site_serves(client):
     """Without one, each new browser asks for /favicon.ico: a 404 page built for nothing and
     an error in the browser's console."""
     icons = []
-    for page in (client.get("/accounts/login/").text, render_to_string("500.html")):
+    pages = [client.get("/accounts/login/").text]
+    client.force_login(UserFactory(username="admin-icon", is_staff=True, is_superuser=True))
+    pages.append(client.get("/admin/").text)  # Django's own admin pages too
+    for page in (*pages, render_to_string("500.html")):
         found = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
         assert found, page[:400]
         icons.append(found[1])
