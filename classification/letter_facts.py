@@ -17,13 +17,11 @@ from classification.standard import (
     FACILITY_TYPES,
     STANDARD_ID,
 )
-from facilities.models import fiscal_year_label
+from facilities.models import Facility, fiscal_year_label
 
 from .selectors import counts_as_of
 
 if TYPE_CHECKING:
-    from facilities.models import Facility
-
     from .models import ReclassificationRequest, Title
 
 

@@ -18,11 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from facilities.models import User
+
 from . import appeal_workflow
 
 if TYPE_CHECKING:
-    from facilities.models import User
-
     from .models import ReclassificationRequest, Title
 from .letter_facts import Quotation, _facts, _quotations, _rationale, _standard_name, outcome_title
 

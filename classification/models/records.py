@@ -1,8 +1,6 @@
 """What a request holds and leaves behind as it moves: its duty lines, events, acts done for another, status spells
 and attached files."""
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +13,7 @@ from common.audit import (
     AuditChained,
     append_only_triggers,
 )
+from facilities.models import User
 
 from ..workflow import (
     ACTIONS,
@@ -23,9 +22,6 @@ from ..workflow import (
 )
 from .files import private_storage, random_attachment_name
 from .requests import ReclassificationRequest
-
-if TYPE_CHECKING:
-    from facilities.models import User
 
 
 class DutyLine(models.Model):
