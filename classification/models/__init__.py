@@ -1,8 +1,8 @@
 """The classification app's tables, one module per thing they hold: `positions` (titles,
-positions and their effective-dated title history), `requests` (a request and its duties),
-`records` (its duty lines, events, delegated acts, status spells and attachments), `outbox` (queued
-email), `saved_filters`, `appeals`, `tallies` (requests counted by
-agency and status, kept by triggers), and `files` (where uploaded files are stored)."""
+positions, their effective-dated title history and each position's latest change), `requests`
+(a request and its duties), `records` (its duty lines, events, delegated acts, status spells and
+attachments), `outbox` (queued email), `saved_filters`, `appeals`, `tallies` (requests counted
+by agency and status, kept by triggers), and `files` (where uploaded files are stored)."""
 
 from common.audit import AppendOnlyError
 
@@ -21,6 +21,7 @@ from .outbox import (
     EmailLog,
 )
 from .positions import (
+    LatestTitleChange,
     Position,
     PositionTitleChange,
     Title,
@@ -51,6 +52,7 @@ __all__ = [
     "DelegatedAct",
     "DutyLine",
     "EmailLog",
+    "LatestTitleChange",
     "Position",
     "PositionTitleChange",
     "ReclassificationEvent",

@@ -83,6 +83,18 @@ INVARIANTS: dict[str, str] = {
            AND r.days_to_close IS NOT DISTINCT FROM t.days_to_close
         WHERE COALESCE(t.requests, 0) <> COALESCE(r.n, 0)
     """,
+    # Decision 0026: the drift report reads each position's latest change, kept by a trigger.
+    "each position's latest title change is the last of its history": """
+        SELECT COALESCE(l.position_id, h.position_id)
+        FROM classification_latesttitlechange l
+        FULL JOIN (
+            SELECT DISTINCT ON (position_id) position_id, id, effective_on, changed_at, to_title_id
+            FROM classification_positiontitlechange
+            ORDER BY position_id, effective_on DESC, changed_at DESC, id DESC
+        ) h ON h.position_id = l.position_id
+        WHERE (l.change_id, l.effective_on, l.changed_at, l.to_title_id)
+              IS DISTINCT FROM (h.id, h.effective_on, h.changed_at, h.to_title_id)
+    """,
     "a request's days to close are its dates' difference less its pauses": """
         SELECT id FROM classification_reclassificationrequest
         WHERE days_to_close IS DISTINCT FROM (

@@ -30,6 +30,8 @@ DECLARED = {
     # The dashboard's counts of requests by agency, status and days (decision 0024).
     ("classification.ReclassificationRequest", "request_tally"),
     ("classification.ReclassificationRequest", "request_tally_truncate"),
+    # Each position's latest title change, for reports of every position (decision 0026).
+    ("classification.PositionTitleChange", "latest_title_change"),
 }
 
 

@@ -20,7 +20,7 @@ from django.db.models import Model
 from candidates.bulk import seed_people
 from candidates.dates import today_in_new_york
 from classification.bulk.seed import seed_positions_and_requests
-from classification.models import RequestTally
+from classification.models import LatestTitleChange, RequestTally
 from classification.titles import ensure_titles
 from common.dbroles import OWNER_ALIAS
 from facilities.bulk import Writer
@@ -29,8 +29,9 @@ from facilities.models import Facility
 from facilities.roles import ensure_reference_data
 
 # Tables whose rows the seed updates again and again: the counts the triggers keep by status
-# (one update per event) and the facilities (their determinations refreshed year after year).
-REWRITTEN_IN_PLACE: tuple[type[Model], ...] = (RequestTally, Facility)
+# (one update per event), each position's latest title change (one per change) and the
+# facilities (their determinations refreshed year after year).
+REWRITTEN_IN_PLACE: tuple[type[Model], ...] = (RequestTally, LatestTitleChange, Facility)
 
 
 class Command(BaseCommand):
