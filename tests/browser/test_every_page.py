@@ -158,6 +158,11 @@ EXTRA_PAGES: dict[str, list[Page]] = {
         Page("step-recommend", _step("in_review", "recommend")),
         Page("step-return-to-queue", _step("in_review", "return_to_queue")),
         Page("forbidden", lambda s: reverse("delegations:delegation_list"), 403),
+        # A list of more than one page, for its page links (the scene has a handful of rows).
+        Page(
+            "facilities-page-2",
+            lambda s: reverse("facilities:facility_list") + "?per_page=1&page=2",
+        ),
         NOT_FOUND,
     ],
     "supervisor": [
@@ -374,6 +379,44 @@ def test_axe_finds_a_violation_when_there_is_one(site, tabs):
         " document.querySelector('main, body').appendChild(i); }"
     )
     assert any(v.startswith("image-alt") for v in violations(page))
+
+
+# Each page link's list marker, and the contrast of each link's text on its own background.
+PAGE_LINKS = """() => {
+  const lum = (c) => {
+    const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map((v) => {
+      v = v / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const back = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  return [...document.querySelectorAll('.pagination li')].map((li) => {
+    const link = li.querySelector('.pagination-link') || li;
+    const [a, b] = [lum(getComputedStyle(link).color), lum(back(link))];
+    return {text: li.innerText.trim(), marker: getComputedStyle(li).listStyleType,
+            contrast: Math.round(100 * (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) / 100};
+  });
+}"""
+
+
+def test_page_links_are_legible_and_unbulleted(site, tabs):
+    """A list's page links: no list bullets beside them, and each one's number, the current
+    page's too (white on the theme's blue), at least 4.5:1 on its background. axe passed the
+    current page's blue-on-blue number, and the bullets, when the site's link colour won."""
+    page = tabs("analyst")
+    page.set_viewport_size({"width": 1440, "height": HEIGHT})
+    page.goto(site.url + reverse("facilities:facility_list") + "?per_page=1&page=2")
+    links = page.evaluate(PAGE_LINKS)
+    assert [link["text"] for link in links][:2] == ["Previous", "1"]
+    assert {link["marker"] for link in links} == {"none"}
+    assert min(link["contrast"] for link in links) >= 4.5, links
 
 
 def test_every_role_has_pages_and_every_table_page_is_covered():
