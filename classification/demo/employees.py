@@ -209,11 +209,16 @@ def seed_employee_requests(stdout) -> int:
         stdout.write("Demo employee requests: already there.")
         return 0
     open_count = len(EMPLOYEE_SCENARIOS) - len(EMPLOYEE_POSITION_OF)
-    positions = list(
+    # One facility after another (the 04s, then the 05s, ...), so that each facility has
+    # Technicians 1 left for a Technician 2 to supervise; not those a Technician 2 request's
+    # position supervises already.
+    positions = sorted(
         Position.objects.filter(facility__agency__code="OMH", title__code=TECHNICIAN_1, active=True)
         .exclude(reclassifications__isnull=False)
-        .order_by("item_number")[:open_count]
-    )
+        .exclude(reports_to__reclassifications__proposed_title__code=TECHNICIAN_2)
+        .order_by("item_number"),
+        key=lambda p: (p.item_number[-2:], p.item_number),
+    )[:open_count]
     if len(positions) < open_count:
         stdout.write("Demo employee requests skipped: too few free OMH positions.")
         return 0

@@ -18,7 +18,7 @@ from facilities.models import Agency, AnnualActivity, Facility, User
 from .. import services
 from ..models import Position, Title
 from ..selectors import determination_for_facility
-from .steps import _draft, _run, clock
+from .steps import _draft, _fits, _run, _supervising, clock
 
 # Used only when an agency has no facility at all (the facilities app seeds the real ones).
 FALLBACK_FACILITIES = {
@@ -58,7 +58,7 @@ DRIFTED_CHIEFS = {"OMH-PPC": ADMINISTRATOR_2, "DOCCS-WENDE": ADMINISTRATOR_2}
 
 def seed_positions(stdout) -> int:
     """Per facility: a chief Administrator at the warranted level (except DRIFTED_CHIEFS), a
-    Technician 2 and Technicians 1 reporting to it (item numbers <facility code>-01..06)."""
+    Technician 2 and Technicians 1 reporting to it (item numbers <facility code>-01..08)."""
     titles = {t.code: t for t in Title.objects.all()}
     start = date(2020, 4, 1)
     created = 0
@@ -73,6 +73,9 @@ def seed_positions(stdout) -> int:
             ("04", TECHNICIAN_1, "02"),
             ("05", TECHNICIAN_1, "02"),
             ("06", TECHNICIAN_1, "02"),
+            # Two more, for the Technicians 2 that requests ask for to supervise.
+            ("07", TECHNICIAN_1, "02"),
+            ("08", TECHNICIAN_1, "02"),
         ]
         # Leave one Technician 2 alone with no Technician 1, for the supervision check to flag.
         if facility.facility_type == "other":
@@ -181,21 +184,27 @@ def seed_history(stdout) -> int:
             with clock(start + timedelta(days=3 + paused)):
                 _run(r, hr, "respond", message="Attached to the file as requested.")
         end = start + timedelta(days=days + paused)
+        rationale = "The duties described are those of the current title."
+        refusal = "The duties fit the current title."
+        if decision == "approve":
+            # Approved only where the analysis agrees: a Technician 2 supervising Technicians 1
+            # (given them if the facility has some to spare), an Administrator 1 where the
+            # checks pass; otherwise denied for the reason the analysis gives.
+            r.refresh_from_db()
+            _supervising(r)
+            failed = _fits(r)
+            if failed is None:
+                rationale = "Duties and supervision match the proposed title."
+            else:
+                decision, rationale = "deny", failed.message
+                refusal = "The position does not meet the standard's test for the proposed title."
         with clock(end - timedelta(days=2)):
-            _run(
-                r,
-                analyst,
-                "recommend",
-                recommendation=decision,
-                rationale="Duties and supervision match the proposed title."
-                if decision == "approve"
-                else "The duties described are those of the current title.",
-            )
+            _run(r, analyst, "recommend", recommendation=decision, rationale=rationale)
         with clock(end):
             if decision == "approve":
                 _run(r, users["supervisor"], "approve")
             else:
-                _run(r, users["supervisor"], "deny", message="The duties fit the current title.")
+                _run(r, users["supervisor"], "deny", message=refusal)
         made += 1
     stdout.write(f"Demo decided requests over the year: {made} created.")
     return made

@@ -85,10 +85,11 @@ SCENARIOS: list[tuple[str, int, list[tuple[str, str, dict[str, Any]]]]] = [
                 "analyst2",
                 {
                     "recommendation": "deny",
-                    "rationale": "The facility's type does not warrant this level.",
+                    "rationale": "No Technician 1 reports to the position, and the standard's "
+                    "Technician 2 supervises Technicians 1.",
                 },
             ),
-            ("deny", "supervisor", {"message": "The standard gives this facility a lower level."}),
+            ("deny", "supervisor", {"message": "The position supervises no Technician 1."}),
         ],
     ),
     ("withdrawn", 15, [("withdraw", "hr", {"message": "Position to be abolished."})]),

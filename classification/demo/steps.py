@@ -9,10 +9,12 @@ from unittest import mock
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from classification.standard import TECHNICIAN_1, TECHNICIAN_2
 from facilities.models import User
 
-from .. import services
-from ..models import Position, Title
+from .. import selectors, services
+from ..models import Position, ReclassificationRequest, Title
+from ..selectors import SupervisionCheck
 
 # A tiny but real PDF, enough for the organization chart the demo requests need.
 DEMO_PDF = (
@@ -62,8 +64,51 @@ def _draft(hr: User, position: Position, proposed: str, *, complete: bool = True
     return r
 
 
+def _supervising(r: ReclassificationRequest) -> None:
+    """Before an analyst recommends approving a Technician 2, give the position the
+    Technicians 1 the request says it supervises (two if it says none), from the facility's
+    Technicians 1 who supervise nobody: the standard's Technician 2 supervises Technicians 1,
+    and the analysis recorded with the recommendation says so. (A position that supervises
+    nobody is nobody's supervisor, so no chain of reports becomes a loop.)"""
+    title = r.recommended_title or r.proposed_title
+    position = r.position
+    if title.code != TECHNICIAN_2 or position is None or position.direct_reports.exists():
+        return
+    spare = (
+        Position.objects.filter(
+            facility=position.facility_id,
+            title__code=TECHNICIAN_1,
+            active=True,
+            direct_reports__isnull=True,
+        )
+        .exclude(pk=position.pk)
+        # Not those given to another Technician 2 request's position already.
+        .exclude(reports_to__reclassifications__proposed_title__code=TECHNICIAN_2)
+        # The last items first: the other seeders propose the first ones.
+        .order_by("-item_number")
+        .values_list("pk", flat=True)
+    )
+    chosen = list(spare[: r.technicians_1_supervised or 2])
+    Position.objects.filter(pk__in=chosen).update(reports_to=position)
+
+
+def _fits(r: ReclassificationRequest) -> SupervisionCheck | None:
+    """None if the request's position passes the supervision checks for its proposed title,
+    else the first check it fails (what the request page's analysis shows)."""
+    position = r.position
+    checks = selectors.supervision_checks(
+        position,
+        r.proposed_title,
+        determination=selectors.determination_for_facility(position.facility),
+        chief=selectors.chief_position(position.facility),
+    )
+    return next((c for c in checks if not c.ok), None)
+
+
 def _run(r, actor, action, **kwargs):
     r.refresh_from_db()
+    if action == "recommend" and kwargs.get("recommendation") == "approve":
+        _supervising(r)
     return services.SERVICES[action](
         actor=actor, reclassification_id=r.pk, expected_version=r.version, **kwargs
     )
