@@ -29,6 +29,9 @@ class EmailLog(models.Model):
         ReclassificationEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recipient = models.EmailField()
+    # To DCC staff (their assignments, recommendations awaiting a decision): DCC's own
+    # business, which the request page lists to DCC staff only.
+    to_dcc = models.BooleanField(default=False, editable=False)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -37,6 +37,7 @@ def _queue_emails(
     link = getattr(settings, "HIM_SITE_URL", "").rstrip("/") + reverse(
         "classification:reclassification_detail", args=[reclassification.pk]
     )
+    dcc = _dcc_staff_emails([recipient for recipient, *_ in recipients_and_subjects])
     seen = set()
     for recipient, subject, *rest in recipients_and_subjects:
         if not recipient or recipient in seen:
@@ -64,9 +65,19 @@ def _queue_emails(
             reclassification=reclassification,
             event=event,
             recipient=recipient,
+            to_dcc=recipient in dcc,
             subject=subject[:200],
             body=body,
         )
+
+
+def _dcc_staff_emails(recipients: list[str]) -> set[str]:
+    """Those of `recipients` that are the addresses of DCC staff (analysts, supervisors)."""
+    return set(
+        get_user_model()
+        .objects.filter(email__in=[r for r in recipients if r], groups__name__in=roles.DCC_ROLES)
+        .values_list("email", flat=True)
+    )
 
 
 def _outcome_words(reclassification: ReclassificationRequest) -> str:

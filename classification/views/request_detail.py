@@ -101,10 +101,13 @@ class ReclassificationDetailView(View):
         if missing:
             # No Submit while the draft is incomplete: the page says what is missing instead.
             actions = [t for t in actions if t.action != "submit"]
+        is_dcc = permissions.is_dcc_staff(user)
         return {
             **_appeal_context(user, r),
-            "is_dcc": permissions.is_dcc_staff(user),
+            "is_dcc": is_dcc,
             "r": r,
+            # Agency HR reads the email sent to the agency's side, not DCC's own notices.
+            "emails": [m for m in r.emails.all() if is_dcc or not m.to_dcc],
             "actions": actions,
             "missing": missing,
             "duties_total": sum(d.percent for d in r.duties.all()),

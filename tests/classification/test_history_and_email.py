@@ -109,6 +109,40 @@ def test_emails_go_to_the_right_people_from_the_outbox(cast):
     assert set(EmailLog.objects.values_list("status", flat=True)) == {"sent"}
 
 
+def test_agency_hr_reads_the_agencys_email_not_dccs(cast, client):
+    """The request page's email log: DCC staff see every email; Agency HR only what went to
+    the agency's side (here the question to HR), not DCC's own notices (the recommendation
+    awaiting the supervisors' decision, their addresses)."""
+    r = reclassification_in("in_review", hr=cast.hr, assigned=cast.assigned)
+    services.request_reclassification_information(
+        actor=cast.assigned, reclassification_id=r.pk, expected_version=r.version, message="?"
+    )
+    services.respond_to_reclassification(
+        actor=cast.hr, reclassification_id=r.pk, expected_version=r.version + 1, message="!"
+    )
+    services.recommend_reclassification(
+        actor=cast.assigned,
+        reclassification_id=r.pk,
+        expected_version=r.version + 2,
+        recommendation="deny",
+        rationale="No.",
+    )
+    to_dcc = dict(EmailLog.objects.values_list("recipient", "to_dcc"))
+    assert to_dcc == {
+        cast.hr.email: False,
+        cast.assigned.email: True,
+        cast.supervisor.email: True,
+        cast.supervisor2.email: True,
+    }
+    client.force_login(cast.hr)
+    html = client.get(r.get_absolute_url()).content.decode()
+    assert f"To {cast.hr.email}" in html
+    assert cast.supervisor.email not in html and cast.assigned.email not in html
+    client.force_login(cast.analyst)
+    html = client.get(r.get_absolute_url()).content.decode()
+    assert all(f"To {email}" in html for email in to_dcc)
+
+
 def test_an_action_only_queues_its_email(cast, django_capture_on_commit_callbacks):
     """Nothing about email runs in the web request, not even after the commit."""
     r = reclassification_in("submitted", hr=cast.hr)
