@@ -64,13 +64,13 @@ def _draft(hr: User, position: Position, proposed: str, *, complete: bool = True
     return r
 
 
-def _supervising(r: ReclassificationRequest) -> None:
+def _supervising(r: ReclassificationRequest, recommended: Title | None = None) -> None:
     """Before an analyst recommends approving a Technician 2, give the position the
     Technicians 1 the request says it supervises (two if it says none), from the facility's
     Technicians 1 who supervise nobody: the standard's Technician 2 supervises Technicians 1,
     and the analysis recorded with the recommendation says so. (A position that supervises
     nobody is nobody's supervisor, so no chain of reports becomes a loop.)"""
-    title = r.recommended_title or r.proposed_title
+    title = recommended or r.recommended_title or r.proposed_title
     position = r.position
     if title.code != TECHNICIAN_2 or position is None or position.direct_reports.exists():
         return
@@ -108,7 +108,7 @@ def _fits(r: ReclassificationRequest) -> SupervisionCheck | None:
 def _run(r, actor, action, **kwargs):
     r.refresh_from_db()
     if action == "recommend" and kwargs.get("recommendation") == "approve":
-        _supervising(r)
+        _supervising(r, kwargs.get("recommended_title"))
     return services.SERVICES[action](
         actor=actor, reclassification_id=r.pk, expected_version=r.version, **kwargs
     )
