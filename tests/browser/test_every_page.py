@@ -408,8 +408,9 @@ PAGE_LINKS = """() => {
 
 def test_page_links_are_legible_and_unbulleted(site, tabs):
     """A list's page links: no list bullets beside them, and each one's number, the current
-    page's too (white on the theme's blue), at least 4.5:1 on its background. axe passed the
-    current page's blue-on-blue number, and the bullets, when the site's link colour won."""
+    page's too (white on the theme's blue, also under the pointer), at least 4.5:1 on its
+    background. axe passed the current page's blue-on-blue number, and the bullets, when the
+    site's link colour won."""
     page = tabs("analyst")
     page.set_viewport_size({"width": 1440, "height": HEIGHT})
     page.goto(site.url + reverse("facilities:facility_list") + "?per_page=1&page=2")
@@ -417,6 +418,10 @@ def test_page_links_are_legible_and_unbulleted(site, tabs):
     assert [link["text"] for link in links][:2] == ["Previous", "1"]
     assert {link["marker"] for link in links} == {"none"}
     assert min(link["contrast"] for link in links) >= 4.5, links
+    # Pointed at, the current page keeps its colours (a hover background once beat them).
+    page.locator(".pagination-current").hover()
+    hovered = page.evaluate(PAGE_LINKS)
+    assert min(link["contrast"] for link in hovered) >= 4.5, hovered
 
 
 def test_every_role_has_pages_and_every_table_page_is_covered():
