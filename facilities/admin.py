@@ -27,7 +27,7 @@ class UserForm(UserChangeForm):
         agency = cleaned.get("agency")
         if roles.AGENCY_HR in group_names and agency is None:
             raise ValidationError("An Agency HR user must belong to exactly one agency: choose it.")
-        if agency is not None and group_names & {roles.ANALYST, roles.SUPERVISOR}:
+        if agency is not None and group_names & roles.DCC_ROLES:
             raise ValidationError("DCC analysts and supervisors belong to no agency: clear it.")
         if roles.EMPLOYEE in group_names and group_names & {
             roles.AGENCY_HR,

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .roles import ANALYST, ROLE_CLAIM_VALUES, SUPERVISOR
+from .roles import DCC_ROLES, ROLE_CLAIM_VALUES
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def assignment_from_claims(
             agency_code = known[code]
         elif values:
             reasons.append(f"agency claim {claims[agency_claim]!r} names no agency of the site")
-    if agency_code and found & {ANALYST, SUPERVISOR}:
+    if agency_code and found & DCC_ROLES:
         # DCC analysts and supervisors belong to no agency (as the admin's user form insists).
         reasons.append("classification staff belong to no agency: the agency claim is ignored")
         agency_code = None

@@ -27,7 +27,7 @@ PERSONNEL_OFFICES = {
 AGENCY_HR = "Agency HR"
 ANALYST = "Classification analyst"
 SUPERVISOR = "Classification supervisor"
-DCC_ROLES = (ANALYST, SUPERVISOR)  # DCC staff (User.is_dcc_staff)
+DCC_ROLES = frozenset({ANALYST, SUPERVISOR})  # DCC staff (User.is_dcc_staff)
 # A State employee in an HIM position: sees and files requests for their own position(s).
 EMPLOYEE = "Employee"
 

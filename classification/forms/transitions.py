@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facilities import roles
+
 from ..effective_dates import effective_date_problems
 from ..models import Attachment, ReclassificationRequest, Title
 from ..selectors import latest_title_change_on
@@ -36,7 +38,7 @@ class TransitionForm(forms.Form):
                 queryset=get_user_model()
                 .objects.filter(
                     is_active=True,
-                    groups__name__in=["Classification analyst", "Classification supervisor"],
+                    groups__name__in=roles.DCC_ROLES,
                 )
                 .distinct()
                 .order_by("last_name", "first_name"),
