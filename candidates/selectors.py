@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -310,6 +311,6 @@ def spells_with_fte(person: Person, as_of: date) -> tuple[list[SpellRow], float]
     return rows, _floor_tenth(q.fte_days(experience, window_start=start, as_of=as_of))
 
 
-def _floor_tenth(days: Any) -> float:
+def _floor_tenth(days: Fraction | int) -> float:
     # Rounded down, as the rules show it, so a page never claims more than was counted.
     return int(days * 10) / 10

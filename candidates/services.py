@@ -10,7 +10,6 @@ import secrets
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,7 +26,9 @@ from .dates import today_in_new_york
 from .models import Credential, ExperienceSpell, Person, Verification
 
 
-def _check_version(obj: Any, expected_version: int | None) -> None:
+def _check_version(
+    obj: Person | Credential | ExperienceSpell, expected_version: int | None
+) -> None:
     if expected_version is not None and obj.version != expected_version:
         raise ConflictError(
             _(

@@ -8,10 +8,11 @@ module only decides which counts to give it (the latest ACCEPTED year, for DDSOO
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
@@ -81,7 +82,7 @@ def revisions_for_facility(facility: Facility) -> QuerySet[AnnualActivityRevisio
     )
 
 
-def count_import_for_user(user: User, token: Any) -> CountImport:
+def count_import_for_user(user: User, token: uuid.UUID) -> CountImport:
     """An import preview belongs to whoever uploaded it; anyone else gets 404."""
     try:
         return CountImport.objects.get(token=token, created_by=user)

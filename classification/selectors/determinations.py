@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from django.utils import timezone
 
@@ -22,9 +22,10 @@ from facilities.models import AnnualActivity, AnnualActivityRevision, Facility
 
 from ..models import Position, ReclassificationRequest, Title
 from .positions import (
-    _UNSET,
     ADMINISTRATOR_CODES,
+    UNSET,
     RequestPageFacts,
+    Unset,
     chief_position,
     title_for_display,
     title_in_effect,
@@ -71,16 +72,30 @@ def counts_as_of(facility: Facility, fiscal_year: int, moment: datetime) -> Late
     return LatestCounts(fiscal_year, *source)
 
 
+class Counts(Protocol):
+    """A year's counts as `allocate` reads them: a facility's `AnnualActivity` row, or the
+    `LatestCounts` a page loaded with its request."""
+
+    @property
+    def fiscal_year(self) -> int: ...
+    @property
+    def individuals_served(self) -> int: ...
+    @property
+    def records_activities(self) -> int: ...
+
+
 def determination_for_facility(
-    facility: Facility, counts: AnnualActivity | Any | None = _UNSET, *, for_display: bool = False
+    facility: Facility,
+    counts: Counts | Unset | None = UNSET,
+    *,
+    for_display: bool = False,
 ) -> Determination:
     """allocate() on the facility's latest accepted counts (counts decide only DDSOOs).
 
-    Pass `counts` (an object with fiscal_year, individuals_served and records_activities, or
-    None) when already loaded, e.g. by `with_request_page_facts`. With `for_display` the title
+    Pass `counts` (or None: the facility has none) when already loaded, e.g. by `with_request_page_facts`. With `for_display` the title
     is `title_for_display`'s unsaved copy (no query), for a page that only shows it.
     """
-    if counts is _UNSET:
+    if counts is UNSET:
         counts = latest_accepted_counts(facility)
     allocation = allocate(
         facility.facility_type,
@@ -127,7 +142,7 @@ def supervision_checks(
     *,
     on: date | None = None,
     determination: Determination | None = None,
-    chief: Position | Any | None = _UNSET,
+    chief: Position | Unset | None = UNSET,
 ) -> list[SupervisionCheck]:
     """DOMAIN.md's position-level checks for a request's position and proposed title, on
     `on` (New York today by default): the titles are those in effect that day, the facility's
@@ -166,7 +181,7 @@ def supervision_checks(
     if code in ADMINISTRATOR_CODES:
         if determination is None:
             determination = determination_for_facility(position.facility)
-        if chief is _UNSET:
+        if chief is UNSET:
             chief = chief_position(position.facility, on)
         # The chief is another position: this one, reclassified, would be judged as the chief.
         other_chief = chief if chief is not None and chief.pk != position.pk else None

@@ -4,7 +4,8 @@ history), the chief of a facility."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypedDict
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 
 from django.db.models import (
     F,
@@ -32,7 +33,14 @@ from ..models import Position, PositionTitleChange, ReclassificationRequest, Tit
 ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
 
 
-_UNSET: Any = object()  # "not given" where None is a meaningful value
+class _Unset(Enum):
+    """The type of "not given", where None is a meaningful value (PEP 484's sentinel idiom)."""
+
+    UNSET = 0
+
+
+UNSET: Final = _Unset.UNSET
+Unset = Literal[_Unset.UNSET]
 
 
 def positions_visible_to(user: User) -> QuerySet[Position]:
@@ -120,7 +128,9 @@ def chief_position(facility: Facility, on: date | None = None) -> Position | Non
     return _stand_in(chief["pk"], chief["item_number"], chief["title_code_on"])
 
 
-def _changes_in_effect(position_ref: Any, on: date) -> QuerySet[PositionTitleChange]:
+def _changes_in_effect(
+    position_ref: Position | OuterRef, on: date
+) -> QuerySet[PositionTitleChange]:
     return PositionTitleChange.objects.filter(position=position_ref, effective_on__lte=on).order_by(
         "-effective_on", "-changed_at", "-pk"
     )

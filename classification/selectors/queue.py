@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     BooleanField,
@@ -17,6 +17,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # django-stubs-ext is a development package
+    from django_stubs_ext import StrPromise
 
 from facilities import permissions
 from facilities.models import Delegation, User
@@ -67,7 +70,7 @@ def my_work(user: User) -> Q:
     return Q(assigned_to=user) | Q(assigned_to__in=_covered(user))
 
 
-def queue_tabs(user: User) -> list[tuple[str, Any]]:
+def queue_tabs(user: User) -> list[tuple[str, StrPromise]]:
     if not permissions.is_dcc_staff(user):
         return []
     tabs = [("unassigned", _("Unassigned")), ("mine", _("Mine"))]

@@ -14,6 +14,7 @@ DOMAIN_PARAMETERS = {
     "actor",
     "facility",
     "position",
+    "chief",
     "person",
     "reclassification",
     "r",
@@ -44,6 +45,15 @@ def service_and_selector_modules(root: Path) -> list[Path]:
     return found
 
 
+def _mentions_any(annotation: ast.expr | None) -> bool:
+    """Whether `Any` is the annotation or one of its parts (`Position | Any | None`)."""
+    return any(
+        (isinstance(n, ast.Name) and n.id == "Any")
+        or (isinstance(n, ast.Attribute) and n.attr == "Any")
+        for n in ast.walk(annotation or ast.Constant(None))
+    )
+
+
 def untyped_domain_parameters(root: Path) -> list[str]:
     found = []
     for path in service_and_selector_modules(root):
@@ -56,7 +66,7 @@ def untyped_domain_parameters(root: Path) -> list[str]:
                 if arg.arg not in DOMAIN_PARAMETERS:
                     continue
                 annotation = ast.unparse(arg.annotation) if arg.annotation else ""
-                if annotation in {"", "Any", "typing.Any"}:
+                if not annotation or _mentions_any(arg.annotation):
                     where = f"{path.relative_to(root)}:{node.lineno} {node.name}({arg.arg})"
                     found.append(f"{where}: {annotation or 'no type'}")
     return found
@@ -73,9 +83,12 @@ def test_the_check_finds_any_and_missing_types(tmp_path):
         "def a(user: Any, n: Any) -> None: ...\n"
         "def b(*, facility) -> None: ...\n"
         "def c(user: 'User', r: ReclassificationRequest) -> None: ...\n"
+        "def d(chief: Position | Any | None, position: typing.Any) -> None: ...\n"
     )
     (tmp_path / "facilities" / "views.py").write_text("def v(user): ...\n")
     assert untyped_domain_parameters(tmp_path) == [
         "facilities/services/things.py:2 a(user): Any",
         "facilities/services/things.py:3 b(facility): no type",
+        "facilities/services/things.py:5 d(chief): Position | Any | None",
+        "facilities/services/things.py:5 d(position): typing.Any",
     ]
