@@ -26,7 +26,9 @@ class KeysFirstQuerySet(QuerySet[Model]):
         if not keys:
             return []
         rows = {row.pk: row for row in self.order_by().filter(pk__in=keys)}
-        return [rows[key] for key in keys]
+        # A row changed by another request between the two queries, so that it no longer
+        # matches (or gone), is left out: this page is one row short, the next is right.
+        return [rows[key] for key in keys if key in rows]
 
 
 def keys_first(queryset: QuerySet[Model]) -> KeysFirstQuerySet:
