@@ -73,6 +73,7 @@ class DecisionLetter:
     facts: tuple[str, ...]
     rationale: str
     note: str
+    next_step: str
     questions: str
     appeal_by: datetime.date | None  # `date` is the field above here
     signer: tuple[str, ...]
@@ -103,15 +104,48 @@ def appeal_deadline(written_on: date) -> date:
     return written_on + timedelta(days=APPEAL_DAYS)
 
 
-def _addressee(r: ReclassificationRequest) -> tuple[str, ...]:
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _personnel_office(r: ReclassificationRequest) -> tuple[str, str]:
     agency = r.position.facility.agency
-    office = agency.personnel_office or _("Personnel Office")
-    address = [line.strip() for line in agency.personnel_address.splitlines() if line.strip()]
-    return (office, agency.name, *address)
+    return (agency.personnel_office or _("Personnel Office"), agency.name)
+
+
+def _addressee(r: ReclassificationRequest) -> tuple[str, ...]:
+    """The agency's personnel office; an employee's own request (form CC-2E) is answered to
+    the employee, at their facility."""
+    if r.employee is not None:
+        facility = r.position.facility
+        return (_name(r.employee), facility.name, *_lines(facility.address))
+    agency = r.position.facility.agency
+    return (*_personnel_office(r), *_lines(agency.personnel_address))
 
 
 def _attention(r: ReclassificationRequest) -> str:
+    if r.employee is not None:  # the letter is addressed to them
+        return ""
     return r.contact_name.strip() or _name(r.created_by)
+
+
+def _salutation(r: ReclassificationRequest, attention: str) -> str:
+    name = _name(r.employee) if r.employee is not None else attention
+    return _("Dear %(name)s:") % {"name": name} if name else _("Dear Personnel Officer:")
+
+
+def _next_step(r: ReclassificationRequest) -> str:
+    if r.status != "approved":
+        return ""
+    if r.employee is not None:
+        return _(
+            "Your agency's personnel office, which receives a copy of this letter, will process "
+            "the change of your position's title as of its effective date."
+        )
+    return _(
+        "Please process the personnel and payroll transactions for the position's new title "
+        "as of its effective date."
+    )
 
 
 def _reference(r: ReclassificationRequest) -> tuple[str, ...]:
@@ -207,7 +241,10 @@ def _signer(r: ReclassificationRequest) -> tuple[str, ...]:
 
 
 def _copies(r: ReclassificationRequest) -> tuple[str, ...]:
-    copies = [_("Facility Director, %(facility)s") % {"facility": r.position.facility.name}]
+    copies = []
+    if r.employee is not None:
+        copies.append(", ".join(_personnel_office(r)))
+    copies.append(_("Facility Director, %(facility)s") % {"facility": r.position.facility.name})
     analyst = r.recommended_by
     if analyst is not None:
         title = analyst.job_title.strip()
@@ -232,15 +269,14 @@ def decision_letter(r: ReclassificationRequest) -> DecisionLetter:
         date=written_on,
         addressee=_addressee(r),
         attention=attention,
-        salutation=_("Dear %(name)s:") % {"name": attention}
-        if attention
-        else _("Dear Personnel Officer:"),
+        salutation=_salutation(r, attention),
         reference=_reference(r),
         decision=_decision(r),
         quotations=_quotations(r),
         facts=_facts(r),
         rationale=_rationale(r),
         note=(r.decision_note or "").strip(),
+        next_step=_next_step(r),
         questions=_questions(r),
         appeal_by=_appeal_by(r, written_on),
         signer=_signer(r),

@@ -19,7 +19,7 @@ from classification.standard import (
 )
 from facilities import services as facility_services
 from tests.facilities.helpers import counts
-from tests.factories import FacilityFactory, committed
+from tests.factories import FacilityFactory, committed, employee_user
 
 from .factories import PositionFactory, reclassification_in, title
 
@@ -245,6 +245,42 @@ def test_letterhead_addressee_salutation_signature_and_copies(staff, fast_letter
         f"please contact Casey Reviewer at {staff.assigned.email}",
     ):
         assert expected in text, expected
+
+
+def test_an_employees_own_request_is_answered_to_the_employee(staff, fast_letter):
+    """Form CC-2E: the employee asked, so the letter is theirs, at their facility; the agency's
+    personnel office, which processes the change, gets a copy and is not told to act."""
+    employee = employee_user(first_name="Jordan", last_name="Filer")
+    facility = FacilityFactory(
+        agency=staff.hr.agency,
+        name="Rockland Psychiatric Center",
+        address="140 Old Orangeburg Road\nOrangeburg, New York 10962",
+    )
+    position = PositionFactory(facility=facility, title=title("3616110"))
+    r = reclassification_in(
+        "in_review", hr=staff.hr, employee=employee, position=position, assigned=staff.assigned
+    )
+    done = approve(staff, recommend(staff, r, "approve", rationale="Fits."), timezone.localdate())
+    text = text_of(letter_html(done))
+    for expected in (
+        "Jordan Filer Rockland Psychiatric Center 140 Old Orangeburg Road "
+        "Orangeburg, New York 10962 Re:",
+        "Dear Jordan Filer:",
+        "Your agency's personnel office, which receives a copy of this letter, will process",
+        "cc: Office of Human Resources, Office of Mental Health "
+        "Facility Director, Rockland Psychiatric Center",
+    ):
+        assert expected in text, expected
+    for absent in ("Attention:", "44 Holland Avenue", "Please process the personnel"):
+        assert absent not in text, absent
+
+
+def test_an_agencys_request_tells_the_agency_to_process_the_change(staff, fast_letter):
+    r = in_review(staff, current="3616110", proposed=TECHNICIAN_2)
+    done = approve(staff, recommend(staff, r, "approve", rationale="Fits."), timezone.localdate())
+    text = text_of(letter_html(done))
+    assert "Please process the personnel and payroll transactions" in text
+    assert "cc: Facility Director" in text and "personnel office, which receives" not in text
 
 
 def test_signer_without_a_job_title_signs_for_the_division(staff, fast_letter):
