@@ -17,13 +17,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common import files
-from common.errors import ConflictError, Refused
+from common.errors import ConflictError, Refused, save_checked
 from common.uploads import EVIDENCE, check_upload
 from facilities.models import Agency, User
 
 from . import permissions
 from .dates import today_in_new_york
 from .models import Credential, ExperienceSpell, Person, Verification
+
+
+def _locked_spell(spell: ExperienceSpell) -> ExperienceSpell:
+    """The spell, locked; one removed meanwhile (a second click on Remove) is a conflict."""
+    locked = ExperienceSpell.objects.select_for_update().filter(pk=spell.pk).first()
+    if locked is None:
+        raise ConflictError(
+            _("This experience was removed meanwhile. Nothing was saved: reload the page.")
+        )
+    return locked
 
 
 def _check_version(
@@ -65,8 +75,7 @@ def add_person(
         degree=degree.strip(),
         degree_date=degree_date,
     )
-    person.full_clean()
-    person.save()
+    save_checked(person)
     return person
 
 
@@ -97,8 +106,7 @@ def edit_person(
     locked.degree = degree.strip()
     locked.degree_date = degree_date
     locked.version += 1
-    locked.full_clean()
-    locked.save()
+    save_checked(locked)
     return locked
 
 
@@ -127,8 +135,7 @@ def add_credential(
         valid_through=valid_through,
         status=status,
     )
-    credential.full_clean()
-    credential.save()
+    save_checked(credential)
     return credential
 
 
@@ -353,7 +360,7 @@ def edit_experience_spell(
     """Change a spell; a stale form (version moved on) raises ConflictError, nothing saved."""
     if not permissions.can_edit_person(actor, spell.person):
         raise Refused(_("You may not change this person's record."))
-    locked = ExperienceSpell.objects.select_for_update().get(pk=spell.pk)
+    locked = _locked_spell(spell)
     _check_version(locked, expected_version)
     locked.employer = employer.strip()
     locked.title = title.strip()
@@ -376,6 +383,6 @@ def remove_experience_spell(
     of DCC's decisions, so they may go). A stale confirmation raises ConflictError."""
     if not permissions.can_edit_person(actor, spell.person):
         raise Refused(_("You may not change this person's record."))
-    locked = ExperienceSpell.objects.select_for_update().get(pk=spell.pk)
+    locked = _locked_spell(spell)
     _check_version(locked, expected_version)
     locked.delete()

@@ -10,6 +10,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
 
 
 class ConflictError(Exception):
@@ -24,3 +25,18 @@ class Refused(PermissionDenied):
     def __init__(self, message: Any = "") -> None:
         super().__init__(message)
         self.message = message
+
+
+def save_checked(obj: models.Model) -> None:
+    """`full_clean`, then save. Two requests adding the same thing at once (a form posted
+    twice) both pass the check; the second's insert then breaks a unique constraint. That
+    second one gets the ValidationError the check gives once the first has committed, as a
+    form error, and nothing is written."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        obj.validate_unique()
+        obj.validate_constraints()
+        raise  # another constraint: not a duplicate the person can fix

@@ -196,9 +196,15 @@ def assign_reclassification(
         raise ValidationError(_("Choose a classification analyst or supervisor."))
 
     def change(r: ReclassificationRequest, today: date) -> None:
-        if r.assigned_to_id == analyst.pk and r.status == workflow.IN_REVIEW:
-            raise ValidationError(_("The request is already assigned to %(a)s.") % {"a": analyst})
-        r.assigned_to = analyst
+        # Read again: the analyst may have been deactivated since the form checked them.
+        current = User.objects.filter(pk=analyst.pk, is_active=True).first()
+        if current is None or not current.is_analyst:
+            raise ValidationError(
+                _("%(a)s can no longer take requests. Choose another analyst.") % {"a": analyst}
+            )
+        if r.assigned_to_id == current.pk and r.status == workflow.IN_REVIEW:
+            raise ValidationError(_("The request is already assigned to %(a)s.") % {"a": current})
+        r.assigned_to = current
 
     return _transition(
         actor=actor,
@@ -363,8 +369,11 @@ def return_analyst_reclassifications_to_queue(
         "analyst": analyst
     }
     with transaction.atomic():
+        # Locked, in id order: a request the analyst recommends meanwhile is either left out
+        # (recommended first) or waits for this transaction, and never fails the whole batch.
         ids = list(
-            ReclassificationRequest.objects.filter(assigned_to=analyst, status=workflow.IN_REVIEW)
+            ReclassificationRequest.objects.select_for_update(of=("self",))
+            .filter(assigned_to=analyst, status=workflow.IN_REVIEW)
             .order_by("pk")
             .values_list("pk", flat=True)
         )

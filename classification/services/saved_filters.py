@@ -37,12 +37,13 @@ def save_queue_filter(*, user: User, name: str, query: str) -> SavedFilter:
     if not name:
         raise ValidationError({"name": _("Give the filter a name.")})
     cleaned = _clean_query(query or "")
-    saved = SavedFilter.objects.select_for_update().filter(user=user, name=name).first()
-    if saved is None:
-        saved = SavedFilter(user=user, name=name)
-    saved.query = cleaned
-    saved.full_clean()
-    saved.save()
+    SavedFilter(user=user, name=name, query=cleaned).full_clean(
+        validate_unique=False, validate_constraints=False
+    )
+    # Django's upsert: the same name saved twice at once is one filter, not an IntegrityError.
+    saved, _created = SavedFilter.objects.update_or_create(
+        user=user, name=name, defaults={"query": cleaned}
+    )
     return saved
 
 

@@ -32,7 +32,10 @@ def apply_count_import(*, actor: User, count_import: CountImport, file_sha256: s
         raise Refused(_("Only the person who uploaded this file may confirm it."))
     now = timezone.now()
     with transaction.atomic():
-        count_import = CountImport.objects.select_for_update().get(pk=count_import.pk)
+        locked = CountImport.objects.select_for_update().filter(pk=count_import.pk).first()
+        if locked is None:  # a day old, and discarded by someone's upload meanwhile
+            raise Refused(_("This preview has expired. Upload the file again."))
+        count_import = locked
         if count_import.applied_at is not None:
             raise Refused(_("This import was already applied."))
         if file_sha256 != count_import.file_sha256:

@@ -101,6 +101,14 @@ def _lock_facility(facility: Facility) -> Facility:
     return Facility.objects.select_for_update().get(pk=facility.pk)
 
 
+def _check_reporting(actor: User, facility: Facility) -> None:
+    if not can_report_counts(actor, facility):
+        raise Refused(_("You may not report counts for this facility."))
+    if not facility.active:
+        # The same rule as the import: a closed facility takes no new counts or corrections.
+        raise ValidationError(_("%(name)s is inactive: counts are not taken.") % {"name": facility})
+
+
 def report_counts(
     *,
     actor: User,
@@ -120,11 +128,7 @@ def report_counts(
     go back to submitted for an analyst to accept again. Unchanged values write nothing.
     Afterwards the facility's determination is refreshed.
     """
-    if not can_report_counts(actor, facility):
-        raise Refused(_("You may not report counts for this facility."))
-    if not facility.active:
-        # The same rule as the import: a closed facility takes no new counts or corrections.
-        raise ValidationError(_("%(name)s is inactive: counts are not taken.") % {"name": facility})
+    _check_reporting(actor, facility)
     if fiscal_year > current_fiscal_year():
         raise ValidationError(
             {"fiscal_year": _("%(year)s has not started yet.") % {"year": sfy_label(fiscal_year)}}
@@ -132,6 +136,8 @@ def report_counts(
     now = timezone.now()
     with transaction.atomic():
         facility = _lock_facility(facility)
+        # Again on the locked row: closed or moved to another agency since the form was drawn.
+        _check_reporting(actor, facility)
         existing = (
             AnnualActivity.objects.select_for_update()
             .filter(facility=facility, fiscal_year=fiscal_year)
