@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -241,7 +241,9 @@ def transmit_appeal(
         message=message,
         change=change,
     )
-    transaction.on_commit(lambda: store_appeal_packet(appeal_id=appeal.pk))
+    # As the decision letter: rendered after the commit, and a failure there leaves the appeal
+    # sent without its packet until the worker's catch-up (`store_missing_packets`) renders it.
+    transaction.on_commit(lambda: store_appeal_packet(appeal_id=appeal.pk), robust=True)
     return appeal
 
 
@@ -256,6 +258,21 @@ def store_appeal_packet(*, appeal_id: int) -> Appeal:
         appeal.packet.save("packet.pdf", ContentFile(pdf), save=False)
         appeal.save(update_fields=["packet", "packet_sha256"])
     return appeal
+
+
+def store_missing_packets(*, older_than: timedelta = timedelta(minutes=1), limit: int = 20) -> int:
+    """Packets that sent appeals lack because rendering failed or the process stopped after
+    the commit (the background worker calls this); how many were stored."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Appeal.objects.filter(packet="", transmitted_at__lte=cutoff)
+        .exclude(status=aw.FILED)
+        .order_by("transmitted_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        store_appeal_packet(appeal_id=pk)
+    return len(ids)
 
 
 def _title_after(appeal: Appeal, outcome: str, title: Title | None) -> Title | None:

@@ -141,11 +141,14 @@ def send_due(*, now: datetime | None = None, limit: int = BATCH) -> dict[str, in
 
 def catch_up() -> None:
     """The file work a stopped process left undone (docs/operations.md, "Background worker"):
-    decision letters a decision lacks, and uploads still staged (common/files.py)."""
+    decision letters a decision lacks, appeal packets a sent appeal lacks, and uploads still
+    staged (common/files.py)."""
 
+    from .appeal_services import store_missing_packets
     from .services import store_missing_letters
 
     store_missing_letters()
+    store_missing_packets()
     files.settle_staged()
 
 

@@ -26,9 +26,15 @@ from classification.models import (
     Title,
 )
 from common.errors import Refused
-from common.search import as_id
+from common.search import SEARCH_MAX_LENGTH, as_id
 from facilities import permissions
 from facilities.http import AuthenticatedHttpRequest
+
+
+def _position_query(data) -> str:
+    """The position picker's search (`position_q`), as the list searches take theirs: bounded,
+    and without NUL, which PostgreSQL text cannot hold (it was a 500)."""
+    return data.get("position_q", "").replace("\x00", "")[:SEARCH_MAX_LENGTH]
 
 
 def _error_text(exc: Exception) -> str:
@@ -72,7 +78,7 @@ class ReclassificationCreateView(View):
         form = self.form_class(
             initial=initial,
             positions=self.positions(),
-            position_query=request.GET.get("position_q", "")[:200],
+            position_query=_position_query(request.GET),
         )
         return self.show(form)
 
@@ -99,7 +105,7 @@ class ReclassificationCreateView(View):
             form = self.form_class(
                 request.POST,
                 positions=self.positions(),
-                position_query=request.POST.get("position_q", "")[:200],
+                position_query=_position_query(request.POST),
             )
             if form.is_valid():
                 return self.create(form)
@@ -178,7 +184,7 @@ class PositionSearchView(View):
         if not permissions.is_agency_hr(request.user):
             raise PermissionDenied
         positions = positions_open_for_request(selectors.positions_visible_to(request.user))
-        query = request.GET.get("position_q", "")[:200]
+        query = _position_query(request.GET)
         chosen = None
         pk = as_id(request.GET.get("position", ""))
         if pk is not None:

@@ -67,6 +67,10 @@ class CountsFormView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if self.current is not None:
+            # Correcting the year in the address: the form's hidden year cannot point the
+            # correction (and its version check) at another year's row.
+            data["fiscal_year"] = self.current.fiscal_year
         try:
             services.report_counts(
                 actor=self.request.user,

@@ -255,7 +255,7 @@ def site(django_db_setup, django_db_blocker):
         patch.setattr(
             "classification.services.decisions.render_decision_letter", lambda r: b"%PDF-1.7 "
         )
-        patch.setattr("classification.appeal_packet.render_appeal_packet", lambda a: b"%PDF-1.7 ")
+        patch.setattr("classification.appeal_services.render_appeal_packet", lambda a: b"%PDF-1.7 ")
         ensure_reference_data(apps)
         ensure_titles(apps)
         scene = _build()

@@ -30,5 +30,5 @@ def fast_letter(monkeypatch):
         lambda r: b"%PDF-1.7 test letter",
     )
     monkeypatch.setattr(
-        "classification.appeal_packet.render_appeal_packet", lambda a: b"%PDF-1.7 test packet"
+        "classification.appeal_services.render_appeal_packet", lambda a: b"%PDF-1.7 test packet"
     )

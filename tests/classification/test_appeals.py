@@ -151,7 +151,7 @@ STEPS = {
 @pytest.fixture
 def no_packet(monkeypatch):
     monkeypatch.setattr(
-        "classification.appeal_packet.render_appeal_packet", lambda a: b"%PDF-1.7 packet"
+        "classification.appeal_services.render_appeal_packet", lambda a: b"%PDF-1.7 packet"
     )
 
 
@@ -206,6 +206,31 @@ def test_events_are_append_only(cast):
 
 
 # --- the packet --------------------------------------------------------------------------
+
+
+def test_a_packet_that_fails_to_render_is_stored_by_the_catch_up(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The appeal was sent when the transmit committed: a rendering that fails afterwards
+    does not turn that into an error page, and the worker's catch-up stores the packet."""
+
+    def broken(appeal):
+        raise OSError("the renderer's fonts are missing")
+
+    monkeypatch.setattr("classification.appeal_services.render_appeal_packet", broken)
+    appeal = file(cast, decided(cast))
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_services.transmit_appeal(actor=cast.analyst, appeal_id=appeal.pk, expected_version=1)
+    appeal.refresh_from_db()
+    assert appeal.status == "transmitted" and not appeal.packet
+    assert appeal_services.store_missing_packets() == 0  # not yet a minute old
+    monkeypatch.setattr(
+        "classification.appeal_services.render_appeal_packet", lambda a: b"%PDF-1.7 packet"
+    )
+    assert appeal_services.store_missing_packets(older_than=timedelta(0)) == 1
+    appeal.refresh_from_db()
+    assert appeal.packet and appeal.packet_sha256
+    assert appeal_services.store_missing_packets(older_than=timedelta(0)) == 0
 
 
 def test_packet_holds_the_item_number_and_the_letter(cast, django_capture_on_commit_callbacks):

@@ -181,6 +181,27 @@ def test_a_stale_correction_form_gets_a_conflict_message(client, world):
     assert world["omh_activity"].individuals_served == 2_050
 
 
+def test_a_correction_changes_the_year_in_its_address_only(client, world):
+    """The hidden year posted with another year's address (both rows at version 1): the
+    year in the address is corrected, the other stays as it was."""
+    other = counts(world["omh"], world["analyst"], 2023, 1_500, 90_000)
+    client.force_login(world["analyst"])
+    client.post(
+        reverse("facilities:counts_edit", args=[world["omh"].pk, 2024]),
+        {
+            "fiscal_year": 2023,
+            "individuals_served": 2_300,
+            "records_activities": 100_000,
+            "version": 1,
+            "note": "typo fix",
+        },
+    )
+    other.refresh_from_db()
+    world["omh_activity"].refresh_from_db()
+    assert (other.individuals_served, other.version) == (1_500, 1)
+    assert world["omh_activity"].individuals_served == 2_300
+
+
 def test_analyst_accepts_and_disputes_with_a_note(client, world):
     client.force_login(world["analyst"])
     url = reverse("facilities:counts_review", args=[world["omh"].pk, 2024])

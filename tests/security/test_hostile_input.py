@@ -469,6 +469,19 @@ def test_list_pages_take_any_query(client, db, query):
         assert client.get(reverse(name), query).status_code < 500, (name, query)
 
 
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "9" * 5000])
+@pytest.mark.parametrize("name", ["reclassification_create", "position_search"])
+def test_the_position_picker_takes_any_search(client, db, name, value):
+    """The new request's position search (`position_q`), a field of no form: NUL was a 500."""
+    from tests.factories import hr_user
+
+    client.force_login(hr_user("OMH", username="hr-picker"))
+    response = client.get(reverse(f"classification:{name}"), {"position_q": value})
+    assert response.status_code == 200
+    response = client.post(reverse("classification:reclassification_create"), {"position_q": value})
+    assert response.status_code < 500
+
+
 LIST_NAMES = (
     "facilities:facility_list",
     "classification:reclassification_list",
