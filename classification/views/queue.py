@@ -65,14 +65,20 @@ class ReclassificationListView(View):
             .only(*LIST_COLUMNS)
         )
         filterset = ReclassificationFilter(request.GET, queryset=qs, user=user)
+        # An employee reads no DCC staff's names (docs/decisions/0015-employee-requests.md).
+        names_shown = not permissions.is_employee(user)
         rows = filterset.qs
         export = request.GET.get("_export")
         if export in ("csv", "xlsx"):
-            return self.export(export, rows)
+            return self.export(export, rows, names_shown=names_shown)
         # The work tabs (a few thousand requests at most) open on the longest-running first;
         # the whole archive opens newest first, which the primary key serves from its index
         # (sorting 100,000 requests by a turnaround computed for today cannot use one).
-        table = ReclassificationTable(keys_first(rows), order_by=("-id",) if tab == "all" else None)
+        table = ReclassificationTable(
+            keys_first(rows),
+            order_by=("-id",) if tab == "all" else None,
+            exclude=() if names_shown else ("assignee",),
+        )
         counts = selectors.tab_counts(user)
         paginate = PAGINATE
         if tab in TABS_COUNTED_AS_SHOWN and tab in counts and _unfiltered(filterset):
@@ -97,7 +103,7 @@ class ReclassificationListView(View):
             },
         )
 
-    def export(self, fmt, rows):
+    def export(self, fmt, rows, *, names_shown: bool = True):
         headers = [
             _("No."),
             _("Item"),
@@ -161,6 +167,10 @@ class ReclassificationListView(View):
                 overdue,
             ) in rows.order_by("pk").values_list(*columns).iterator(chunk_size=2000)
         )
+        if not names_shown:
+            assignee = headers.index(_("Assignee"))
+            headers.pop(assignee)
+            data = (row[:assignee] + row[assignee + 1 :] for row in data)
         return export_response(fmt, "reclassification-requests", headers, data)
 
 

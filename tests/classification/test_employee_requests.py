@@ -15,6 +15,7 @@ from classification.models import EmailLog, ReclassificationEvent
 from classification.standard import TECHNICIAN_2
 from classification.workflow import TRANSITIONS
 from common.errors import Refused
+from tests.downloads import csv_rows
 from tests.factories import committed
 
 from .factories import PDF, PositionFactory, reclassification_in, title
@@ -332,3 +333,19 @@ def test_the_letter_puts_no_supervision_counts_in_an_employees_mouth(cast):
         "approved", hr=cast.hr, assigned=cast.assigned, decider=cast.supervisor
     )
     assert any("supervises" in fact for fact in decision_letter(agency_filed).facts)
+
+
+def test_the_employees_list_and_its_export_name_no_dcc_staff(cast, client):
+    """Decision 0015: the employee reads no actor's name, in the list as on the request."""
+    cast.assigned.first_name, cast.assigned.last_name = "Casey", "Reviewer"
+    cast.assigned.save()
+    reclassification_in("in_review", hr=cast.hr, employee=cast.employee, assigned=cast.assigned)
+    url = reverse("classification:reclassification_list")
+    for who, shown in ((cast.employee, False), (cast.analyst, True)):
+        client.force_login(who)
+        page = client.get(url, {"tab": "all"}).content.decode()
+        rows = csv_rows(client.get(url, {"tab": "all", "_export": "csv"}))
+        assert ("Casey Reviewer" in page) is shown, who
+        assert ("Assignee" in rows[0]) is shown, who
+        assert any("Casey Reviewer" in row for row in rows[1:]) is shown, who
+        assert len({len(row) for row in rows}) == 1  # every row as long as the headings
