@@ -41,6 +41,10 @@ class Person(models.Model):
                 fields=["agency", "employee_id"],
                 condition=~models.Q(employee_id=""),
                 name="employee_id_unique_per_agency",
+                violation_error_message=_(
+                    "Another person in this agency already has this employee id. Find them in "
+                    "the people list, or check the id."
+                ),
             )
         ]
         indexes = [
@@ -119,7 +123,12 @@ class Credential(models.Model):
         verbose_name_plural = _("credentials")
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "kind"], name="one_credential_kind_per_person"
+                fields=["person", "kind"],
+                name="one_credential_kind_per_person",
+                violation_error_message=_(
+                    "This person already has a credential of this kind: open it from their "
+                    "page to change it."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=CredentialKind.values), name="credential_kind_known"

@@ -148,6 +148,7 @@ def test_credential_added_twice_at_once():
             {"kind": "RHIT", "ahima_id": "", "awarded_on": "2020-01-15", "status": "active"},
         )
     assert response.status_code == 200  # the form again, with the duplicate's message
+    assert "already has a credential of this kind" in response.content.decode()
     assert Credential.objects.filter(person=person).count() == 1
 
 
@@ -176,6 +177,7 @@ def test_person_added_twice_at_once():
             },
         )
     assert response.status_code == 200  # the form again, with the duplicate's message
+    assert "already has this employee id" in response.content.decode()
     assert Person.objects.filter(agency=hr.agency, employee_id="E77777").count() == 1
 
 
