@@ -87,9 +87,15 @@ def _lock_position_of(reclassification_id: int) -> None:
 
 def check_version(reclassification: ReclassificationRequest, expected_version: int | None) -> None:
     if expected_version is not None and reclassification.version != expected_version:
-        last = reclassification.events.select_related("actor").order_by("-at", "-pk").first()
+        # A draft's edits write no event: its last event would name the wrong change.
+        last = (
+            None
+            if reclassification.status == workflow.DRAFT
+            else reclassification.events.select_related("actor").order_by("-at", "-pk").first()
+        )
         who = (
-            _(" (last: “%(action)s” by %(actor)s)") % {"action": last.action, "actor": last.actor}
+            _(" (last: “%(action)s” by %(actor)s)")
+            % {"action": last.action_label, "actor": last.actor}
             if last
             else ""
         )

@@ -272,6 +272,7 @@ def test_hr_edits_a_draft_and_a_stale_edit_is_refused(client, cast):
     data["justification"] = "Overwritten?"
     page = client.post(url, data, follow=True)
     assert "changed since you opened it" in page.content.decode()
+    assert "(last:" not in page.content.decode()  # a draft's edits write no event to name
     r.refresh_from_db()
     assert r.justification == "Runs the program."
     login(client, cast.hr_other)

@@ -185,10 +185,12 @@ def test_stale_version_is_a_conflict_and_changes_nothing(cast):
     services.take_reclassification(
         actor=cast.analyst, reclassification_id=r.pk, expected_version=r.version
     )
-    with pytest.raises(services.ConflictError, match="changed since you opened it"):
+    with pytest.raises(services.ConflictError, match="changed since you opened it") as stale:
         services.return_reclassification_to_queue(
             actor=cast.supervisor, reclassification_id=r.pk, expected_version=r.version
         )
+    # What changed, in words ("Take", not the action's code "take"), and by whom.
+    assert f"(last: “Take” by {cast.analyst})" in str(stale.value.message)
     r.refresh_from_db()
     assert (r.status, r.assigned_to) == ("in_review", cast.analyst)
     assert r.events.count() == 2
