@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import VersionChecked
 from common.templatetags.formats import nydate
 from common.uploads import EVIDENCE, check_upload
 from facilities.models import Agency
@@ -33,10 +34,8 @@ class AsOfForm(forms.Form):
         return value
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(VersionChecked):
     """An edit form carrying the record's version, so a stale form is refused, not saved."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +43,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionChecked):
     class Meta:
         model = Person
         fields = [
@@ -57,8 +56,6 @@ class PersonForm(forms.ModelForm):
             "degree_date",
         ]
         widgets = {"degree_date": DateInput()}
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Person
+from common.forms import VersionChecked
 from common.search import as_id
 from facilities.models import Facility
 
@@ -89,10 +90,9 @@ def titles_other_than(title_id: int | None):
     return qs.exclude(pk=title_id) if title_id else qs
 
 
-class ReclassificationDraftForm(forms.ModelForm):
+class ReclassificationDraftForm(VersionChecked):
     """The agency's draft: the request's own fields plus up to DUTY_ROWS duties."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -409,3 +409,29 @@ def test_csv_export_row_shows_what_the_page_shows(client, cast):
     ]
     assert rows[str(unassigned.pk)][8] == ""
     assert rows[str(r.pk)][9] == "10"  # days open since submission ten days ago
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "-5"])
+def test_an_edit_without_its_version_is_refused_with_a_message(client, cast, version):
+    """The hidden version is what catches a stale form: leaving it out or garbling it must not
+    skip the check, and the person reads why (a hidden field's own error shows nowhere)."""
+    from tests.candidates.factories import PersonFactory
+
+    r = reclassification_in("draft", hr=cast.hr)
+    person = PersonFactory(agency=cast.hr.agency, given_name="Kept")
+    login(client, cast.hr)
+    draft = {"proposed_title": title("3616510").pk, "justification": "Overwritten?"}
+    edit = {"agency": cast.hr.agency.pk, "given_name": "Changed", "family_name": "Person"}
+    for url, data in (
+        (reverse("classification:reclassification_update", args=[r.pk]), draft),
+        (reverse("candidates:person_update", args=[person.pk]), edit),
+    ):
+        if version is not None:
+            data = {**data, "version": version}
+        page = client.post(url, data)
+        assert page.status_code in (200, 400), url
+        assert "This form is out of date" in page.content.decode(), url
+    r.refresh_from_db()
+    person.refresh_from_db()
+    assert (r.justification, r.version) != ("Overwritten?", 2)
+    assert person.given_name == "Kept"
