@@ -30,6 +30,12 @@ from facilities import permissions
 from facilities.models import User
 
 
+def _tenths(days: float | None) -> float | None:
+    """Days to one decimal, as the page shows them: PercentileCont interpolates in binary
+    floating point (52.400000000000006), which an export would otherwise print."""
+    return None if days is None else round(days, 1)
+
+
 @dataclass(frozen=True)
 class TurnaroundRow:
     key: str
@@ -96,8 +102,8 @@ def turnaround_by(
             key=label(tuple(r[k] for k in key_fields)),
             label=label(tuple(r[k] for k in key_fields)),
             decided=r["n"],
-            median=r["median"],
-            p90=r["p90"],
+            median=_tenths(r["median"]),
+            p90=_tenths(r["p90"]),
         )
         for r in rows
     ]
@@ -193,5 +199,5 @@ def appeal_summary(user: User, *, agency: str = "", since: date | None = None) -
     return AppealSummary(
         rows=[AppealRow(s, str(label), found.get(s, 0)) for s, label in APPEAL_LABELS.items()],
         decided=stats["n"],
-        median_days=stats["median"],
+        median_days=_tenths(stats["median"]),
     )

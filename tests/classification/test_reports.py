@@ -13,6 +13,7 @@ from classification.models import ReclassificationRequest
 from classification.services import record_event
 from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3
 from facilities.models import AnnualActivity, Facility
+from tests.downloads import download_text
 from tests.factories import FacilityFactory, analyst_user
 
 from .factories import PositionFactory, reclassification_in, title
@@ -463,6 +464,18 @@ def test_registry_drift_filter_and_facility_positions(client, drift_world):
 
 
 # --- turnaround ------------------------------------------------------------------------------
+
+
+def test_turnaround_days_read_to_one_decimal_in_the_export_too(cast, client):
+    """PostgreSQL interpolates the 90th percentile of 3, 44, 52 and 70 days as
+    64.60000000000001: the page and its export say 64.6."""
+    for days in (3, 44, 52, 70):
+        decided_in(days, hr=cast.hr, analyst=cast.assigned, supervisor=cast.supervisor)
+    rows = {r.label: r for r in reports.turnaround_by(cast.analyst, "agency")}
+    assert rows["OMH"].p90 == 64.6
+    client.force_login(cast.analyst)
+    export = client.get(reverse("classification:turnaround_report"), {"export": "csv"})
+    assert "64.6" in download_text(export) and "64.60000" not in download_text(export)
 
 
 def test_turnaround_median_and_90th_percentile(cast):
