@@ -34,15 +34,6 @@ class AsOfForm(forms.Form):
         return value
 
 
-class VersionedForm(VersionChecked):
-    """An edit form carrying the record's version, so a stale form is refused, not saved."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-
 class PersonForm(VersionChecked):
     class Meta:
         model = Person
@@ -60,7 +51,6 @@ class PersonForm(VersionChecked):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
             # Moving a person to another agency is not an edit: DCC does it in the admin.
             del self.fields["agency"]
         elif user.is_analyst:
@@ -77,7 +67,7 @@ class PersonForm(VersionChecked):
         return value
 
 
-class CredentialForm(VersionedForm):
+class CredentialForm(VersionChecked):
     class Meta:
         model = Credential
         fields = ["kind", "ahima_id", "awarded_on", "valid_through", "status"]
@@ -97,7 +87,7 @@ class CredentialForm(VersionedForm):
                 self.fields["valid_through"].disabled = True
 
 
-class ExperienceSpellForm(VersionedForm):
+class ExperienceSpellForm(VersionChecked):
     class Meta:
         model = ExperienceSpell
         fields = ["employer", "title", "start", "end", "hours_per_week", "him", "note"]

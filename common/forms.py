@@ -23,6 +23,11 @@ class VersionChecked(forms.ModelForm):
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data

@@ -124,7 +124,6 @@ class ReclassificationDraftForm(VersionChecked):
         if self.instance.pk:
             del self.fields["position"]
             del self.fields["creation_token"]
-            self.fields["version"].initial = self.instance.version
             current_title_id = self.instance.position.title_id
         else:
             field = cast(forms.ModelChoiceField, self.fields["position"])

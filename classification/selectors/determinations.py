@@ -92,8 +92,9 @@ def determination_for_facility(
 ) -> Determination:
     """allocate() on the facility's latest accepted counts (counts decide only DDSOOs).
 
-    Pass `counts` (or None: the facility has none) when already loaded, e.g. by `with_request_page_facts`. With `for_display` the title
-    is `title_for_display`'s unsaved copy (no query), for a page that only shows it.
+    Pass `counts` (or None: the facility has none) when already loaded, e.g. by
+    `with_request_page_facts`. With `for_display` the title is `title_for_display`'s unsaved
+    copy (no query), for a page that only shows it.
     """
     if counts is UNSET:
         counts = latest_accepted_counts(facility)
