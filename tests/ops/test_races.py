@@ -24,6 +24,7 @@ from facilities.models import AnnualActivity, CountImport, Facility, User
 from tests.candidates.factories import ExperienceSpellFactory, PersonFactory
 from tests.classification.factories import reclassification_in
 from tests.factories import FacilityFactory, analyst_user, hr_user, supervisor_user
+from tests.locks import another_session_waits_on_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +78,8 @@ class AnotherConnection:
         for _ in range(200):
             if not self.thread.is_alive():
                 return
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0]:
-                    return
+            if another_session_waits_on_a_lock():
+                return
             time.sleep(0.05)
         raise AssertionError("the other request neither finished nor waited")
 

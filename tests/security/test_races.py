@@ -40,6 +40,7 @@ from tests.factories import (
     hr_user,
     supervisor_user,
 )
+from tests.locks import another_session_waits_on_a_lock
 from tests.ops.invariants import violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -321,13 +322,8 @@ def test_position_moved_while_it_is_approved(people):
         assert holding.wait(timeout=10)
         try:
             for _ in range(100):
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT count(*) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                    )
-                    if cursor.fetchone()[0]:
-                        return
+                if another_session_waits_on_a_lock():
+                    return
                 time.sleep(0.05)
             raise AssertionError("the move never waited for the approval")
         finally:
@@ -358,15 +354,6 @@ def _draft_form(client: Client, position) -> dict:
         "duty_0": "Supervise",
         "duty_0_percent": 100,
     }
-
-
-def _waiting_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return bool(cursor.fetchone()[0])
 
 
 def _pause_after(sql_part: str, holding: threading.Event, go_on: threading.Event):
@@ -418,7 +405,7 @@ def test_the_same_new_request_form_posted_twice_at_once(people, second_arrives):
         assert holding.wait(timeout=10)
         try:
             for _ in range(100):
-                if held == "first" and _waiting_on_a_lock():
+                if held == "first" and another_session_waits_on_a_lock():
                     return  # the second post waits on the first's lock
                 if held == "second" and "first" in answers:
                     return  # the first post has committed its draft
