@@ -1,15 +1,22 @@
 """Middleware of the project's own: response headers every page gets, the session's idle
-expiry, and (switched on only by an environment variable) a query counter for benchmarks."""
+expiry, the way back after a session ended mid-form, and (switched on only by an environment
+variable) a query counter for benchmarks."""
 
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from facilities.permissions import has_site_access
 
@@ -37,6 +44,49 @@ class QueryCountMiddleware:
                 stack.enter_context(connection.execute_wrapper(counter))
             response = self.get_response(request)
         response["X-Query-Count"] = str(count)
+        return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's deny-by-default sign-in redirect, with a way back for a form whose session ended.
+
+    A form posted after the session's 30 idle minutes cannot be kept (its files least of all),
+    and the address it was posted to answers only POST: sent there after signing in, the user
+    met an empty "405" page. A POST (or an htmx fragment) is sent instead to sign in and then
+    back to the page it came from (its same-site Referer, else the home page), told plainly
+    that nothing was saved. An htmx request gets `HX-Redirect`, so the whole page goes to
+    sign-in rather than the sign-in form being swapped into a fragment. GET and HEAD are
+    Django's own."""
+
+    def handle_no_permission(self, request, view_func):
+        htmx = request.headers.get("HX-Request") == "true"
+        if request.method in ("GET", "HEAD") and not htmx:
+            return super().handle_no_permission(request, view_func)
+        came_from = request.headers.get("HX-Current-URL" if htmx else "Referer", "")
+        back = resolve_url(settings.LOGIN_REDIRECT_URL)
+        if came_from and url_has_allowed_host_and_scheme(
+            came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(came_from)
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
+        if request.method not in ("GET", "HEAD"):
+            messages.warning(
+                request,
+                _(
+                    "You were signed out after a time without activity, so what you sent "
+                    "was not saved. Sign in, and you will be taken back to the page to "
+                    "send it again."
+                ),
+            )
+        login = redirect_to_login(
+            back,
+            resolve_url(self.get_login_url(view_func)),
+            self.get_redirect_field_name(view_func),
+        )
+        if not htmx:
+            return login
+        response = HttpResponse(status=401)
+        response["HX-Redirect"] = login.url
         return response
 
 
