@@ -122,10 +122,10 @@ def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
             "waiting_on_us": grouped.get(INFO_REQUESTED, 0),
         }
         rows = first_rows(
-            today,
-            respond=(visible.filter(status=INFO_REQUESTED), "paused_since"),
-            comment=(visible.filter(status=AGENCY_COMMENT), "comment_due_on"),
-            drafts=(visible.filter(status=DRAFT), "created_at"),
+            visible,
+            respond=(Q(status=INFO_REQUESTED), "paused_since"),
+            comment=(Q(status=AGENCY_COMMENT), "comment_due_on"),
+            drafts=(Q(status=DRAFT), "created_at"),
         )
         board.waiting_on_us = rows["respond"]
         board.awaiting_comment = rows["comment"]
@@ -169,28 +169,38 @@ def dcc_counts(user: User, visible: QuerySet) -> dict[str, int]:
 
 
 def first_rows(
-    today: date, **lists: tuple[QuerySet, str]
+    visible: QuerySet[ReclassificationRequest], **lists: tuple[Q, str]
 ) -> dict[str, list[ReclassificationRequest]]:
-    """The first WORK_SHOWN requests of each list (name=(queryset, order)), by its order and
-    then pk, with what the lists show; two queries however many lists. The ids are chosen in one
-    UNION ALL whose parts read the request table alone (the covering index on status); then
-    only those rows are joined, once. A query per list cost the planner 2 ms each for the joins,
-    and joined first and sorted after, a list cost tens of milliseconds at 1,000 submitted
-    requests."""
+    """The first WORK_SHOWN requests of `visible` (with_turnaround's) in each list (name=(rule, order)), by its
+    order and then pk, with what the lists show; two queries however many lists. The ids are
+    chosen in one UNION ALL whose parts read the request table alone (the covering index on
+    status); then only those rows are joined, once. A query per list cost the planner 2 ms each
+    for the joins, and joined first and sorted after, a list cost tens of milliseconds at 1,000
+    submitted requests. The second query asks each row again whether it is still visible and
+    still in its list: a request taken, assigned or deleted between the two is not shown."""
     firsts = [
-        qs.order_by(order, "pk")
+        visible.filter(rule)
+        .order_by(order, "pk")
         .annotate(list_name=Value(name, output_field=CharField()))
         .values_list("list_name", "pk")[:WORK_SHOWN]
-        for name, (qs, order) in lists.items()
+        for name, (rule, order) in lists.items()
     ]
     chosen = list(firsts[0].union(*firsts[1:], all=True).order_by())
-    shown = ReclassificationRequest.objects.filter(pk__in=[pk for _, pk in chosen]).select_related(
-        "position__facility__agency", "current_title", "proposed_title"
+    still = {
+        f"in_list_{name}": ExpressionWrapper(rule, BooleanField())
+        for name, (rule, _o) in lists.items()
+    }
+    shown = (
+        visible.filter(pk__in=[pk for _, pk in chosen])
+        # What the lists show, not the visible queryset's joins: each join costs planning.
+        .select_related(None)
+        .select_related("position__facility__agency", "current_title", "proposed_title")
+        .annotate(**still)
     )
-    by_pk = {r.pk: r for r in with_turnaround(shown, today=today)}
+    by_pk = {r.pk: r for r in shown}
     rows: dict[str, list[ReclassificationRequest]] = {name: [] for name in lists}
     for name, pk in chosen:
-        if pk in by_pk:  # a draft deleted between the two queries is simply not shown
+        if pk in by_pk and getattr(by_pk[pk], f"in_list_{name}"):
             rows[name].append(by_pk[pk])
     return {name: in_order(rows[name], lists[name][1]) for name in lists}
 
@@ -213,16 +223,13 @@ def dcc_work(user: User, visible: QuerySet, counts: dict[str, int], today: date)
     unassigned queue to take from. Their rows in two queries (first_rows)."""
     queue = reverse("classification:reclassification_list")
     supervisor = permissions.is_supervisor(user)
-    lists: dict[str, tuple[QuerySet, str]] = {}
+    lists: dict[str, tuple[Q, str]] = {}
     if supervisor:
         # The two-person rule: a supervisor's own recommendations wait on someone else.
-        lists["awaiting"] = (
-            visible.filter(status=RECOMMENDED).exclude(recommended_by=user),
-            "-open_for",
-        )
-    lists["mine"] = (visible.filter(assigned_to=user, status=IN_REVIEW), "-open_for")
-    lists["unassigned"] = (visible.filter(status=SUBMITTED), "-open_for")
-    rows = first_rows(today, **lists)
+        lists["awaiting"] = (Q(status=RECOMMENDED) & ~Q(recommended_by=user), "-open_for")
+    lists["mine"] = (Q(assigned_to=user, status=IN_REVIEW), "-open_for")
+    lists["unassigned"] = (Q(status=SUBMITTED), "-open_for")
+    rows = first_rows(visible, **lists)
     work = []
     if supervisor:
         work.append(

@@ -268,6 +268,28 @@ def test_assigned_to_an_analyst_deactivated_meanwhile():
     assert r.assigned_to_id != leaving.pk
 
 
+def _work_list(response, key: str) -> list[ReclassificationRequest]:
+    return next(w for w in response.context["board"].work if w.key == key).rows
+
+
+def test_dashboard_leaves_out_a_request_taken_meanwhile():
+    hr = hr_user("OMH", username="hr-race-dash")
+    me = analyst_user(username="analyst-race-dash")
+    other = analyst_user(username="analyst-race-dash-2")
+    taken, waiting = (reclassification_in("submitted", hr=hr) for _ in range(2))
+    c = client_for(me)
+    with after_query(
+        # The dashboard chooses each work list's ids first, then reads those rows.
+        lambda sql: '"list_name"' in sql,
+        lambda: ReclassificationRequest.objects.filter(pk=taken.pk).update(
+            status="in_review", assigned_to=other
+        ),
+    ):
+        response = c.get(reverse("dashboard"))
+    assert [r.pk for r in _work_list(response, "unassigned")] == [waiting.pk]
+    assert _work_list(response, "mine") == []
+
+
 # 8. "Return all to queue" while the analyst recommends one of their requests.
 @pytest.mark.django_db(transaction=True)
 def test_return_analyst_requests_while_one_is_recommended():
