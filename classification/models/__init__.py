@@ -41,6 +41,7 @@ from .saved_filters import (
 )
 from .tallies import (
     RequestTally,
+    SpellTally,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "ReclassificationRequest",
     "RequestTally",
     "SavedFilter",
+    "SpellTally",
     "StatusSpell",
     "Title",
     "private_storage",

@@ -201,7 +201,14 @@ class StatusSpell(models.Model):
                 fields=["started_at"],
                 include=["status", "ended_at", "reclassification"],
                 name="spell_started_covering",
-            )
+            ),
+            # The spells still open, which the spell tally cannot give a length yet.
+            models.Index(
+                fields=["started_at"],
+                include=["status"],
+                condition=Q(ended_at__isnull=True),
+                name="spell_open",
+            ),
         ]
 
     def __str__(self) -> str:

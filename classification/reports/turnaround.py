@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     DateTimeField,
     DurationField,
@@ -22,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from classification.appeal_workflow import STATUS_LABELS as APPEAL_LABELS
-from classification.models import Appeal, ReclassificationRequest, StatusSpell
+from classification.models import Appeal, ReclassificationRequest, SpellTally, StatusSpell
 from classification.reports.sql import PercentileCont, decided
 from classification.selectors import reclassifications_visible_to
 from classification.workflow import STATUS_LABELS
@@ -118,43 +121,74 @@ class StatusTime:
     total_days: float
 
 
+class _Microseconds(Func):
+    """An interval in whole microseconds (EXTRACT gives an exact numeric)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+
 def time_in_status(
     user: User, *, agency: str = "", since: date | None = None, now: datetime | None = None
 ) -> list[StatusTime]:
     """How long requests stay in each status: the sum of their spells (`StatusSpell`, one per
     event that entered a status, ending at the request's next event or, while it is still
     there, now). Closed states are not spells; `since` keeps spells that started on or after
-    that New York date. One query, aggregated in the database. DCC staff only."""
+    that New York date. One query, aggregated in the database. DCC staff only.
+
+    All agencies' spells are read from the spell tally (decision 0027: a row per day and
+    status, the ended spells' lengths summed), with the spells still open added from their
+    own index; one agency's are summed from its spells."""
     if not permissions.is_dcc_staff(user):
         return []
     now = now or timezone.now()
-    spells = StatusSpell.objects.order_by()
-    if agency:
-        spells = spells.filter(reclassification__agency__code=agency)
-    if since is not None:
-        spells = spells.filter(
-            started_at__gte=timezone.make_aware(datetime.combine(since, time.min))
-        )
+    started = timezone.make_aware(datetime.combine(since, time.min)) if since else None
     length = ExpressionWrapper(
         Coalesce("ended_at", Value(now, output_field=DateTimeField())) - F("started_at"),
         output_field=DurationField(),
     )
-    found = {
-        row["status"]: (row["n"], row["total"])
+    spells = StatusSpell.objects.order_by()
+    if started is not None:
+        spells = spells.filter(started_at__gte=started)
+    rows: Iterable[Mapping[str, Any]]
+    if agency:
         # COUNT(status), not COUNT(pk): the started_at index holds status, not the key.
-        for row in spells.values("status").annotate(n=Count("status"), total=Sum(length))
-    }
-    seconds_a_day = 86400
+        rows = (
+            spells.filter(reclassification__agency__code=agency)
+            .values("status")
+            .annotate(n=Count("status"), us=Sum(_Microseconds(length)))
+        )
+    else:
+        tally = SpellTally.objects.order_by()
+        if since is not None:
+            tally = tally.filter(started_on__gte=since)
+        ended = tally.values("status").annotate(n=Sum("spells"), us=Sum("ended_us"))
+        still_open = (
+            spells.filter(ended_at__isnull=True)
+            .values("status")
+            # `now` less the start, not `length`: what reads ended_at reads the table too.
+            .annotate(
+                n=Value(0, output_field=IntegerField()),
+                us=Sum(_Microseconds(Value(now, output_field=DateTimeField()) - F("started_at"))),
+            )
+        )
+        rows = ended.union(still_open, all=True)
+    found: dict[str, list[int]] = {}
+    for row in rows:
+        total = found.setdefault(row["status"], [0, 0])
+        total[0] += int(row["n"])
+        total[1] += int(row["us"] or 0)
+    us_a_day = 86_400_000_000
     return [
         StatusTime(
             status=status,
             label=str(label),
             spells=found[status][0],
-            mean_days=round(found[status][1].total_seconds() / found[status][0] / seconds_a_day, 1),
-            total_days=round(found[status][1].total_seconds() / seconds_a_day, 1),
+            mean_days=round(found[status][1] / found[status][0] / us_a_day, 1),
+            total_days=round(found[status][1] / us_a_day, 1),
         )
         for status, label in STATUS_LABELS.items()
-        if status in found
+        if found.get(status, [0])[0]
     ]
 
 

@@ -83,6 +83,19 @@ INVARIANTS: dict[str, str] = {
            AND r.days_to_close IS NOT DISTINCT FROM t.days_to_close
         WHERE COALESCE(t.requests, 0) <> COALESCE(r.n, 0)
     """,
+    # Decision 0027: the time in each status reads the spell tally, which triggers keep.
+    "the spell tally counts the spells and their lengths": """
+        SELECT COALESCE(t.started_on, s.started_on) FROM classification_spelltally t
+        FULL JOIN (
+            SELECT (started_at AT TIME ZONE 'America/New_York')::date AS started_on, status,
+                   COUNT(*) AS n,
+                   COALESCE(SUM(((EXTRACT(EPOCH FROM ended_at)
+                                  - EXTRACT(EPOCH FROM started_at)) * 1000000)::bigint), 0) AS us
+            FROM classification_statusspell GROUP BY 1, 2
+        ) s ON s.started_on = t.started_on AND s.status = t.status
+        WHERE (COALESCE(t.spells, 0), COALESCE(t.ended_us, 0))
+              <> (COALESCE(s.n, 0), COALESCE(s.us, 0))
+    """,
     # Decision 0026: the drift report reads each position's latest change, kept by a trigger.
     "each position's latest title change is the last of its history": """
         SELECT COALESCE(l.position_id, h.position_id)

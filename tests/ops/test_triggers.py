@@ -32,6 +32,9 @@ DECLARED = {
     ("classification.ReclassificationRequest", "request_tally_truncate"),
     # Each position's latest title change, for reports of every position (decision 0026).
     ("classification.PositionTitleChange", "latest_title_change"),
+    # The time in each status, by day started and status (decision 0027).
+    ("classification.StatusSpell", "spell_tally"),
+    ("classification.StatusSpell", "spell_tally_truncate"),
 }
 
 

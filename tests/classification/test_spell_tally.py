@@ -1,0 +1,153 @@
+"""The spell tally (decision 0027) stays the count and length of the status spells, whatever
+writes them: the workflow's services, SQL by hand, a delete, a truncate, the seeder; and the
+turnaround report's time in each status reads the same from it as from the spells."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import timezone
+
+from classification import reports, services
+from classification.models import SpellTally, StatusSpell
+from classification.services import record_event
+from tests.classification.factories import reclassification_in
+from tests.factories import analyst_user, hr_user
+from tests.ops.invariants import INVARIANTS
+
+pytestmark = pytest.mark.django_db
+
+RULE = "the spell tally counts the spells and their lengths"
+
+
+def mismatches() -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(INVARIANTS[RULE])
+        return cursor.fetchall()
+
+
+def tally() -> dict:
+    """{status: (spells, length of the ended ones in microseconds)}, every day summed."""
+    found: dict[str, tuple[int, int]] = {}
+    for t in SpellTally.objects.filter(spells__gt=0):
+        n, us = found.get(t.status, (0, 0))
+        found[t.status] = (n + t.spells, us + t.ended_us)
+    return found
+
+
+def microseconds(spell: StatusSpell) -> int:
+    return (spell.ended_at - spell.started_at) // timedelta(microseconds=1)
+
+
+def test_the_workflow_counts_each_spell_and_its_length_once_it_ends():
+    hr, analyst = hr_user("OMH"), analyst_user()
+    r = reclassification_in("draft", hr=hr)
+    services.submit_reclassification(actor=hr, reclassification_id=r.pk, expected_version=r.version)
+    r.refresh_from_db()
+    services.take_reclassification(
+        actor=analyst, reclassification_id=r.pk, expected_version=r.version
+    )
+    spells = {s.status: s for s in StatusSpell.objects.filter(reclassification=r)}
+    # The draft and submitted spells have ended; the one in review is open, with no length.
+    assert tally() == {
+        "draft": (1, microseconds(spells["draft"])),
+        "submitted": (1, microseconds(spells["submitted"])),
+        "in_review": (1, 0),
+    }
+    assert mismatches() == []
+
+
+def test_sql_by_hand_deletes_and_truncate_keep_it_exact():
+    hr = hr_user("OMH")
+    r = reclassification_in("in_review", hr=hr, assigned=analyst_user())
+    StatusSpell.objects.all().delete()
+    start = timezone.now() - timedelta(days=40)
+    for days, action, status in ((0, "submit", "submitted"), (10, "take", "in_review")):
+        record_event(
+            reclassification=r,
+            action=action,
+            from_status="",
+            to_status=status,
+            actor=hr,
+            at=start + timedelta(days=days),
+        )
+    assert tally() == {"submitted": (1, 10 * 86_400_000_000), "in_review": (1, 0)}
+    with connection.cursor() as cursor:
+        # To another day and status, then the open spell ended by hand.
+        cursor.execute(
+            "UPDATE classification_statusspell SET started_at = started_at - interval '3 days',"
+            " status = 'recommended' WHERE status = 'submitted'"
+        )
+        cursor.execute(
+            "UPDATE classification_statusspell SET ended_at = started_at + interval '1 hour'"
+            " WHERE ended_at IS NULL"
+        )
+        # An update that changes nothing tallied.
+        cursor.execute("UPDATE classification_statusspell SET reclassification_id = %s", [r.pk])
+    assert tally() == {"recommended": (1, 13 * 86_400_000_000), "in_review": (1, 3_600_000_000)}
+    assert mismatches() == []
+    StatusSpell.objects.filter(status="recommended").delete()
+    assert tally() == {"in_review": (1, 3_600_000_000)}
+    assert mismatches() == []
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "owner"])
+def test_truncating_the_spells_empties_it():
+    reclassification_in("in_review", hr=hr_user("OMH"), assigned=analyst_user())
+    assert tally()
+    # Only the owner role may truncate (the site's role may not).
+    with connections["owner"].cursor() as cursor:
+        cursor.execute("TRUNCATE classification_statusspell")
+    assert not SpellTally.objects.exists()
+
+
+def test_a_tally_out_of_step_is_found():
+    r = reclassification_in("submitted", hr=hr_user("OMH"))
+    record_event(
+        reclassification=r,
+        action="submit",
+        from_status="draft",
+        to_status="submitted",
+        actor=analyst_user(),
+        at=timezone.now(),
+    )
+    assert mismatches() == []
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE classification_spelltally SET ended_us = ended_us + 1")
+    assert mismatches() != []
+
+
+def test_the_bulk_seeder_leaves_it_exact_and_the_report_reads_the_same_from_both():
+    call_command(
+        "seed_bulk",
+        facilities=6,
+        years=2,
+        positions=20,
+        requests=40,
+        events=300,
+        people=5,
+        seed=3,
+        stdout=StringIO(),
+    )
+    assert sum(n for n, _us in tally().values()) == StatusSpell.objects.count() > 0
+    assert mismatches() == []
+    analyst, now = analyst_user(), timezone.now()
+    for since in (None, timezone.localdate() - timedelta(days=200)):
+        # The tally (all agencies) against each agency's spells summed.
+        from_tally = {
+            s.status: (s.spells, s.total_days)
+            for s in reports.time_in_status(analyst, since=since, now=now)
+        }
+        from_spells: dict[str, list] = {}
+        for agency in ("DOCCS", "OASAS", "OMH", "OPWDD"):
+            for s in reports.time_in_status(analyst, agency=agency, since=since, now=now):
+                found = from_spells.setdefault(s.status, [0, 0.0])
+                found[0] += s.spells
+                found[1] += s.total_days
+        assert from_tally.keys() == from_spells.keys() and from_tally
+        for status, (spells, days) in from_tally.items():
+            assert spells == from_spells[status][0]
+            # Each agency's total is rounded to a tenth of a day before it is added.
+            assert days == pytest.approx(from_spells[status][1], abs=0.3)
