@@ -140,6 +140,14 @@ def parse_upload(file_name: str, data: bytes) -> ParsedFile:
             }
         )
         return parsed
+    if len(rows) == 1:
+        parsed.errors.append(
+            _(
+                "The file has headings but no rows of counts. Add a row for each facility "
+                "under the heading row, then upload it again."
+            )
+        )
+        return parsed
     wanted = {
         h: i for i, h in reversed(list(enumerate(headings))) if h in COLUMNS + OPTIONAL_COLUMNS
     }

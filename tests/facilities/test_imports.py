@@ -99,6 +99,11 @@ def test_new_changed_unchanged(setup):
             "Missing column: records_activities",
         ),
         ("counts.csv", b"", "empty"),
+        (
+            "counts.csv",
+            b"facility_code,fiscal_year,individuals_served,records_activities\n\n",
+            "headings but no rows",
+        ),
         ("counts.csv", b"x" * (MAX_UPLOAD_BYTES + 1), "limit is 5 MB"),
     ],
 )
