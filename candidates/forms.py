@@ -9,8 +9,15 @@ from common.templatetags.formats import nydate
 from common.uploads import EVIDENCE, check_upload
 from facilities.models import Agency
 
-from .dates import today_in_new_york
-from .models import Credential, CredentialStatus, ExperienceSpell, Person, Verification
+from .dates import date_problems, today_in_new_york
+from .models import (
+    VERIFICATION_DATES,
+    Credential,
+    CredentialStatus,
+    ExperienceSpell,
+    Person,
+    Verification,
+)
 
 
 class DateInput(forms.DateInput):
@@ -59,12 +66,6 @@ class PersonForm(VersionChecked):
             # Agency HR adds people to its own agency only: the choice is not theirs to make.
             del self.fields["agency"]
             self.instance.agency_id = user.agency_id
-
-    def clean_degree_date(self):
-        value = self.cleaned_data.get("degree_date")
-        if value and value > today_in_new_york():
-            raise ValidationError(_("The degree date cannot be in the future."))
-        return value
 
 
 class CredentialForm(VersionChecked):
@@ -154,12 +155,6 @@ class VerificationForm(forms.Form):
             f"{nydate(v.verified_on)} · {v.get_source_display()} · {v.get_status_returned_display()}"
         )
 
-    def clean_verified_on(self):
-        value = self.cleaned_data["verified_on"]
-        if value > today_in_new_york():
-            raise ValidationError(_("A verification cannot be dated in the future."))
-        return value
-
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
         if upload:
@@ -169,6 +164,9 @@ class VerificationForm(forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        # The model's rule for its dates (candidates.dates), before the service is asked.
+        for field, problem in date_problems(VERIFICATION_DATES, data).items():
+            self.add_error(field, problem)
         requested, verified = data.get("requested_on"), data.get("verified_on")
         if requested and verified and requested > verified:
             self.add_error(

@@ -10,7 +10,53 @@ from common.audit import AuditChained, append_only_triggers
 from common.search import trigram_index, upper_index
 from facilities.models import Agency
 
-from .dates import today_in_new_york
+from .dates import EARLIEST, EnteredDate, date_problems
+
+
+def _from_earliest(*fields: str, optional: tuple[str, ...] = ()) -> Q:
+    """The database's side of the dates rule (candidates.dates): none before EARLIEST."""
+    condition = Q(**{f"{f}__gte": EARLIEST for f in fields})
+    for f in optional:
+        condition &= Q(**{f"{f}__isnull": True}) | Q(**{f"{f}__gte": EARLIEST})
+    return condition
+
+
+DATES_FROM_EARLIEST = _(
+    "Dates before 1900 are not accepted: enter the date with its full four-digit year."
+)
+
+PERSON_DATES = {
+    "degree_date": EnteredDate(_("The degree date"), _("the date the college degree was awarded")),
+}
+CREDENTIAL_DATES = {
+    "awarded_on": EnteredDate(_("The award date"), _("the date AHIMA awarded the credential")),
+    "valid_through": EnteredDate(
+        _("The valid-through date"),
+        _("the last day the credential is valid, as AHIMA shows it"),
+        past=False,
+    ),
+}
+VERIFICATION_DATES = {
+    "requested_on": EnteredDate(
+        _("The request date"), _("the date the verification was asked for")
+    ),
+    "verified_on": EnteredDate(
+        _("The verification date"), _("the date AHIMA's record was checked")
+    ),
+    "valid_through_returned": EnteredDate(
+        _("The valid-through date"),
+        _("the last day the credential is valid, as AHIMA returned it"),
+        past=False,
+    ),
+}
+SPELL_DATES = {
+    "start": EnteredDate(_("The start date"), _("the day the job began")),
+    "end": EnteredDate(
+        _("The end date"),
+        _("the last day of the job (leave it empty if it goes on)"),
+        past=False,
+    ),
+}
 
 
 class Person(models.Model):
@@ -45,7 +91,12 @@ class Person(models.Model):
                     "Another person in this agency already has this employee id. Find them in "
                     "the people list, or check the id."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=_from_earliest(optional=("degree_date",)),
+                name="person_dates_from_1900",
+                violation_error_message=DATES_FROM_EARLIEST,
+            ),
         ]
         indexes = [
             # The people list's order: its first page without sorting 20,000 people.
@@ -66,6 +117,10 @@ class Person(models.Model):
     @property
     def sort_name(self) -> str:
         return f"{self.family_name}, {self.given_name}"
+
+    def clean(self) -> None:
+        if errors := date_problems(PERSON_DATES, vars(self)):
+            raise ValidationError(errors)
 
 
 class CredentialKind(models.TextChoices):
@@ -140,6 +195,11 @@ class Credential(models.Model):
                 condition=Q(valid_through__isnull=True) | Q(valid_through__gte=F("awarded_on")),
                 name="credential_valid_after_award",
             ),
+            models.CheckConstraint(
+                condition=_from_earliest("awarded_on", optional=("valid_through",)),
+                name="credential_dates_from_1900",
+                violation_error_message=DATES_FROM_EARLIEST,
+            ),
         ]
         indexes = [
             models.Index(fields=["last_verified_on"]),
@@ -152,12 +212,13 @@ class Credential(models.Model):
         return f"{self.kind} · {self.person}"
 
     def clean(self) -> None:
+        errors = date_problems(CREDENTIAL_DATES, vars(self))
         if self.valid_through and self.awarded_on and self.valid_through < self.awarded_on:
-            raise ValidationError(
-                {"valid_through": _("The credential cannot be valid only until before its award.")}
+            errors.setdefault(
+                "valid_through", _("The credential cannot be valid only until before its award.")
             )
-        if self.awarded_on and self.awarded_on > today_in_new_york():
-            raise ValidationError({"awarded_on": _("The award date cannot be in the future.")})
+        if errors:
+            raise ValidationError(errors)
 
 
 class Verification(AuditChained):
@@ -225,6 +286,13 @@ class Verification(AuditChained):
             models.CheckConstraint(
                 condition=~Q(corrects=F("pk")), name="verification_not_own_correction"
             ),
+            models.CheckConstraint(
+                condition=_from_earliest(
+                    "verified_on", optional=("requested_on", "valid_through_returned")
+                ),
+                name="verification_dates_from_1900",
+                violation_error_message=DATES_FROM_EARLIEST,
+            ),
         ]
         triggers = append_only_triggers()
 
@@ -234,12 +302,11 @@ class Verification(AuditChained):
         return f"{self.credential.kind} verified {date_format(self.verified_on)}"
 
     def clean(self) -> None:
-        errors = {}
-        today = today_in_new_york()
-        if self.verified_on and self.verified_on > today:
-            errors["verified_on"] = _("A verification cannot be dated in the future.")
+        errors = date_problems(VERIFICATION_DATES, vars(self))
         if self.requested_on and self.verified_on and self.requested_on > self.verified_on:
-            errors["requested_on"] = _("The request must be on or before the verification date.")
+            errors.setdefault(
+                "requested_on", _("The request must be on or before the verification date.")
+            )
         if (
             self.corrects_id
             and self.credential_id
@@ -289,6 +356,11 @@ class ExperienceSpell(models.Model):
                 condition=Q(hours_per_week__gt=0, hours_per_week__lte=80),
                 name="spell_hours_in_range",
             ),
+            models.CheckConstraint(
+                condition=_from_earliest("start", optional=("end",)),
+                name="spell_dates_from_1900",
+                violation_error_message=DATES_FROM_EARLIEST,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,11 +370,11 @@ class ExperienceSpell(models.Model):
         return f"{self.title}, {self.employer} ({date_format(self.start)} – {end})"
 
     def clean(self) -> None:
-        errors = {}
+        errors = date_problems(SPELL_DATES, vars(self))
         if self.start and self.end and self.end < self.start:
-            errors["end"] = _("The spell ends before it starts: correct the start or the end date.")
-        if self.start and self.start > today_in_new_york():
-            errors["start"] = _("A spell cannot start in the future: add it once it has begun.")
+            errors.setdefault(
+                "end", _("The spell ends before it starts: correct the start or the end date.")
+            )
         h = self.hours_per_week
         if h is not None and not (0 < h <= 80):
             errors["hours_per_week"] = _(

@@ -35,6 +35,13 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _refused(request, refused: services.Refused) -> HttpResponseRedirect:
+    """A service's refusal on the row it locked (the person moved to another agency since
+    the page was read): say so, and go back to the people the user may see."""
+    messages.error(request, str(refused.message))
+    return HttpResponseRedirect(reverse("candidates:person_list"))
+
+
 class PersonListView(View):
     """/people/: filters, search, sorting, pagination, CSV and XLSX of the filtered rows."""
 
@@ -165,6 +172,8 @@ class PersonUpdateView(View):
                     expected_version=data.get("version"),
                     **{k: data[k] for k in PersonForm.Meta.fields if k != "agency"},
                 )
+            except services.Refused as refused:
+                return _refused(request, refused)
             except services.ConflictError as error:
                 form.add_error(None, str(error))
             except ValidationError as error:

@@ -15,7 +15,7 @@ from ..forms import (
     SpellDeleteForm,
 )
 from ..models import Credential, ExperienceSpell
-from .people import _apply_errors
+from .people import _apply_errors, _refused
 
 
 class _PersonChildFormView(View):
@@ -44,6 +44,8 @@ class _PersonChildFormView(View):
         if form.is_valid():
             try:
                 self.save(request, form.cleaned_data)
+            except services.Refused as refused:
+                return _refused(request, refused)
             except services.ConflictError as error:
                 messages.error(request, str(error))
                 form.add_error(None, str(error))
@@ -161,6 +163,8 @@ class SpellDeleteView(View):
             services.remove_experience_spell(
                 actor=request.user, spell=self.spell, expected_version=form.cleaned_data["version"]
             )
+        except services.Refused as refused:
+            return _refused(request, refused)
         except services.ConflictError as error:
             messages.error(request, str(error))
         else:

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django_tables2 import RequestConfig
 
@@ -118,17 +119,45 @@ class ReverificationView(View):
         if not ids:
             messages.error(request, _("Select at least one credential first."))
         else:
-            count = services.request_reverification(actor=request.user, credential_ids=ids)
-            skipped = len(ids) - count
-            messages.success(
-                request,
-                _("Marked %(count)d credential(s) as verification requested.") % {"count": count}
-                + (
-                    " "
-                    + _("%(skipped)d were already marked and keep their earlier date.")
-                    % {"skipped": skipped}
-                    if skipped
-                    else ""
-                ),
-            )
+            done = services.request_reverification(actor=request.user, credential_ids=ids)
+            if done.marked:
+                messages.success(request, _reverification_message(done))
+            else:
+                messages.error(request, _reverification_message(done))
         return HttpResponseRedirect(reverse("candidates:reverification"))
+
+
+def _reverification_message(done: services.ReverificationRequested) -> str:
+    """What the bulk request did, counting only the credentials it changed."""
+    if done.marked:
+        parts = [
+            ngettext(
+                "Marked %(count)d credential as verification requested.",
+                "Marked %(count)d credentials as verification requested.",
+                done.marked,
+            )
+            % {"count": done.marked}
+        ]
+    else:
+        parts = [_("None of the chosen credentials could be marked as verification requested.")]
+    if done.already_marked:
+        parts.append(
+            ngettext(
+                "%(count)d was already marked and keeps its earlier date.",
+                "%(count)d were already marked and keep their earlier date.",
+                done.already_marked,
+            )
+            % {"count": done.already_marked}
+        )
+    if done.not_found:
+        parts.append(
+            ngettext(
+                "%(count)d could not be found: it may have been removed. Reload the page and "
+                "choose again.",
+                "%(count)d could not be found: they may have been removed. Reload the page and "
+                "choose again.",
+                done.not_found,
+            )
+            % {"count": done.not_found}
+        )
+    return " ".join(parts)

@@ -43,7 +43,7 @@ def spell_data(**overrides):
         (
             {"start": (date.today() + timedelta(days=400)).isoformat()},
             "start",
-            "cannot start in the future",
+            "The start date cannot be in the future",
         ),
         ({"start": "not a date"}, "start", "valid date"),
     ],

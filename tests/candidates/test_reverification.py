@@ -63,7 +63,7 @@ def test_page_and_bulk_request(client, analyst, due):
     assert "Never" in page.text and "Fresh" not in page.text
     ids = [r.pk for r in credentials_due_for_reverification(analyst, today=due)[:2]]
     response = client.post(URL, {"selected": [str(i) for i in ids]}, follow=True)
-    assert "Marked 2 credential(s)" in response.text
+    assert "Marked 2 credentials as verification requested." in response.text
     marked = Credential.objects.filter(reverification_requested_on=due)
     assert set(marked.values_list("pk", flat=True)) == set(ids)
     again = client.post(URL, {"selected": [str(ids[0])]}, follow=True)
@@ -91,3 +91,70 @@ def test_request_prefills_next_verification(client, analyst, due):
         "form"
     ]
     assert form.initial["requested_on"] == due
+
+
+def _message(response) -> tuple[str, str]:
+    (message,) = list(response.context["messages"])
+    return message.level_tag, message.message
+
+
+def test_bulk_request_counts_only_what_it_changed(client, analyst, due):
+    """An id that is not a credential (removed, or never one) is neither "marked" nor "already
+    marked": the message counts only the credential it changed, and says what it could not."""
+    client.force_login(analyst)
+    never = Credential.objects.get(person__family_name="Never")
+    missing = Credential.objects.order_by("-pk").first().pk + 1000
+    response = client.post(URL, {"selected": [str(never.pk), str(missing)]}, follow=True)
+    level, text = _message(response)
+    assert "already marked" not in text
+    assert "1 could not be found" in text
+    assert level == "success"
+    assert text.startswith("Marked 1 credential as verification requested.")
+    assert list(Credential.objects.filter(reverification_requested_on=due)) == [never]
+
+
+def test_bulk_request_of_the_same_id_twice_marks_it_once(client, analyst, due):
+    """One credential sent twice (a double-submitted form) is one credential, not one marked
+    and one "already marked"."""
+    client.force_login(analyst)
+    never = Credential.objects.get(person__family_name="Never")
+    response = client.post(URL, {"selected": [str(never.pk), str(never.pk)]}, follow=True)
+    level, text = _message(response)
+    assert "already marked" not in text
+    assert (level, text) == ("success", "Marked 1 credential as verification requested.")
+
+
+@pytest.mark.parametrize("already", [False, True])
+def test_bulk_request_that_changes_nothing_says_so(client, analyst, due, already):
+    """None of the chosen could be changed (gone, or already marked): an error that says so,
+    never "Marked 0"."""
+    client.force_login(analyst)
+    if already:
+        chosen = Credential.objects.get(person__family_name="Never")
+        client.post(URL, {"selected": [str(chosen.pk)]}, follow=True)  # its message read
+        pk = chosen.pk
+    else:
+        pk = Credential.objects.order_by("-pk").first().pk + 1000
+    response = client.post(URL, {"selected": [str(pk)]}, follow=True)
+    level, text = _message(response)
+    assert "Marked" not in text
+    assert level == "error"
+    assert text.startswith("None of the chosen credentials could be marked")
+    if already:
+        assert "1 was already marked and keeps its earlier date." in text
+    else:
+        assert "1 could not be found" in text and "already marked" not in text
+
+
+def test_bulk_request_service_counts_each_outcome(analyst, due):
+    """The service's own account: newly marked, already marked, not found."""
+    from candidates import services
+
+    never = Credential.objects.get(person__family_name="Never")
+    stale = Credential.objects.get(person__family_name="Stale")
+    services.request_reverification(actor=analyst, credential_ids=[stale.pk])
+    missing = Credential.objects.order_by("-pk").first().pk + 1000
+    done = services.request_reverification(
+        actor=analyst, credential_ids=[never.pk, stale.pk, missing, never.pk]
+    )
+    assert done == services.ReverificationRequested(marked=1, already_marked=1, not_found=1)

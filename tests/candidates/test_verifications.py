@@ -160,18 +160,14 @@ def test_database_refuses_update_and_delete(sql):
 def test_request_reverification_marks_once(credential):
     analyst = analyst_user()
     other = CredentialFactory(kind="RHIA")
-    assert (
-        services.request_reverification(
-            actor=analyst, credential_ids=[credential.pk, other.pk], on=date(2025, 1, 2)
-        )
-        == 2
+    first = services.request_reverification(
+        actor=analyst, credential_ids=[credential.pk, other.pk], on=date(2025, 1, 2)
     )
-    assert (
-        services.request_reverification(
-            actor=analyst, credential_ids=[credential.pk], on=date(2025, 2, 2)
-        )
-        == 0
+    assert first == services.ReverificationRequested(marked=2, already_marked=0, not_found=0)
+    again = services.request_reverification(
+        actor=analyst, credential_ids=[credential.pk], on=date(2025, 2, 2)
     )
+    assert again == services.ReverificationRequested(marked=0, already_marked=1, not_found=0)
     credential.refresh_from_db()
     assert credential.reverification_requested_on == date(2025, 1, 2)
     assert credential.reverification_requested_by == analyst
