@@ -34,6 +34,7 @@ from .models import (
     Position,
     ReclassificationRequest,
     Title,
+    message_too_long,
 )
 from .selectors import title_in_effect
 from .services import ConflictError, record_title_change
@@ -75,6 +76,9 @@ def can_file_appeal(user: User, r: ReclassificationRequest, today: date) -> bool
 def _record(
     appeal: Appeal, *, action: str, from_status: str, actor: User, at: datetime, message: str
 ) -> AppealEvent:
+    problem = message_too_long(message)
+    if problem:  # every step's message is checked before this; no path stores more
+        raise ValidationError(problem, code="max_length")
     return AppealEvent.objects.create(
         appeal=appeal,
         action=action,
@@ -121,6 +125,9 @@ def file_appeal(
     grounds = (grounds or "").strip()
     if not grounds:
         raise ValidationError({"grounds": _("Give the grounds for the appeal.")})
+    problem = message_too_long(grounds, _("Grounds for the appeal"))
+    if problem:
+        raise ValidationError({"grounds": problem})
     with transaction.atomic():
         r = (
             ReclassificationRequest.objects.select_for_update(of=("self",))
@@ -204,6 +211,9 @@ def _appeal_transition(
         message = (message or "").strip()
         if transition.message_required and not message:
             raise ValidationError(_("%(label)s is required.") % {"label": transition.message_label})
+        problem = message_too_long(message, transition.message_label)
+        if problem:
+            raise ValidationError(problem, code="max_length")
         now = timezone.now()
         today = timezone.localdate(now)
         from_status = appeal.status

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import roles
 from .imports.reading import MAX_UPLOAD_BYTES
 from .models import Delegation, User
+from .models.delegations import last_day_problem
 
 
 class SignInForm(AuthenticationForm):
@@ -140,7 +141,10 @@ class DelegationDatesForm(forms.Form):
     ends_on = forms.DateField(
         label=_("Last day"),
         widget=_DateInput,
-        help_text=_("Both days are included; each day runs midnight to midnight, New York time."),
+        help_text=_(
+            "Both days are included; each day runs midnight to midnight, New York time. "
+            "At most a year after the first day."
+        ),
     )
     note = forms.CharField(
         label=_("Note (optional)"),
@@ -151,8 +155,11 @@ class DelegationDatesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day is before the first day."))
+        elif starts_on and ends_on and (too_long := last_day_problem(starts_on, ends_on)):
+            self.add_error("ends_on", too_long)
         return data
 
 

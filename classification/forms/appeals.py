@@ -9,16 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import appeal_workflow as aw
 from ..models import Title
+from .transitions import MessageField
 
 
 class AppealFileForm(forms.Form):
     """Recording an appeal: the grounds, and up to two files (the upload checks of a request's
     attachments apply)."""
 
-    grounds = forms.CharField(
+    grounds = MessageField(
         label=_("Grounds for the appeal"),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        rows=6,
         help_text=_("Why the decision should be changed: the duties, facts or clauses at issue."),
     )
     file = forms.FileField(
@@ -36,9 +36,7 @@ class AppealTransitionForm(forms.Form):
     """The confirmation of one step of an appeal, with the version it was drawn from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
-    )
+    message = MessageField(required=False, rows=4)
 
     def __init__(self, *args: Any, transition, appeal, **kwargs: Any) -> None:
 

@@ -29,6 +29,12 @@ DUTY_ROWS = 8
 # The most positions the picker lists for one search (an agency holds thousands).
 POSITION_RESULTS = 20
 
+# The most staff of one kind a request may say the position supervises. The column holds
+# 32,767, which only the database would refuse (an alert above the form); an HIM office has
+# nowhere near 999 of anyone, so a larger number is a slip of the keyboard, said at the field.
+MOST_SUPERVISED = 999
+SUPERVISION_FIELDS = ("technicians_1_supervised", "technicians_2_supervised", "clerical_supervised")
+
 
 class PositionPicker(forms.Widget):
     """Type to search, then choose one position: never a <select> of every position.
@@ -90,6 +96,25 @@ def titles_other_than(title_id: int | None):
     return qs.exclude(pk=title_id) if title_id else qs
 
 
+def _supervised_count(model_field: forms.Field) -> forms.IntegerField:
+    """The model's count field, bounded to what an HIM office could have."""
+    return forms.IntegerField(
+        label=model_field.label,
+        required=model_field.required,
+        initial=model_field.initial,
+        help_text=model_field.help_text,
+        min_value=0,
+        max_value=MOST_SUPERVISED,
+        error_messages={
+            "max_value": _(
+                "Enter %(most)s or fewer. No HIM office has more staff than that, so a larger "
+                "number is likely a typing slip: check it and enter it again."
+            )
+            % {"most": MOST_SUPERVISED}
+        },
+    )
+
+
 class ReclassificationDraftForm(VersionChecked):
     """The agency's draft: the request's own fields plus up to DUTY_ROWS duties."""
 
@@ -118,8 +143,25 @@ class ReclassificationDraftForm(VersionChecked):
             "reporting_relationships": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # The help beside the fields, written for whoever fills this form in (agency HR here; the
+    # employee's form has its own). Set before anything reads a field: a bound field keeps
+    # the help text it was first drawn with (`chosen_position` draws the position's).
+    field_help: dict[str, Any] = {
+        "position": _(
+            "Type an item number, a facility or the incumbent's family name, then choose "
+            "the position. Only your agency's positions with no open request are listed."
+        ),
+        "requested_effective_date": _(
+            "Optional. Not before the position's latest title change and at most a year "
+            "ahead; a date before the submission needs the supervisor's reason to approve."
+        ),
+    }
+
     def __init__(self, *args: Any, positions=None, position_query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, help_text in self.field_help.items():
+            if name in self.fields:
+                self.fields[name].help_text = help_text
         current_title_id = None
         if self.instance.pk:
             del self.fields["position"]
@@ -128,10 +170,6 @@ class ReclassificationDraftForm(VersionChecked):
         else:
             field = cast(forms.ModelChoiceField, self.fields["position"])
             field.queryset = positions
-            field.help_text = _(
-                "Type an item number, a facility or the incumbent's family name, then choose "
-                "the position. Only your agency's positions with no open request are listed."
-            )
             picker = PositionPicker()
             picker.queryset = positions
             picker.query = position_query
@@ -145,10 +183,9 @@ class ReclassificationDraftForm(VersionChecked):
         cast(forms.ModelChoiceField, self.fields["proposed_title"]).queryset = titles_other_than(
             current_title_id
         )
-        self.fields["requested_effective_date"].help_text = _(
-            "Optional. Not before the position's latest title change and at most a year "
-            "ahead; a date before the submission needs the supervisor's reason to approve."
-        )
+        for name in SUPERVISION_FIELDS:
+            if name in self.fields:
+                self.fields[name] = _supervised_count(self.fields[name])
         duties = list(self.instance.duties.all()) if self.instance.pk else []
         for i in range(DUTY_ROWS):
             d = duties[i] if i < len(duties) else None
@@ -258,10 +295,25 @@ class EmployeeRequestForm(ReclassificationDraftForm):
             "reporting_relationships": _("Whom you report to, and who reports to you"),
         }
 
+    # Written for the employee asking about their own position, not for agency HR (whose
+    # help speaks of the incumbent, the agency's positions and the Division supervisor's
+    # reason for a retroactive date).
+    field_help = {
+        "position": _("Your positions with no open request."),
+        "proposed_title": _("The title in this series you think the duties you do now fit."),
+        "requested_effective_date": _(
+            "Optional: the day you would like the new title to start, at most a year from "
+            "today. The Division decides the date in the end."
+        ),
+        "justification": _(
+            "In your own words: what you do that your present title does not cover, and "
+            "since when. Your agency comments on it before the Division reviews it."
+        ),
+    }
+
     def __init__(self, *args: Any, positions=None, **kwargs: Any) -> None:
         super().__init__(*args, positions=positions, **kwargs)
         if "position" in self.fields:
-            self.fields["position"].help_text = _("Your positions with no open request.")
             position = cast(forms.ModelChoiceField, self.fields["position"])
             position.label_from_instance = lambda p: (  # type: ignore[method-assign, assignment]  # Django's documented hook
                 f"{p.item_number} · {p.title.name} · {p.facility.name}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .transitions import MessageField
+
 
 class SavedFilterForm(forms.Form):
     """A name for the queue's current filters (the query string the list page sends)."""
@@ -18,4 +20,4 @@ class SavedFilterForm(forms.Form):
 class ReturnAnalystRequestsForm(forms.Form):
     """The optional note that goes with returning an analyst's requests to the queue."""
 
-    message = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    message = MessageField(label=_("Note"), required=False)

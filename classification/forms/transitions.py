@@ -12,15 +12,44 @@ from django.utils.translation import gettext_lazy as _
 from facilities import roles
 
 from ..effective_dates import effective_date_problems
-from ..models import Attachment, ReclassificationRequest, Title
+from ..models import (
+    MESSAGE_MAX_LENGTH,
+    Attachment,
+    ReclassificationRequest,
+    Title,
+    message_too_long,
+)
 from ..selectors import latest_title_change_on
+
+
+class MessageField(forms.CharField):
+    """A message typed with a step (a comment, reason, rationale or note): at most
+    MESSAGE_MAX_LENGTH characters, and a longer one is told at the field how long it is and
+    what the limit is. The browser is not given the limit (no `maxlength`): it would cut a
+    pasted text short without a word, where the form keeps it whole and says what to do."""
+
+    def __init__(self, *, rows: int = 3, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=MESSAGE_MAX_LENGTH, **kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        # Before the validators, whose MaxLengthValidator would say it in its own words.
+        problem = message_too_long(value)
+        if problem:
+            raise forms.ValidationError(problem, code="max_length")
 
 
 class TransitionForm(forms.Form):
     """The confirmation of one action, with its message and the version it was drawn from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    message = MessageField(required=False)
 
     def __init__(self, *args: Any, transition, reclassification, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,11 +97,10 @@ class TransitionForm(forms.Form):
                     "that day."
                 ),
             )
-            self.fields["retroactive_reason"] = forms.CharField(
+            self.fields["retroactive_reason"] = MessageField(
                 label=_("Reason for a retroactive date"),
                 required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                rows=2,
                 help_text=_("Needed only when the effective date is before the submission."),
             )
         elif action in ("respond", "comment"):

@@ -27,11 +27,13 @@ from .positions import (
     Title,
 )
 from .records import (
+    MESSAGE_MAX_LENGTH,
     Attachment,
     DelegatedAct,
     DutyLine,
     ReclassificationEvent,
     StatusSpell,
+    message_too_long,
 )
 from .requests import (
     ReclassificationRequest,
@@ -45,6 +47,7 @@ from .tallies import (
 )
 
 __all__ = [
+    "MESSAGE_MAX_LENGTH",
     "Appeal",
     "AppealAttachment",
     "AppealEvent",
@@ -63,6 +66,7 @@ __all__ = [
     "SpellTally",
     "StatusSpell",
     "Title",
+    "message_too_long",
     "private_storage",
     "random_attachment_name",
     "random_letter_name",

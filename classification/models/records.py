@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.audit import (
@@ -22,6 +24,30 @@ from ..workflow import (
 )
 from .files import private_storage, random_attachment_name
 from .requests import ReclassificationRequest
+
+# The longest message a person gives with a step (a comment, reason, rationale or note), in
+# characters once stripped: about a page and a half of the decision letter, which prints the
+# rationale and the note whole, and of the email that carries the message. The forms say so
+# at the field; the services refuse more, so no path stores more (the columns stay `text`:
+# rows written before the limit keep what they hold, and the append-only events could not be
+# cut anyway).
+MESSAGE_MAX_LENGTH = 5000
+
+
+def message_too_long(message: str, label: object = None) -> str | None:
+    """The sentence for a message past MESSAGE_MAX_LENGTH, else None. `label` names the box it
+    was typed in; without one, the sentence stands beside the box ("This text is ...")."""
+    length = len(message or "")
+    if length <= MESSAGE_MAX_LENGTH:
+        return None
+    return gettext(
+        "%(what)s is %(length)s characters long; the limit is %(limit)s characters. "
+        "Shorten it and try again."
+    ) % {
+        "what": gettext("“%(label)s”") % {"label": label} if label else gettext("This text"),
+        "length": number_format(length, force_grouping=True),
+        "limit": number_format(MESSAGE_MAX_LENGTH, force_grouping=True),
+    }
 
 
 class DutyLine(models.Model):

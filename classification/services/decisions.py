@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from .. import workflow
 from ..letters import render_decision_letter
 from ..models import (
     ReclassificationRequest,
+    message_too_long,
 )
 from .messages import _decision_recipients, _subject
 from .positions import _check_effective_date, record_title_change
@@ -107,6 +109,9 @@ def approve_reclassification(
         position = r.position  # locked, and read after the lock: _transition(writes_position)
         effective = effective_date or r.requested_effective_date or today
         reason = (retroactive_reason or "").strip()
+        problem = message_too_long(reason, _("Reason for a retroactive date"))
+        if problem:
+            raise ValidationError({"retroactive_reason": problem})
         _check_effective_date(
             position,
             effective,

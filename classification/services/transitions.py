@@ -23,6 +23,7 @@ from ..models import (
     ReclassificationEvent,
     ReclassificationRequest,
     StatusSpell,
+    message_too_long,
 )
 from ..selectors import (
     determination_for_facility,
@@ -47,7 +48,11 @@ def record_event(
     """Append one event to the request's history, and keep its status spells: the spell the
     request was in ends now, and a new one starts unless the request is closed. The caller
     holds the request's row lock, so events of one request are recorded one at a time, each
-    after the last (docs/decisions/0012)."""
+    after the last (docs/decisions/0012). A message past MESSAGE_MAX_LENGTH is a
+    ValidationError: no path stores more."""
+    problem = message_too_long(message)
+    if problem:
+        raise ValidationError(problem, code="max_length")
     event = ReclassificationEvent.objects.create(
         reclassification=reclassification,
         action=action,
@@ -148,6 +153,9 @@ def _transition(
         message = (message or "").strip()
         if transition.message_required and not message:
             raise ValidationError(_("%(label)s is required.") % {"label": transition.message_label})
+        problem = message_too_long(message, transition.message_label)
+        if problem:  # the forms say so at the field; this is every other caller's guard
+            raise ValidationError(problem, code="max_length")
         from_status = reclassification.status
         if from_status == workflow.INFO_REQUESTED and reclassification.paused_since:
             # The clock was paused while the agency owed information: bank the pause.

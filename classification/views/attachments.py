@@ -13,6 +13,7 @@ from django.views import View
 from classification import selectors, services
 from classification.forms.transitions import AttachmentForm
 from common.errors import Refused
+from common.uploads import safe_filename
 
 from .drafts import _error_text
 
@@ -22,7 +23,7 @@ class AttachmentCreateView(View):
         r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, _("Choose a kind and a file to attach."))
+            messages.error(request, _attach_problem(form))
             return redirect(r)
         try:
             attachment = services.add_attachment(
@@ -38,6 +39,21 @@ class AttachmentCreateView(View):
             return redirect(r)
         messages.success(request, _("Attached %(name)s.") % {"name": attachment.original_name})
         return redirect(r)
+
+
+def _attach_problem(form: AttachmentForm) -> str:
+    """What to tell a person whose file was not attached. An empty file (0 bytes: a failed
+    download or save) is a different slip from a missing kind or file, with its own fix."""
+    if form.has_error("file", code="empty"):
+        upload = form.files.get("file")
+        problem = _(
+            "The file “%(name)s” is empty (it holds nothing), so it was not attached. Check "
+            "that you chose the right file, then attach it again."
+        ) % {"name": safe_filename(getattr(upload, "name", ""))}
+        if form.has_error("kind"):
+            problem += " " + _("Choose its kind too.")
+        return problem
+    return _("Choose a kind and a file to attach.")
 
 
 def _private_file(field_file, filename: str, content_type: str) -> FileResponse:

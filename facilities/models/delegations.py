@@ -9,10 +9,35 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.audit import AuditChained, append_only_triggers
 from common.fields import actor_field
+
+
+def latest_last_day(starts_on: date) -> date:
+    """The latest last day of a delegation that starts on `starts_on`: the same day a year on
+    (February 29 gives February 28). A delegation covers a leave; an absence longer than that
+    is a reassignment of the work (docs/decisions/0018-delegation.md)."""
+    if starts_on.year == date.max.year:  # no year after it
+        return date.max
+    try:
+        return starts_on.replace(year=starts_on.year + 1)
+    except ValueError:
+        return starts_on.replace(year=starts_on.year + 1, day=28)
+
+
+def last_day_problem(starts_on: date, ends_on: date) -> str | None:
+    """The sentence for a last day more than a year after the first, else None (the form
+    says it at the field, the service on the locked rows)."""
+    latest = latest_last_day(starts_on)
+    if ends_on <= latest:
+        return None
+    return gettext(
+        "A delegation can last a year at most: choose %(latest)s or earlier as the last day."
+    ) % {"latest": date_format(latest)}
 
 
 class DateRange(Func):
@@ -92,8 +117,8 @@ class Delegation(models.Model):
             "kind": self.get_kind_display(),
             "delegator": self.delegator,
             "delegate": self.delegate,
-            "start": self.starts_on,
-            "end": self.ends_on,
+            "start": date_format(self.starts_on),
+            "end": date_format(self.ends_on),
         }
 
     def get_absolute_url(self) -> str:

@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.errors import ConflictError, Refused
 from facilities import permissions
 from facilities.models import Delegation, DelegationEvent, User
+from facilities.models.delegations import last_day_problem
 
 __all__ = [
     "DelegationConflict",
@@ -84,6 +86,9 @@ def _check_rules(
         )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last day is before the first day.")})
+    too_long = last_day_problem(starts_on, ends_on)
+    if too_long:
+        raise ValidationError({"ends_on": too_long})
     if kind == Delegation.Kind.ACTING_SUPERVISOR and not (
         delegator.is_active and delegator.is_supervisor
     ):
@@ -103,7 +108,11 @@ def _check_rules(
     if clash is not None:
         raise ValidationError(
             OVERLAP_MESSAGE
-            % {"delegator": delegator, "start": clash.starts_on, "end": clash.ends_on}
+            % {
+                "delegator": delegator,
+                "start": date_format(clash.starts_on),
+                "end": date_format(clash.ends_on),
+            }
         )
     # No chains: a person acting for someone else on these days cannot hand that on, and a
     # person away (who has someone acting for them) cannot act for anyone.
@@ -140,8 +149,8 @@ def _save(delegation: Delegation) -> None:
                 OVERLAP_MESSAGE
                 % {
                     "delegator": delegation.delegator,
-                    "start": delegation.starts_on,
-                    "end": delegation.ends_on,
+                    "start": date_format(delegation.starts_on),
+                    "end": date_format(delegation.ends_on),
                 }
             ) from exc
         raise

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -98,8 +99,8 @@ class DelegationCreateView(_DelegationAccess):
             % {
                 "delegate": data["delegate"],
                 "delegator": data["delegator"],
-                "start": data["starts_on"],
-                "end": data["ends_on"],
+                "start": date_format(data["starts_on"]),
+                "end": date_format(data["ends_on"]),
             },
         )
         return redirect("delegations:delegation_list")

@@ -349,3 +349,54 @@ def test_the_employees_list_and_its_export_name_no_dcc_staff(cast, client):
         assert ("Assignee" in rows[0]) is shown, who
         assert any("Casey Reviewer" in row for row in rows[1:]) is shown, who
         assert len({len(row) for row in rows}) == 1  # every row as long as the headings
+
+
+# The help agency HR reads on its own form: the employee's form carries none of it.
+HR_HELP = {
+    "requested_effective_date": (
+        "Optional. Not before the position's latest title change and at most a year ahead; a "
+        "date before the submission needs the supervisor's reason to approve."
+    ),
+    "position": (
+        "Type an item number, a facility or the incumbent's family name, then choose the "
+        "position. Only your agency's positions with no open request are listed."
+    ),
+}
+
+
+@pytest.mark.parametrize("editing", [False, True], ids=["new", "draft"])
+def test_the_employees_form_helps_the_employee_not_agency_hr(cast, client, editing):
+    """Each field's help speaks to the employee about their own position; HR's words (the
+    Division supervisor's reason, the incumbent, "your agency's positions") are on HR's form
+    only, unchanged."""
+    position = PositionFactory(facility__agency=cast.hr.agency)
+    position.employees.add(cast.employee)
+    client.force_login(cast.employee)
+    if editing:
+        r = services.create_reclassification(
+            actor=cast.employee, position=position, proposed_title=title(TECHNICIAN_2)
+        )
+        page = client.get(reverse("classification:reclassification_update", args=[r.pk]))
+    else:
+        page = client.get(reverse("classification:reclassification_create"))
+    assert page.status_code == 200
+    form = page.context["form"]
+    help_texts = {name: str(field.help_text) for name, field in form.fields.items()}
+    assert help_texts["requested_effective_date"] == (
+        "Optional: the day you would like the new title to start, at most a year from today. "
+        "The Division decides the date in the end."
+    )
+    assert help_texts["proposed_title"] == (
+        "The title in this series you think the duties you do now fit."
+    )
+    assert help_texts["justification"].startswith("In your own words: what you do that your")
+    if not editing:
+        assert help_texts["position"] == "Your positions with no open request."
+    html = page.content.decode().replace("&#x27;", "'")
+    for hr_words in (*HR_HELP.values(), "the supervisor's reason", "incumbent"):
+        assert hr_words not in html
+
+    client.force_login(cast.hr)
+    hr_form = client.get(reverse("classification:reclassification_create")).context["form"]
+    assert {name: str(hr_form.fields[name].help_text) for name in HR_HELP} == HR_HELP
+    assert not hr_form.fields["justification"].help_text

@@ -129,3 +129,52 @@ def test_no_submit_is_offered_while_the_draft_is_incomplete(client, cast):
         uploaded_by=cast.hr,
     )
     assert 'data-testid="action-submit"' in client.get(url).content.decode()
+
+
+SUPERVISION = ("technicians_1_supervised", "technicians_2_supervised", "clerical_supervised")
+TOO_MANY = (
+    "Enter 999 or fewer. No HIM office has more staff than that, so a larger number is likely "
+    "a typing slip: check it and enter it again."
+)
+
+
+def _draft_post(position, **counts):
+    return {
+        "position": position.pk,
+        "proposed_title": title(TECHNICIAN_2).pk,
+        "justification": "Supervises the file room.",
+        **dict.fromkeys(SUPERVISION, 0),
+        **counts,
+    }
+
+
+@pytest.mark.parametrize("name", SUPERVISION)
+@pytest.mark.parametrize("number", [1000, 32_768, 40_000])
+def test_a_supervision_count_too_large_is_refused_at_its_field(client, cast, name, number):
+    """More than 999 (a slip: 40,000 once passed the form and came back only as an alert
+    above it, from the database's 32,767) is said beside the count, with the reason; nothing
+    is saved and no alert stands above the form."""
+    position = PositionFactory(facility__agency=cast.hr.agency)
+    client.force_login(cast.hr)
+    page = client.post(reverse(CREATE), _draft_post(position, **{name: number}))
+    assert page.status_code == 400
+    assert page.context["form"].errors == {name: [TOO_MANY]}
+    assert not [str(m) for m in page.context["messages"]]
+    assert TOO_MANY in page.content.decode()
+    assert not ReclassificationRequest.objects.exists()
+
+
+def test_999_staff_supervised_is_taken_and_an_edit_is_bounded_too(client, cast):
+    position = PositionFactory(facility__agency=cast.hr.agency)
+    client.force_login(cast.hr)
+    page = client.post(reverse(CREATE), _draft_post(position, technicians_1_supervised=999))
+    assert page.status_code == 302
+    r = ReclassificationRequest.objects.get()
+    assert r.technicians_1_supervised == 999
+    url = reverse("classification:reclassification_update", args=[r.pk])
+    data = _draft_post(position, clerical_supervised=5000, version=r.version)
+    page = client.post(url, data)
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"clerical_supervised": [TOO_MANY]}
+    r.refresh_from_db()
+    assert r.clerical_supervised == 0

@@ -143,3 +143,36 @@ def test_who_may_attach(cast):
                 kind="other",
                 upload=SimpleUploadedFile("a.pdf", PDF),
             )
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            {"kind": "org_chart", "file": ("chart.pdf", b"")},
+            "The file “chart.pdf” is empty (it holds nothing), so it was not attached. Check "
+            "that you chose the right file, then attach it again.",
+        ),
+        (
+            {"kind": "", "file": ("C:\\Users\\pat\\chart.pdf", b"")},
+            "The file “chart.pdf” is empty (it holds nothing), so it was not attached. Check "
+            "that you chose the right file, then attach it again. Choose its kind too.",
+        ),
+        ({"kind": "org_chart"}, "Choose a kind and a file to attach."),
+        ({"kind": "", "file": ("chart.pdf", PDF)}, "Choose a kind and a file to attach."),
+        ({"kind": "not-a-kind", "file": ("chart.pdf", PDF)}, "Choose a kind and a file to attach."),
+    ],
+    ids=["empty file", "empty file and no kind", "no file", "no kind", "unknown kind"],
+)
+def test_an_empty_file_is_told_apart_from_a_missing_kind_or_file(client, cast, data, said):
+    """An empty file (a failed download or save) gets its own sentence, naming it as the
+    uploader knows it (no path); a missing kind or file keeps the other."""
+    r = reclassification_in("draft", hr=cast.hr, complete=False)
+    client.force_login(cast.hr)
+    url = reverse("classification:attachment_create", args=[r.pk])
+    post = {
+        key: SimpleUploadedFile(*value) if key == "file" else value for key, value in data.items()
+    }
+    page = client.post(url, post, follow=True)
+    assert [str(m) for m in page.context["messages"]] == [said]
+    assert not Attachment.objects.filter(reclassification=r).exists()

@@ -125,3 +125,59 @@ def test_another_supervisor_may_read_but_not_end_my_acting_supervisor(client, pe
     assert client.post(url, {"version": 1}).status_code == 403
     d.refresh_from_db()
     assert d.ended_at is None
+
+
+def test_the_confirmation_writes_dates_as_the_pages_do(client, people):
+    """The message after naming someone: "Mar 10, 2026", never "2026-03-10"."""
+    from django.utils.formats import date_format
+
+    today = timezone.localdate()
+    client.force_login(people.supervisor)
+    page = client.post(reverse("delegations:delegation_create"), form(people), follow=True)
+    said = [str(m) for m in page.context["messages"]]
+    assert said == [
+        f"Jordan Analyst will act for Sam Supervisor from {date_format(today)} to "
+        f"{date_format(today + timedelta(days=2))}."
+    ]
+    assert today.isoformat() not in said[0]
+
+
+def test_an_overlap_on_the_form_writes_dates_as_the_pages_do(client, people):
+    from django.utils.formats import date_format
+
+    today = timezone.localdate()
+    client.force_login(people.supervisor)
+    client.post(reverse("delegations:delegation_create"), form(people))
+    page = client.post(
+        reverse("delegations:delegation_create"), form(people, delegate=people.analyst2.pk)
+    )
+    html = page.content.decode()
+    assert f"({date_format(today)} to {date_format(today + timedelta(days=2))})" in html
+    assert today.isoformat() + " to" not in html
+
+
+@pytest.mark.parametrize("days_after_a_year", [1, 3650])
+def test_a_last_day_more_than_a_year_on_is_refused_at_the_field(client, people, days_after_a_year):
+    """The form says it beside the last day, naming the latest allowed in the site's format;
+    nothing is saved."""
+    from django.utils.formats import date_format
+
+    from facilities.forms import DelegationForm
+    from facilities.models.delegations import latest_last_day
+
+    today = timezone.localdate()
+    latest = latest_last_day(today)
+    too_late = (latest + timedelta(days=days_after_a_year)).isoformat()
+    expected = (
+        f"A delegation can last a year at most: choose {date_format(latest)} or earlier as "
+        "the last day."
+    )
+    bound = DelegationForm(form(people, ends_on=too_late))
+    assert not bound.is_valid()
+    assert bound.errors == {"ends_on": [expected]}
+    assert DelegationForm(form(people, ends_on=latest.isoformat())).is_valid()
+    client.force_login(people.supervisor)
+    page = client.post(reverse("delegations:delegation_create"), form(people, ends_on=too_late))
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"ends_on": [expected]}
+    assert not Delegation.objects.exists()

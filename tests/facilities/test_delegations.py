@@ -395,3 +395,54 @@ def test_two_overlapping_names_at_once_through_the_service(people):
         t.join()
     assert sorted(outcomes) == ["ok"] + ["refused"] * 4
     assert Delegation.objects.count() == DelegationEvent.objects.count() == 1
+
+
+# --- how long, and how its dates are written --------------------------------------------------
+
+
+def test_a_delegation_lasts_a_year_at_most(people):
+    """The last day may be the same day a year on, not the day after; the sentence names the
+    latest last day as the pages write dates. Changing the dates is held to the same bound."""
+    longest = acting(people, end=date(2027, 3, 10))
+    assert longest.ends_on == date(2027, 3, 10)
+    end_delegation(
+        actor=people.supervisor, delegation_id=longest.pk, expected_version=1, today=TODAY
+    )
+    with pytest.raises(ValidationError) as exc:
+        acting(people, end=date(2027, 3, 11))
+    assert exc.value.message_dict == {
+        "ends_on": [
+            "A delegation can last a year at most: choose Mar 10, 2027 or earlier as the last day."
+        ]
+    }
+    d = acting(people, delegate=people.analyst2)
+    with pytest.raises(ValidationError, match="choose Mar 10, 2027 or earlier"):
+        change_delegation(
+            actor=people.supervisor,
+            delegation_id=d.pk,
+            expected_version=d.version,
+            starts_on=d.starts_on,
+            ends_on=date(2030, 1, 1),
+            today=TODAY,
+        )
+    d.refresh_from_db()
+    assert d.ends_on == TODAY + timedelta(days=4) and d.version == 1
+
+
+def test_a_year_from_february_29_ends_on_february_28(people):
+    from facilities.models.delegations import latest_last_day
+
+    assert latest_last_day(date(2028, 2, 29)) == date(2029, 2, 28)
+    assert latest_last_day(date(9999, 6, 1)) == date.max  # no year after it, and no crash
+    with pytest.raises(ValidationError, match="choose Feb 28, 2029 or earlier"):
+        acting(people, start=date(2028, 2, 29), end=date(2029, 3, 1))
+
+
+def test_the_overlap_sentence_writes_dates_as_the_pages_do(people):
+    """Dates as the pages write them ("Mar 10, 2026", never "2026-03-10"); the row's name too."""
+    d = acting(people, start=TODAY, end=TODAY + timedelta(days=4))
+    with pytest.raises(ValidationError) as exc:
+        acting(people, delegate=people.analyst2, start=TODAY + timedelta(days=2))
+    sentence = " ".join(exc.value.messages)
+    assert "(Mar 10, 2026 to Mar 14, 2026)" in sentence and "2026-03" not in sentence
+    assert str(d).endswith(": Jordan Analyst, Mar 10, 2026 to Mar 14, 2026")
