@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.files import discard, settled_on_error, stage
 from common.uploads import ATTACHMENTS, check_upload
 from facilities.models import User
 
@@ -102,12 +103,14 @@ def _store_attachment(appeal: Appeal, *, actor: User, upload: UploadedFile) -> A
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
-    attachment.file.save(f"upload{checked.extension}", upload, save=False)
+    # In place only once the transaction commits (common/files.py): an appeal whose second
+    # file is refused leaves neither file behind.
+    staged = stage(attachment.file, f"upload{checked.extension}", upload)
     try:
         attachment.full_clean()
         attachment.save()
     except Exception:
-        attachment.file.delete(save=False)
+        discard(attachment.file.storage, staged)
         raise
     return attachment
 
@@ -128,7 +131,7 @@ def file_appeal(
     problem = message_too_long(grounds, _("Grounds for the appeal"))
     if problem:
         raise ValidationError({"grounds": problem})
-    with transaction.atomic():
+    with settled_on_error(), transaction.atomic():
         r = (
             ReclassificationRequest.objects.select_for_update(of=("self",))
             .select_related("position")

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, transaction
 
 from candidates import services as candidate_services
-from classification import services
-from classification.models import Attachment, Position, ReclassificationRequest
+from classification import appeal_services, services
+from classification.models import Appeal, Attachment, Position, ReclassificationRequest
 from common import files
 from tests.candidates.factories import CredentialFactory
 from tests.factories import AgencyFactory
@@ -74,6 +75,24 @@ def test_an_outer_rollback_leaves_no_file_in_place_and_the_sweep_removes_the_res
     left = [n for n in on_disk(media) if n not in before]
     assert all(n.startswith("staging/") for n in left), left
     assert files.settle_staged(grace=0) == {"removed": 1}
+    assert on_disk(media) == before
+
+
+def test_an_appeal_whose_second_file_is_refused_leaves_neither_file(cast, media):
+    """The first file was checked and stored, the second is not a PDF: no appeal, no file."""
+    r = reclassification_in("denied", hr=cast.hr, assigned=cast.assigned, decider=cast.supervisor)
+    before = on_disk(media)
+    with pytest.raises(ValidationError):
+        appeal_services.file_appeal(
+            actor=cast.hr,
+            reclassification_id=r.pk,
+            grounds="The duties meet Technician 2.",
+            files=[
+                SimpleUploadedFile("grounds.pdf", PDF),
+                SimpleUploadedFile("notes.pdf", b"MZ this is a program, not a PDF"),
+            ],
+        )
+    assert not Appeal.objects.filter(reclassification=r).exists()
     assert on_disk(media) == before
 
 
