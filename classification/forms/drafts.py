@@ -20,7 +20,14 @@ from common.search import as_id
 from facilities.models import Facility
 
 from ..effective_dates import effective_date_problems
-from ..models import Position, ReclassificationRequest, Title
+from ..models import (
+    DRAFT_TEXT_MAX_LENGTHS,
+    DUTY_MAX_LENGTH,
+    Position,
+    ReclassificationRequest,
+    Title,
+    message_too_long,
+)
 from ..selectors import latest_title_change_on
 
 DUTY_ROWS = 8
@@ -239,8 +246,15 @@ class ReclassificationDraftForm(VersionChecked):
                 latest_change_on=latest_title_change_on(position),
             ):
                 self.add_error("requested_effective_date", problem)
+        for name, limit in DRAFT_TEXT_MAX_LENGTHS.items():
+            too_long = message_too_long(data.get(name) or "", limit=limit)
+            if name in self.fields and too_long:
+                self.add_error(name, too_long)
         for i in range(DUTY_ROWS):
             text, pct = data.get(f"duty_{i}"), data.get(f"duty_{i}_percent")
+            too_long = message_too_long(text or "", limit=DUTY_MAX_LENGTH)
+            if too_long:
+                self.add_error(f"duty_{i}", too_long)
             if text and not pct:
                 self.add_error(f"duty_{i}_percent", _("Give this duty's percent of time."))
             if pct and not text:

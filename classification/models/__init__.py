@@ -27,6 +27,8 @@ from .positions import (
     Title,
 )
 from .records import (
+    DRAFT_TEXT_MAX_LENGTHS,
+    DUTY_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     Attachment,
     DelegatedAct,
@@ -47,6 +49,8 @@ from .tallies import (
 )
 
 __all__ = [
+    "DRAFT_TEXT_MAX_LENGTHS",
+    "DUTY_MAX_LENGTH",
     "MESSAGE_MAX_LENGTH",
     "Appeal",
     "AppealAttachment",

@@ -32,13 +32,24 @@ from .requests import ReclassificationRequest
 # rows written before the limit keep what they hold, and the append-only events could not be
 # cut anyway).
 MESSAGE_MAX_LENGTH = 5000
+# The draft's own texts, bounded the same way (the request's page, the packet and the letter
+# print them whole): the justification may run to about three pages, a duty to a paragraph.
+DRAFT_TEXT_MAX_LENGTHS = {
+    "justification": 10_000,
+    "purpose": MESSAGE_MAX_LENGTH,
+    "reporting_relationships": MESSAGE_MAX_LENGTH,
+}
+DUTY_MAX_LENGTH = 1000
 
 
-def message_too_long(message: str, label: object = None) -> str | None:
-    """The sentence for a message past MESSAGE_MAX_LENGTH, else None. `label` names the box it
-    was typed in; without one, the sentence stands beside the box ("This text is ...")."""
+def message_too_long(
+    message: str, label: object = None, *, limit: int = MESSAGE_MAX_LENGTH
+) -> str | None:
+    """The sentence for a message past `limit` (MESSAGE_MAX_LENGTH), else None. `label` names
+    the box it was typed in; without one, the sentence stands beside the box ("This text
+    is ...")."""
     length = len(message or "")
-    if length <= MESSAGE_MAX_LENGTH:
+    if length <= limit:
         return None
     return gettext(
         "%(what)s is %(length)s characters long; the limit is %(limit)s characters. "
@@ -46,7 +57,7 @@ def message_too_long(message: str, label: object = None) -> str | None:
     ) % {
         "what": gettext("“%(label)s”") % {"label": label} if label else gettext("This text"),
         "length": number_format(length, force_grouping=True),
-        "limit": number_format(MESSAGE_MAX_LENGTH, force_grouping=True),
+        "limit": number_format(limit, force_grouping=True),
     }
 
 

@@ -15,11 +15,14 @@ from facilities.models import User
 
 from .. import workflow
 from ..models import (
+    DRAFT_TEXT_MAX_LENGTHS,
+    DUTY_MAX_LENGTH,
     Attachment,
     DutyLine,
     Position,
     ReclassificationRequest,
     Title,
+    message_too_long,
 )
 from ..selectors import (
     title_in_effect,
@@ -55,10 +58,26 @@ EMPLOYEE_DRAFT_FIELDS = (
 
 def _clean_duties(duties: list[tuple[str, int]]) -> list[tuple[str, int]]:
     cleaned = [(d.strip(), int(p)) for d, p in duties if d and d.strip()]
-    for _desc, percent in cleaned:
+    for desc, percent in cleaned:
         if not 1 <= percent <= 100:
             raise ValidationError(_("Each duty's share of time is between 1 and 100 percent."))
+        problem = message_too_long(desc, _("Duty"), limit=DUTY_MAX_LENGTH)
+        if problem:
+            raise ValidationError(problem, code="max_length")
     return cleaned
+
+
+def _check_text_lengths(reclassification: ReclassificationRequest) -> None:
+    """The draft's texts within DRAFT_TEXT_MAX_LENGTHS (the form says so at each field; this
+    is every other caller's guard)."""
+    problems = {}
+    for name, limit in DRAFT_TEXT_MAX_LENGTHS.items():
+        label = getattr(ReclassificationRequest._meta.get_field(name), "verbose_name", name)
+        problem = message_too_long(getattr(reclassification, name), label, limit=limit)
+        if problem:
+            problems[name] = problem
+    if problems:
+        raise ValidationError(problems, code="max_length")
 
 
 @transaction.atomic
@@ -130,6 +149,7 @@ def create_reclassification(
         reclassification.contact_name = actor.get_full_name() or actor.username
         reclassification.contact_email = actor.email
     _check_proposed_title(reclassification)
+    _check_text_lengths(reclassification)
     reclassification.full_clean()
     try:
         with transaction.atomic():
@@ -228,6 +248,7 @@ def update_reclassification_draft(
             today=timezone.localdate(),
             field="requested_effective_date",
         )
+    _check_text_lengths(reclassification)
     reclassification.version += 1
     reclassification.updated_at = timezone.now()
     reclassification.full_clean()

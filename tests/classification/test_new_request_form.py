@@ -5,8 +5,10 @@ needs named before saving, and no Submit offered while the draft is incomplete."
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from classification import services
 from classification.models import Attachment, Position, ReclassificationRequest
 from classification.standard import TECHNICIAN_1, TECHNICIAN_2
 from tests.factories import FacilityFactory
@@ -178,3 +180,61 @@ def test_999_staff_supervised_is_taken_and_an_edit_is_bounded_too(client, cast):
     assert page.context["form"].errors == {"clerical_supervised": [TOO_MANY]}
     r.refresh_from_db()
     assert r.clerical_supervised == 0
+
+
+# --- the draft's texts are bounded -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [("justification", 10_000), ("purpose", 5_000), ("reporting_relationships", 5_000)],
+)
+def test_a_draft_text_too_long_is_refused_at_its_field(client, cast, name, limit):
+    position = PositionFactory(facility__agency=cast.hr.agency)
+    client.force_login(cast.hr)
+    page = client.post(reverse(CREATE), {**_draft_post(position), name: "x" * (limit + 1)})
+    assert page.status_code == 400
+    assert page.context["form"].errors == {
+        name: [
+            f"This text is {limit + 1:,} characters long; the limit is {limit:,} characters. "
+            "Shorten it and try again."
+        ]
+    }
+    assert not ReclassificationRequest.objects.exists()
+    page = client.post(reverse(CREATE), {**_draft_post(position), name: "x" * limit})
+    assert page.status_code == 302
+
+
+def test_a_duty_too_long_is_refused_at_its_field(client, cast):
+    position = PositionFactory(facility__agency=cast.hr.agency)
+    client.force_login(cast.hr)
+    data = {**_draft_post(position), "duty_0": "x" * 1001, "duty_0_percent": 100}
+    page = client.post(reverse(CREATE), data)
+    assert page.status_code == 400
+    assert list(page.context["form"].errors) == ["duty_0"]
+    assert "the limit is 1,000 characters" in page.context["form"].errors["duty_0"][0]
+    assert not ReclassificationRequest.objects.exists()
+
+
+def test_the_draft_services_refuse_texts_past_their_limits(cast):
+    draft = reclassification_in("draft", hr=cast.hr)
+    duties = list(draft.duties.values_list("description", "percent"))
+    with pytest.raises(ValidationError) as exc:
+        services.update_reclassification_draft(
+            actor=cast.hr,
+            reclassification_id=draft.pk,
+            expected_version=draft.version,
+            duties=[],
+            justification="x" * 10_001,
+        )
+    assert list(exc.value.message_dict) == ["justification"]
+    with pytest.raises(ValidationError, match="the limit is 1,000 characters"):
+        services.update_reclassification_draft(
+            actor=cast.hr,
+            reclassification_id=draft.pk,
+            expected_version=draft.version,
+            duties=[("x" * 1001, 100)],
+        )
+    draft.refresh_from_db()
+    assert draft.justification != "x" * 10_001
+    assert list(draft.duties.values_list("description", "percent")) == duties
