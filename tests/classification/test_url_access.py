@@ -326,7 +326,8 @@ def scene(cast, fast_letter):
         decider=cast.supervisor,
         employee=cast.employee,
     )
-    appeal = appeal_services.file_appeal(
+    appeal = committed(  # its file is moved into place after the commit
+        appeal_services.file_appeal,
         actor=cast.employee,
         reclassification_id=denied.pk,
         grounds="My duties are a Technician 2's.",

@@ -100,7 +100,8 @@ def _agency_objects(code: str, *, analyst, supervisor) -> AgencyObjects:
         assigned=analyst,
         decider=supervisor,
     )
-    appeal = appeal_services.file_appeal(
+    appeal = committed(  # its file is moved into place after the commit
+        appeal_services.file_appeal,
         actor=hr,
         reclassification_id=denied.pk,
         grounds=f"Zz{code}Grounds",
