@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, transaction
+from django.urls import reverse
 
 from candidates import services as candidate_services
 from classification import appeal_services, services
@@ -218,3 +219,19 @@ def test_a_letter_engine_failure_does_not_undo_the_decision(cast, media, monkeyp
     r.refresh_from_db()
     assert r.letter.read() == b"%PDF-1.7 later"
     assert on_disk(media / "letters") == [Path(r.letter.name).name]
+
+
+def test_a_file_not_in_place_is_not_found_not_an_error(cast, media, client):
+    """A committed row whose file is not on disk (still staged, or lost): 404, logged."""
+    r = reclassification_in("submitted", hr=cast.hr)
+    attachment = services.add_attachment(
+        actor=cast.hr,
+        reclassification_id=r.pk,
+        kind="other",
+        upload=SimpleUploadedFile("m.pdf", PDF),
+    )
+    url = reverse("classification:attachment_download", args=[r.pk, attachment.pk])
+    client.force_login(cast.hr)
+    assert client.get(url).status_code == 200
+    Path(attachment.file.path).unlink()
+    assert client.get(url).status_code == 404
