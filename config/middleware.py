@@ -63,19 +63,23 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         if request.method in ("GET", "HEAD") and not htmx:
             return super().handle_no_permission(request, view_func)
         came_from = request.headers.get("HX-Current-URL" if htmx else "Referer", "")
+        hosts = {request.get_host()}
         back = resolve_url(settings.LOGIN_REDIRECT_URL)
         if came_from and url_has_allowed_host_and_scheme(
-            came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            came_from, allowed_hosts=hosts, require_https=request.is_secure()
         ):
             parts = urlsplit(came_from)
-            back = parts.path + (f"?{parts.query}" if parts.query else "")
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            # The path alone is checked again: "https://site//elsewhere" has "//elsewhere".
+            if path.startswith("/") and url_has_allowed_host_and_scheme(path, hosts):
+                back = path
         if request.method not in ("GET", "HEAD"):
             messages.warning(
                 request,
                 _(
-                    "You were signed out after a time without activity, so what you sent "
-                    "was not saved. Sign in, and you will be taken back to the page to "
-                    "send it again."
+                    "You are not signed in (the session may have ended after a time "
+                    "without activity), so what you sent was not saved. Sign in, and you "
+                    "will be taken back to the page to send it again."
                 ),
             )
         login = redirect_to_login(

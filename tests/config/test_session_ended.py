@@ -43,10 +43,17 @@ def test_a_form_posted_after_the_session_ended_signs_in_and_goes_back_to_its_pag
     assert signed_in.status_code == 200
 
 
-def test_a_referer_from_another_site_leads_home_after_sign_in():
-    response = Client().post(
-        SAVE_FILTER, {"name": "x"}, headers={"referer": "https://elsewhere.example/phish"}
-    )
+@pytest.mark.parametrize(
+    "referer",
+    [
+        "https://elsewhere.example/phish",
+        "http://testserver//elsewhere.example/phish",
+        "http://testserver/\\elsewhere.example/phish",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_referer_from_another_site_leads_home_after_sign_in(referer):
+    response = Client().post(SAVE_FILTER, {"name": "x"}, headers={"referer": referer})
     assert _next(response.url) == reverse("dashboard")
 
 
@@ -71,7 +78,8 @@ def test_an_htmx_fragment_sends_the_whole_page_to_sign_in():
 
 
 def test_a_page_asked_for_while_signed_out_returns_to_itself_as_before():
-    response = Client().get(f"{QUEUE}?tab=all")
+    client = Client()
+    response = client.get(f"{QUEUE}?tab=all")
     assert response.status_code == 302
     assert _next(response.url) == f"{QUEUE}?tab=all"
-    assert "not saved" not in Client().get(response.url).content.decode()
+    assert "not saved" not in client.get(response.url).content.decode()
