@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django_tables2 import RequestConfig
 
+from common.files import private_download
 from facilities.tables import BoundedPaginator
 
 from .. import permissions, selectors, services
@@ -78,14 +79,11 @@ class VerificationEvidenceView(View):
         verification = selectors.verification_for_user(request.user, pk)
         if not verification.evidence:
             raise Http404("No evidence file.")
-        response = FileResponse(
-            verification.evidence.open("rb"),
-            as_attachment=True,
-            filename=verification.evidence_name or "evidence",
-            content_type=verification.evidence_content_type or "application/octet-stream",
+        return private_download(
+            verification.evidence,
+            verification.evidence_name or "evidence",
+            verification.evidence_content_type or "application/octet-stream",
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 def _is_id(value: str) -> bool:

@@ -15,8 +15,8 @@ from classification import appeal_services, selectors
 from classification import appeal_workflow as aw
 from classification.forms.appeals import AppealFileForm, AppealTransitionForm
 from classification.letters import letter_date
-from classification.views.attachments import _private_file
 from classification.views.drafts import _error_text
+from common.files import private_download
 from facilities import permissions
 
 
@@ -197,7 +197,7 @@ class AppealPacketView(View):
         appeal = get_object_or_404(selectors.appeals_visible_to(request.user), pk=pk)
         if not permissions.is_dcc_staff(request.user) or not appeal.packet:
             raise Http404
-        return _private_file(
+        return private_download(
             appeal.packet, f"appeal-record-{appeal.reclassification_id}.pdf", "application/pdf"
         )
 
@@ -206,4 +206,4 @@ class AppealAttachmentView(View):
     def get(self, request, pk, attachment_pk):
         appeal = get_object_or_404(selectors.appeals_visible_to(request.user), pk=pk)
         attachment = get_object_or_404(appeal.attachments.all(), pk=attachment_pk)
-        return _private_file(attachment.file, attachment.original_name, attachment.content_type)
+        return private_download(attachment.file, attachment.original_name, attachment.content_type)

@@ -3,11 +3,9 @@ that the user may see the request."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,11 +13,10 @@ from django.views import View
 from classification import selectors, services
 from classification.forms.transitions import AttachmentForm
 from common.errors import Refused
+from common.files import private_download
 from common.uploads import safe_filename
 
 from .drafts import _error_text
-
-logger = logging.getLogger(__name__)
 
 
 class AttachmentCreateView(View):
@@ -60,29 +57,13 @@ def _attach_problem(form: AttachmentForm) -> str:
     return _("Choose a kind and a file to attach.")
 
 
-def _private_file(field_file, filename: str, content_type: str) -> FileResponse:
-    try:
-        opened = field_file.open("rb")
-    except FileNotFoundError:
-        # Its row is committed but the file is not in place: still staged (the worker's sweep
-        # moves it, common/files.py) or lost. Not found for the reader; logged for the team.
-        logger.error("The file %s of a committed row is not in place", field_file.name)
-        raise Http404("file not in place") from None
-    response = FileResponse(
-        opened, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class AttachmentDownloadView(View):
     def get(self, request, pk, attachment_pk):
         r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
         attachment = get_object_or_404(
             selectors.attachments_visible_to(request.user, r), pk=attachment_pk
         )
-        return _private_file(attachment.file, attachment.original_name, attachment.content_type)
+        return private_download(attachment.file, attachment.original_name, attachment.content_type)
 
 
 class DecisionLetterView(View):
@@ -90,4 +71,4 @@ class DecisionLetterView(View):
         r = get_object_or_404(selectors.reclassifications_visible_to(request.user), pk=pk)
         if not r.letter:
             raise Http404
-        return _private_file(r.letter, f"decision-letter-{r.pk}.pdf", "application/pdf")
+        return private_download(r.letter, f"decision-letter-{r.pk}.pdf", "application/pdf")

@@ -222,16 +222,36 @@ def test_a_letter_engine_failure_does_not_undo_the_decision(cast, media, monkeyp
 
 
 def test_a_file_not_in_place_is_not_found_not_an_error(cast, media, client):
-    """A committed row whose file is not on disk (still staged, or lost): 404, logged."""
+    """A committed row whose file is not on disk (still staged, or lost): 404, logged; for a
+    request's file, an appeal's (the same view code) and a verification's evidence."""
     r = reclassification_in("submitted", hr=cast.hr)
+    upload = SimpleUploadedFile("m.pdf", PDF)
     attachment = services.add_attachment(
-        actor=cast.hr,
-        reclassification_id=r.pk,
-        kind="other",
-        upload=SimpleUploadedFile("m.pdf", PDF),
+        actor=cast.hr, reclassification_id=r.pk, kind="other", upload=upload
     )
-    url = reverse("classification:attachment_download", args=[r.pk, attachment.pk])
-    client.force_login(cast.hr)
-    assert client.get(url).status_code == 200
-    Path(attachment.file.path).unlink()
-    assert client.get(url).status_code == 404
+    credential = CredentialFactory(person__agency=cast.hr.agency)
+    verification = candidate_services.record_verification(
+        actor=cast.analyst,
+        credential=credential,
+        source="ahima_letter",
+        verified_on=date(2025, 5, 1),
+        status_returned="active",
+        evidence=SimpleUploadedFile("letter.pdf", PDF),
+    )
+    downloads = [
+        (
+            cast.hr,
+            reverse("classification:attachment_download", args=[r.pk, attachment.pk]),
+            attachment.file,
+        ),
+        (
+            cast.analyst,
+            reverse("candidates:verification_evidence", args=[verification.pk]),
+            verification.evidence,
+        ),
+    ]
+    for user, url, field_file in downloads:
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+        Path(field_file.path).unlink()
+        assert client.get(url).status_code == 404
