@@ -2,10 +2,12 @@
 writes them: the workflow's services, SQL by hand, a delete, a truncate, the seeder; and the
 turnaround report's time in each status reads the same from it as from the spells."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
@@ -151,3 +153,84 @@ def test_the_bulk_seeder_leaves_it_exact_and_the_report_reads_the_same_from_both
             assert spells == from_spells[status][0]
             # Each agency's total is rounded to a tenth of a day before it is added.
             assert days == pytest.approx(from_spells[status][1], abs=0.3)
+
+
+NY = ZoneInfo("America/New_York")
+HOUR_US = 3_600_000_000
+
+
+def _spell(r, n: int, status: str, start: datetime, end: datetime | None) -> StatusSpell:
+    # The spell table holds no constraint to its event (see StatusSpell.event): a spell of
+    # its own, at exact times, without a history around it.
+    return StatusSpell.objects.create(
+        event_id=10_000_000 + n, reclassification=r, status=status, started_at=start, ended_at=end
+    )
+
+
+def test_new_york_days_and_daylight_saving_are_exact():
+    assert settings.TIME_ZONE == "America/New_York"  # the triggers' day is a New York day
+    r = reclassification_in("in_review", hr=hr_user("OMH"), assigned=analyst_user())
+    StatusSpell.objects.all().delete()
+    # A microsecond before New York's midnight of Mar 8, 2026 (in UTC already Mar 8).
+    before = datetime(2026, 3, 7, 23, 59, 59, 999_999, tzinfo=NY)
+    _spell(r, 1, "submitted", before, before + timedelta(hours=1))
+    # Midnight, then 3:30 a.m. after the clocks went forward at 2: 2.5 hours elapsed.
+    _spell(
+        r,
+        2,
+        "in_review",
+        datetime(2026, 3, 8, 0, 0, tzinfo=NY),
+        datetime(2026, 3, 8, 3, 30, tzinfo=NY),
+    )
+    # 1:30 a.m. daylight time to 1:30 a.m. standard time on Nov 1: one hour.
+    fall = datetime(2026, 11, 1, 1, 30, tzinfo=NY)
+    _spell(r, 3, "recommended", fall, datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NY))
+    _spell(r, 4, "info_requested", datetime(2026, 3, 8, 12, 0, tzinfo=NY), None)
+    days = [date(2026, 3, 7), date(2026, 3, 8), date(2026, 11, 1)]
+    rows = {
+        (t.started_on, t.status): (t.spells, t.ended_us)
+        for t in SpellTally.objects.filter(started_on__in=days)
+    }
+    assert rows == {
+        (date(2026, 3, 7), "submitted"): (1, HOUR_US),
+        (date(2026, 3, 8), "in_review"): (1, 5 * HOUR_US // 2),
+        (date(2026, 11, 1), "recommended"): (1, HOUR_US),
+        (date(2026, 3, 8), "info_requested"): (1, 0),
+    }
+    assert mismatches() == []
+    now = datetime(2026, 3, 9, 12, 0, tzinfo=NY)
+    found = {
+        s.status: (s.spells, s.total_days)
+        for s in reports.time_in_status(analyst_user(), since=date(2026, 3, 8), now=now)
+    }
+    # The spell a microsecond before the day is left out; the open one runs until `now`.
+    assert found == {
+        "in_review": (1, round(2.5 / 24, 1)),
+        "recommended": (1, round(1 / 24, 1)),
+        "info_requested": (1, 1.0),
+    }
+
+
+def test_a_spell_moved_to_a_later_row_leaves_and_enters():
+    r = reclassification_in("in_review", hr=hr_user("OMH"), assigned=analyst_user())
+    StatusSpell.objects.all().delete()
+    start = datetime(2026, 6, 1, 9, 0, tzinfo=NY)
+    spell = _spell(r, 5, "in_review", start, start + timedelta(hours=2))
+    with connection.cursor() as cursor:
+        # A later day and a later status: the old row is left before the new one is entered.
+        cursor.execute(
+            "UPDATE classification_statusspell SET started_at = started_at + interval '2 days',"
+            " ended_at = ended_at + interval '2 days 1 hour', status = 'submitted'"
+            " WHERE event_id = %s",
+            [spell.pk],
+        )
+    days = [date(2026, 6, 1), date(2026, 6, 3)]
+    rows = {
+        (t.started_on, t.status): (t.spells, t.ended_us)
+        for t in SpellTally.objects.filter(started_on__in=days)
+    }
+    assert rows == {
+        (date(2026, 6, 1), "in_review"): (0, 0),
+        (date(2026, 6, 3), "submitted"): (1, 3 * HOUR_US),
+    }
+    assert mismatches() == []
