@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 
 import factory
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from classification.models import (
@@ -120,3 +122,19 @@ def reclassification_in(
 
 
 __all__ = ["PDF", "PositionFactory", "date", "reclassification_in", "title"]
+
+
+def seed_a_little_bulk() -> None:
+    """The bulk seeder at a small size (6 facilities, 40 requests, 300 events; seed 3): what
+    the kept tallies are checked against after a COPY."""
+    call_command(
+        "seed_bulk",
+        facilities=6,
+        years=2,
+        positions=20,
+        requests=40,
+        events=300,
+        people=5,
+        seed=3,
+        stdout=StringIO(),
+    )

@@ -39,6 +39,18 @@ def on_disk(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
+def verified_with_evidence(cast, credential):
+    """The analyst's verification of `credential` from an AHIMA letter, with the letter."""
+    return candidate_services.record_verification(
+        actor=cast.analyst,
+        credential=credential,
+        source="ahima_letter",
+        verified_on=date(2025, 5, 1),
+        status_returned="active",
+        evidence=SimpleUploadedFile("letter.pdf", PDF),
+    )
+
+
 def test_a_rollback_after_a_files_step_leaves_no_file(cast, media, monkeypatch):
     """The agency's answer with a file, where the event after the file fails."""
     r = reclassification_in("info_requested", hr=cast.hr, assigned=cast.assigned)
@@ -100,14 +112,7 @@ def test_an_appeal_whose_second_file_is_refused_leaves_neither_file(cast, media)
 def test_evidence_rolled_back_leaves_no_file(cast, media):
     credential = CredentialFactory(person__agency=AgencyFactory(code="OMH"))
     with pytest.raises(Boom), transaction.atomic():
-        candidate_services.record_verification(
-            actor=cast.analyst,
-            credential=credential,
-            source="ahima_letter",
-            verified_on=date(2025, 5, 1),
-            status_returned="active",
-            evidence=SimpleUploadedFile("letter.pdf", PDF),
-        )
+        verified_with_evidence(cast, credential)
         raise Boom
     files.settle_staged(grace=0)
     assert on_disk(media) == []
@@ -230,14 +235,7 @@ def test_a_file_not_in_place_is_not_found_not_an_error(cast, media, client):
         actor=cast.hr, reclassification_id=r.pk, kind="other", upload=upload
     )
     credential = CredentialFactory(person__agency=cast.hr.agency)
-    verification = candidate_services.record_verification(
-        actor=cast.analyst,
-        credential=credential,
-        source="ahima_letter",
-        verified_on=date(2025, 5, 1),
-        status_returned="active",
-        evidence=SimpleUploadedFile("letter.pdf", PDF),
-    )
+    verification = verified_with_evidence(cast, credential)
     downloads = [
         (
             cast.hr,

@@ -1,16 +1,13 @@
 """The request tally (decision 0024) stays the count of the requests, whatever writes them: the
 workflow's services, a facility moved to another agency, SQL by hand, a delete, the seeder."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from classification import services
 from classification.models import ReclassificationRequest, RequestTally
 from facilities.models import Agency
-from tests.classification.factories import PositionFactory, reclassification_in
+from tests.classification.factories import PositionFactory, reclassification_in, seed_a_little_bulk
 from tests.factories import analyst_user, hr_user
 from tests.ops.invariants import INVARIANTS
 
@@ -104,16 +101,6 @@ def test_a_tally_out_of_step_is_found():
 
 
 def test_the_bulk_seeder_leaves_it_exact():
-    call_command(
-        "seed_bulk",
-        facilities=6,
-        years=2,
-        positions=20,
-        requests=40,
-        events=300,
-        people=5,
-        seed=3,
-        stdout=StringIO(),
-    )
+    seed_a_little_bulk()
     assert sum(tally().values()) == ReclassificationRequest.objects.count() == 40
     assert mismatches() == []

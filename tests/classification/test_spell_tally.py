@@ -3,19 +3,17 @@ writes them: the workflow's services, SQL by hand, a delete, a truncate, the see
 turnaround report's time in each status reads the same from it as from the spells."""
 
 from datetime import date, datetime, timedelta
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
 from classification import reports, services
 from classification.models import SpellTally, StatusSpell
 from classification.services import record_event
-from tests.classification.factories import reclassification_in
+from tests.classification.factories import reclassification_in, seed_a_little_bulk
 from tests.factories import analyst_user, hr_user
 from tests.ops.invariants import INVARIANTS
 
@@ -122,17 +120,7 @@ def test_a_tally_out_of_step_is_found():
 
 
 def test_the_bulk_seeder_leaves_it_exact_and_the_report_reads_the_same_from_both():
-    call_command(
-        "seed_bulk",
-        facilities=6,
-        years=2,
-        positions=20,
-        requests=40,
-        events=300,
-        people=5,
-        seed=3,
-        stdout=StringIO(),
-    )
+    seed_a_little_bulk()
     assert sum(n for n, _us in tally().values()) == StatusSpell.objects.count() > 0
     assert mismatches() == []
     analyst, now = analyst_user(), timezone.now()
