@@ -142,16 +142,17 @@ def time_in_status(
     if not permissions.is_dcc_staff(user):
         return []
     now = now or timezone.now()
-    started = timezone.make_aware(datetime.combine(since, time.min)) if since else None
-    length = ExpressionWrapper(
-        Coalesce("ended_at", Value(now, output_field=DateTimeField())) - F("started_at"),
-        output_field=DurationField(),
-    )
+    at_now = Value(now, output_field=DateTimeField())
     spells = StatusSpell.objects.order_by()
-    if started is not None:
-        spells = spells.filter(started_at__gte=started)
+    if since is not None:
+        spells = spells.filter(
+            started_at__gte=timezone.make_aware(datetime.combine(since, time.min))
+        )
     rows: Iterable[Mapping[str, Any]]
     if agency:
+        length = ExpressionWrapper(
+            Coalesce("ended_at", at_now) - F("started_at"), output_field=DurationField()
+        )
         # COUNT(status), not COUNT(pk): the started_at index holds status, not the key.
         rows = (
             spells.filter(reclassification__agency__code=agency)
@@ -169,7 +170,7 @@ def time_in_status(
             # `now` less the start, not `length`: what reads ended_at reads the table too.
             .annotate(
                 n=Value(0, output_field=IntegerField()),
-                us=Sum(_Microseconds(Value(now, output_field=DateTimeField()) - F("started_at"))),
+                us=Sum(_Microseconds(at_now - F("started_at"))),
             )
         )
         rows = ended.union(still_open, all=True)
