@@ -108,7 +108,7 @@ def dashboard_for(user: User, *, today: date | None = None) -> Dashboard:
         board.counts = dcc_counts(user, visible)
         if permissions.is_supervisor(user):
             board.workload = workload(today=today)
-        board.work = dcc_work(user, visible, board.counts, today)
+        board.work = dcc_work(user, visible, board.counts)
     else:
         # Filed requests from the tally (decision 0024), the agency's own drafts counted.
         filed = tallies_visible_to(user).values("status").annotate(n=Sum("requests"))
@@ -218,7 +218,7 @@ def in_order(rows: list[ReclassificationRequest], order: str) -> list[Reclassifi
     return sorted(by_number, key=key, reverse=order.startswith("-"))  # stable: pk stays up
 
 
-def dcc_work(user: User, visible: QuerySet, counts: dict[str, int], today: date) -> list[WorkList]:
+def dcc_work(user: User, visible: QuerySet, counts: dict[str, int]) -> list[WorkList]:
     """DCC staff's work: decisions waiting (supervisors), their own open requests, then the
     unassigned queue to take from. Their rows in two queries (first_rows)."""
     queue = reverse("classification:reclassification_list")
