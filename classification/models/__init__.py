@@ -2,7 +2,8 @@
 positions, their effective-dated title history and each position's latest change), `requests`
 (a request and its duties), `records` (its duty lines, events, delegated acts, status spells and
 attachments), `outbox` (queued email), `saved_filters`, `appeals`, `tallies` (requests counted
-by agency and status, kept by triggers), and `files` (where uploaded files are stored)."""
+by agency and status, kept by triggers), `chiefs` (each facility's chief position, kept by
+triggers), and `files` (where uploaded files are stored)."""
 
 from common.audit import AppendOnlyError
 
@@ -10,6 +11,9 @@ from .appeals import (
     Appeal,
     AppealAttachment,
     AppealEvent,
+)
+from .chiefs import (
+    FacilityChief,
 )
 from .files import (
     private_storage,
@@ -60,6 +64,7 @@ __all__ = [
     "DelegatedAct",
     "DutyLine",
     "EmailLog",
+    "FacilityChief",
     "LatestTitleChange",
     "Position",
     "PositionTitleChange",

@@ -183,6 +183,13 @@ class LatestTitleChange(models.Model):
     changed_at = models.DateTimeField()
     to_title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
 
+    class Meta:
+        indexes = [
+            # The changes still to come on a day: the drift report works out the chiefs of
+            # their facilities from the history (classification.models.chiefs).
+            models.Index(fields=["effective_on"], name="latest_change_effective"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.position_id}: {self.to_title_id} from {self.effective_on}"
 

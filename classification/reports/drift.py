@@ -33,7 +33,7 @@ from classification.allocation import (
 )
 from classification.models import Title
 from classification.reports.sql import DriftFactRow, DriftFacts, drift_facility, drift_facts
-from classification.selectors import ADMINISTRATOR_CODES, chiefs_on
+from classification.selectors import chiefs_on
 from classification.standard import title_for
 from facilities import permissions
 from facilities.models import Agency, Facility, User, current_fiscal_year
@@ -178,7 +178,6 @@ def drift_report(user: User, *, today: date | None = None, issue: str = "") -> D
     effect on `today` (New York today by default). One query; `issue` narrows it."""
     facts = drift_facts(
         facilities_visible_to(user),
-        chief_codes=ADMINISTRATOR_CODES,
         last_year=last_completed_fiscal_year(today),
         near_bands=(_band(INDIVIDUALS_LOW), _band(INDIVIDUALS_HIGH), _band(ACTIVITIES)),
         on=today or timezone.localdate(),

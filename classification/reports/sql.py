@@ -11,12 +11,14 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Aggregate, F, FloatField, QuerySet
 
 from classification.models import (
+    FacilityChief,
     LatestTitleChange,
     Position,
     PositionTitleChange,
     ReclassificationRequest,
     Title,
 )
+from classification.selectors import ADMINISTRATOR_CODES
 from classification.workflow import DECIDED_STATUSES
 from facilities.models import Agency, AnnualActivity, Facility
 
@@ -44,21 +46,26 @@ def decided(qs: QuerySet[ReclassificationRequest]) -> QuerySet[ReclassificationR
     ).annotate(days=F("days_to_close"))
 
 
-# The drift report's facts, each worked out once per facility: the chief HIM position by
-# numbering each facility's active Administrator positions (highest rank, then item number: the
-# rule of `selectors.chief_position`), the accepted counts and last year's row as joins (at
-# most one row each: one count per facility and year). As correlated subqueries they were
-# evaluated again for each place they appeared, WHERE included. Window functions and CTEs:
-# `visible` is the scoping selector's own query; its
-# column is named, so that `v.id` cannot resolve to an outer table's `id`. Only table names,
-# that query and fixed fragments are formatted in; values are parameters.
+# The drift report's facts, each worked out once per facility: the chief HIM position (the
+# rule of `selectors.chief_position`: highest rank, then item number), the accepted counts and
+# last year's row as joins (at most one row each: one count per facility and year). The chief
+# is the stored one ({chief}, kept by triggers, decision 0028) where no active position of the
+# facility has a change still to come on the day asked about; for the few facilities that have
+# one (`pending`), the titles held that day are worked out and ranked as before. CTEs:
+# `visible` is the scoping selector's own query; its column is named, so that `v.id` cannot
+# resolve to an outer table's `id`. Only table names, that query and fixed fragments are
+# formatted in; values are parameters.
 DRIFT_FACTS_SQL = """
 WITH visible (id) AS ({visible}),
--- The title each active position holds on the day asked about. Its latest change (a row of
--- {latest}, kept by a trigger) says, when it is in effect by then: for all but the positions
--- with a change still to come. Those read the history, their latest change effective by then,
--- else the stored title. Materialized: the planner, left to inline it, joined every position
--- to each Administrator title before working out the position's title.
+pending (facility_id) AS (
+    SELECT DISTINCT p.facility_id FROM {latest} l
+    JOIN {position} p ON p.id = l.position_id
+    WHERE l.effective_on > %s AND p.active {positions_in_scope}
+),
+-- The title each active position of those facilities holds on the day: its latest change
+-- (a row of {latest}, kept by a trigger) when it is in effect by then, else its latest change
+-- effective by then, else the stored title. Materialized: the planner, left to inline it,
+-- joined every position to each Administrator title before working out the position's title.
 held AS MATERIALIZED (
     SELECT p.facility_id, p.id, p.item_number,
            COALESCE(CASE WHEN l.effective_on <= %s THEN l.to_title_id ELSE (
@@ -68,16 +75,22 @@ held AS MATERIALIZED (
            ) END, p.title_id) AS title_id
     FROM {position} p
     LEFT JOIN {latest} l ON l.position_id = p.id
-    WHERE p.active {positions_in_scope}
+    WHERE p.active AND p.facility_id IN (SELECT facility_id FROM pending)
 ),
 -- The chief HIM position of each facility (facts keeps the visible ones).
 chief AS (
-    SELECT held.facility_id, held.id, held.item_number, t.code, t.rank,
-           ROW_NUMBER() OVER (
-               PARTITION BY held.facility_id ORDER BY t.rank DESC, held.item_number
-           ) AS n
-    FROM held JOIN {title} t ON t.id = held.title_id
-    WHERE t.code IN ({chief_codes})
+    SELECT facility_id, id, item_number, code, rank FROM (
+        SELECT held.facility_id, held.id, held.item_number, t.code, t.rank,
+               ROW_NUMBER() OVER (
+                   PARTITION BY held.facility_id ORDER BY t.rank DESC, held.item_number
+               ) AS n
+        FROM held JOIN {title} t ON t.id = held.title_id
+        WHERE t.code IN ({chief_codes})
+    ) ranked WHERE n = 1
+    UNION ALL
+    SELECT c.facility_id, c.position_id, c.item_number, t.code, t.rank
+    FROM {chief} c JOIN {title} t ON t.id = c.title_id
+    WHERE NOT EXISTS (SELECT FROM pending WHERE pending.facility_id = c.facility_id)
 ),
 facts AS (
     SELECT f.id, f.agency_id, a.code AS agency_code, f.name, f.code, f.facility_type,
@@ -95,7 +108,7 @@ facts AS (
            last_year.id IS NOT NULL AS has_year
     FROM {facility} f
     JOIN {agency} a ON a.id = f.agency_id
-    LEFT JOIN chief c ON c.facility_id = f.id AND c.n = 1
+    LEFT JOIN chief c ON c.facility_id = f.id
     LEFT JOIN {title} w ON w.code = f.warranted_title_code
     LEFT JOIN {activity} accepted ON accepted.facility_id = f.id
         AND accepted.fiscal_year = f.determination_year AND accepted.status = %s
@@ -170,7 +183,6 @@ _FACT_NAMES = DriftFactRow._fields[len(DRIFT_FACILITY_COLUMNS) :]
 def drift_facts(
     visible: QuerySet[Facility],
     *,
-    chief_codes: Sequence[str],
     last_year: int,
     near_bands: Sequence[tuple[int, int]],
     on: date,
@@ -178,7 +190,7 @@ def drift_facts(
 ) -> list[DriftFactRow]:
     """The active facilities of `visible` with `issue` (any of DRIFT_ISSUE_SQL if empty), by
     agency code and name, each with its agency's code and: `chief_id`, `chief_item`,
-    `chief_title_code` (the chief's title in effect on `on`), `drift` ("up", "down" or "", by
+    `chief_title_code` (the chief HIM Administrator position on `on` and its title then), `drift` ("up", "down" or "", by
     rank), the latest accepted counts (`accepted_individuals`, `accepted_activities`),
     `near_band` (a DDSOO whose counts lie in `near_bands`: 3,000 and 7,000 individuals, then
     250,000 activities) and `has_year` (any row for `last_year`). One query; plain rows
@@ -195,10 +207,11 @@ def drift_facts(
         title=Title._meta.db_table,
         title_change=PositionTitleChange._meta.db_table,
         latest=LatestTitleChange._meta.db_table,
+        chief=FacilityChief._meta.db_table,
         facility=Facility._meta.db_table,
         agency=Agency._meta.db_table,
         activity=AnnualActivity._meta.db_table,
-        chief_codes=", ".join("%s" for _ in chief_codes),
+        chief_codes=", ".join("%s" for _ in ADMINISTRATOR_CODES),
         visible=scope_sql,
         positions_in_scope="AND p.facility_id IN (SELECT v.id FROM visible v)" if scoped else "",
         facilities_in_scope="AND f.id IN (SELECT v.id FROM visible v)" if scoped else "",
@@ -210,7 +223,8 @@ def drift_facts(
         *scope_params,
         on,
         on,
-        *chief_codes,
+        on,
+        *ADMINISTRATOR_CODES,
         "ddsoo",
         low_i,
         high_i,

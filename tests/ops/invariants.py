@@ -108,6 +108,25 @@ INVARIANTS: dict[str, str] = {
         WHERE (l.change_id, l.effective_on, l.changed_at, l.to_title_id)
               IS DISTINCT FROM (h.id, h.effective_on, h.changed_at, h.to_title_id)
     """,
+    # Decision 0028: the drift report reads each facility's chief, kept by triggers. Ranked
+    # here by ROW_NUMBER, not the triggers' DISTINCT ON: two ways to the same rule.
+    "each facility's chief is its highest active Administrator position by latest titles": """
+        SELECT COALESCE(c.facility_id, r.facility_id) FROM classification_facilitychief c
+        FULL JOIN (
+            SELECT * FROM (
+                SELECT p.facility_id, p.id, p.item_number, t.id AS title_id,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY p.facility_id ORDER BY t.rank DESC, p.item_number
+                       ) AS n
+                FROM classification_position p
+                LEFT JOIN classification_latesttitlechange l ON l.position_id = p.id
+                JOIN classification_title t ON t.id = COALESCE(l.to_title_id, p.title_id)
+                WHERE p.active AND t.code IN ('3616510', '3616520', '3616530')
+            ) ranked WHERE n = 1
+        ) r ON r.facility_id = c.facility_id
+        WHERE (c.position_id, c.item_number, c.title_id)
+              IS DISTINCT FROM (r.id, r.item_number, r.title_id)
+    """,
     "a request's days to close are its dates' difference less its pauses": """
         SELECT id FROM classification_reclassificationrequest
         WHERE days_to_close IS DISTINCT FROM (

@@ -35,6 +35,15 @@ DECLARED = {
     # The time in each status, by day started and status (decision 0027).
     ("classification.StatusSpell", "spell_tally"),
     ("classification.StatusSpell", "spell_tally_truncate"),
+    # Each facility's chief position by the latest titles (decision 0028).
+    ("classification.Position", "chief_position_insert"),
+    ("classification.Position", "chief_position_update"),
+    ("classification.Position", "chief_position_delete"),
+    ("classification.LatestTitleChange", "chief_latest_insert"),
+    ("classification.LatestTitleChange", "chief_latest_update"),
+    ("classification.LatestTitleChange", "chief_latest_delete"),
+    ("classification.LatestTitleChange", "chief_latest_truncate"),
+    ("classification.Title", "chief_title_update"),
 }
 
 
