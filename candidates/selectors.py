@@ -280,12 +280,11 @@ def evaluations_for(person: Person, as_of: date) -> list[TitleEvaluation]:
 def highest_title_met(person: Person, as_of: date) -> tuple[Title | None, str]:
     """The highest title the person is qualified for (or meets only unverified) on `as_of`."""
     kwargs = _rule_kwargs(person, as_of)
-    best: tuple[Title | None, str] = (None, "not_qualified")
-    for title in TITLES:
+    for title in reversed(TITLES):  # the highest first: the first one met is the answer
         outcome = q.evaluate(title.code, **kwargs).outcome
         if outcome != "not_qualified":
-            best = (title, outcome)
-    return best
+            return title, outcome
+    return None, "not_qualified"
 
 
 @dataclass(frozen=True)
