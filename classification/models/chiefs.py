@@ -51,36 +51,61 @@ _CHIEFS_SQL = f"""
 _CHIEFS_ORDER = "ORDER BY p.facility_id, t.rank DESC, p.item_number"
 
 # Two transactions changing positions of one facility would each rank them without the
-# other's change, and the later would write a chief missing the earlier's. So each takes the
-# facility's advisory lock first (its id folded into the lock's 32-bit key, 1 and up; taken in
-# the keys' order, so two statements never wait for each other in a circle), and ranks in its
-# next statement, which sees what the other committed. Key 0 is every facility's: shared by
-# these, taken alone by a change of titles, and by a statement touching more facilities than
-# PostgreSQL's lock table should hold for one transaction (the seeder's COPY).
+# other's change, and the later would write a chief missing the earlier's (or trip on the
+# row the earlier wrote). So a recompute first takes the facility's advisory lock (its id
+# folded into the lock's 32-bit key, 1 and up), and ranks in its next statement, which sees
+# what the other committed. The facilities a statement touched are read again once the locks
+# are held (a latest change's facility is its position's, which another transaction may have
+# moved meanwhile), until no new one turns up. One statement takes its locks in the keys'
+# order; two transactions writing two facilities in opposite orders, a statement each, can
+# still deadlock, and PostgreSQL then refuses one of them.
+# Key 0 is every facility's: shared by these, and taken alone by a change of titles and by a
+# statement touching more than _MANY facilities (the seeder's COPY), so that one transaction
+# does not fill PostgreSQL's lock table. Once a transaction holds it alone (him.chiefs_all),
+# its later statements need no other lock.
 _LOCK = "hashtext('classification_facilitychief')"
 _MANY = 500
+_ALL_LOCKED = "current_setting('him.chiefs_all', true) = 'on'"
+_LOCK_ALL = f"""PERFORM pg_advisory_xact_lock({_LOCK}, 0);
+        PERFORM set_config('him.chiefs_all', 'on', true);"""
 
 
 def _recompute(touched: str) -> str:
-    """plpgsql that recomputes the chiefs of the facilities whose ids `touched` selects."""
+    """plpgsql that recomputes the chiefs of the facilities whose ids `touched` selects
+    (the variables `ids` and `again` are the trigger's)."""
+    ids = (
+        f"ARRAY(SELECT DISTINCT t.id FROM ({touched}) t"  # noqa: S608 (fixed fragments)
+        " WHERE t.id IS NOT NULL ORDER BY 1)"
+    )
     return f"""
-    IF (SELECT count(DISTINCT t.id) FROM ({touched}) t) > {_MANY} THEN
-        PERFORM pg_advisory_xact_lock({_LOCK}, 0);
-    ELSE
-        PERFORM pg_advisory_xact_lock_shared({_LOCK}, 0);
-        PERFORM pg_advisory_xact_lock({_LOCK}, f.key)
-        FROM (SELECT DISTINCT ((t.id - 1) % 2147483646 + 1)::integer AS key
-              FROM ({touched}) t WHERE t.id IS NOT NULL ORDER BY 1) f;
+    ids := {ids};
+    IF cardinality(ids) = 0 THEN
+        RETURN NULL;
     END IF;
-    DELETE FROM classification_facilitychief WHERE facility_id IN ({touched});
+    LOOP
+        IF {_ALL_LOCKED} THEN
+            EXIT;
+        ELSIF cardinality(ids) > {_MANY} THEN
+            {_LOCK_ALL}
+            EXIT;
+        END IF;
+        PERFORM pg_advisory_xact_lock_shared({_LOCK}, 0);
+        PERFORM pg_advisory_xact_lock({_LOCK}, k.key)
+        FROM (SELECT DISTINCT ((f.id - 1) % 2147483646 + 1)::integer AS key
+              FROM unnest(ids) f(id) ORDER BY 1) k;
+        again := {ids};
+        EXIT WHEN again <@ ids;
+        ids := ARRAY(SELECT DISTINCT f.id FROM unnest(ids || again) f(id) ORDER BY 1);
+    END LOOP;
+    DELETE FROM classification_facilitychief WHERE facility_id = ANY(ids);
     INSERT INTO classification_facilitychief (facility_id, position_id, item_number, title_id)
-    {_CHIEFS_SQL} AND p.facility_id IN ({touched})
+    {_CHIEFS_SQL} AND p.facility_id = ANY(ids)
     {_CHIEFS_ORDER};
     RETURN NULL;"""  # noqa: S608 (fixed fragments)
 
 
 _RECOMPUTE_ALL = f"""
-    PERFORM pg_advisory_xact_lock({_LOCK}, 0);
+    {_LOCK_ALL}
     DELETE FROM classification_facilitychief;
     INSERT INTO classification_facilitychief (facility_id, position_id, item_number, title_id)
     {_CHIEFS_SQL}
@@ -94,12 +119,13 @@ def _statement(name: str, operation: pgtrigger.Operation, func: str, **referenci
         when=pgtrigger.After,
         operation=operation,
         referencing=pgtrigger.Referencing(**referencing) if referencing else None,
+        declare=[("ids", "bigint[]"), ("again", "bigint[]")] if referencing else None,
         func=func,
     )
 
 
-# A position's facility before and after: an update recomputes only where what ranks the
-# positions changed (the nightly run of due title changes rewrites many stored titles).
+# A position's facility before and after, where what ranks the positions changed: an update of
+# an incumbent or a supervisor recomputes nothing.
 _POSITION_MOVED = """
     SELECT o.facility_id AS id FROM old_rows o JOIN new_rows n ON n.id = o.id
     WHERE (o.facility_id, o.active, o.title_id, o.item_number)

@@ -144,15 +144,23 @@ class PositionTitleChange(AuditChained):
         triggers = [
             *append_only_triggers(),
             # The history only grows (the triggers above): an insert is all that can change
-            # which change is a position's latest.
+            # which change is a position's latest. One statement for all the rows inserted
+            # (the seeder's COPY: one write of the latest changes, whose own triggers then
+            # rank the chiefs once, decision 0028), the last of each position's in the
+            # history's order.
             pgtrigger.Trigger(
                 name="latest_title_change",
+                level=pgtrigger.Statement,
                 when=pgtrigger.After,
                 operation=pgtrigger.Insert,
+                referencing=pgtrigger.Referencing(new="new_rows"),
                 func="""
                 INSERT INTO classification_latesttitlechange
                     (position_id, change_id, effective_on, changed_at, to_title_id)
-                VALUES (NEW.position_id, NEW.id, NEW.effective_on, NEW.changed_at, NEW.to_title_id)
+                SELECT DISTINCT ON (position_id)
+                       position_id, id, effective_on, changed_at, to_title_id
+                FROM new_rows
+                ORDER BY position_id, effective_on DESC, changed_at DESC, id DESC
                 ON CONFLICT (position_id) DO UPDATE SET
                     change_id = EXCLUDED.change_id, effective_on = EXCLUDED.effective_on,
                     changed_at = EXCLUDED.changed_at, to_title_id = EXCLUDED.to_title_id

@@ -190,8 +190,8 @@ def drift_facts(
 ) -> list[DriftFactRow]:
     """The active facilities of `visible` with `issue` (any of DRIFT_ISSUE_SQL if empty), by
     agency code and name, each with its agency's code and: `chief_id`, `chief_item`,
-    `chief_title_code` (the chief HIM Administrator position on `on` and its title then), `drift` ("up", "down" or "", by
-    rank), the latest accepted counts (`accepted_individuals`, `accepted_activities`),
+    `chief_title_code` (the chief HIM Administrator position on `on` and its title then),
+    `drift` ("up", "down" or "", by rank), the latest accepted counts (`accepted_individuals`, `accepted_activities`),
     `near_band` (a DDSOO whose counts lie in `near_bands`: 3,000 and 7,000 individuals, then
     250,000 activities) and `has_year` (any row for `last_year`). One query; plain rows
     (`drift_facility` makes the facility of one: a page's rows, not all of them)."""

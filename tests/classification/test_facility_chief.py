@@ -10,7 +10,13 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from classification import reports, selectors, services
-from classification.models import FacilityChief, LatestTitleChange, Position, Title
+from classification.models import (
+    FacilityChief,
+    LatestTitleChange,
+    Position,
+    PositionTitleChange,
+    Title,
+)
 from classification.standard import (
     ADMINISTRATOR_1,
     ADMINISTRATOR_2,
@@ -35,6 +41,17 @@ def mismatches() -> list:
     with connection.cursor() as cursor:
         cursor.execute(INVARIANTS[RULE])
         return cursor.fetchall()
+
+
+def chief_locks() -> int:
+    """The advisory locks this transaction holds for the chiefs (not the audit chain's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND pid = pg_backend_pid() AND classid::bigint"
+            " = (hashtext('classification_facilitychief')::bigint & 4294967295)"
+        )
+        return cursor.fetchone()[0]
 
 
 def chief_of(facility) -> str | None:
@@ -133,7 +150,26 @@ def test_the_report_names_the_chief_of_the_day_asked_about():
     assert named(today) == {facility.pk: ("B-1", "B-1"), steady.pk: ("S-1", "S-1")}
     assert named(day)[facility.pk] == ("A-1", "A-1")
     assert named(day - timedelta(days=1))[facility.pk] == ("B-1", "B-1")
-    assert named(date(2019, 1, 1))[steady.pk] == ("S-1", "S-1")  # before any history
+    # Before any history: the stored titles (A's Administrator 1 and B's 2), both facilities.
+    assert named(date(2019, 1, 1)) == {facility.pk: ("B-1", "B-1"), steady.pk: ("S-1", "S-1")}
+
+
+def test_a_lone_administrator_changing_to_another_title_is_chief_until_that_day():
+    analyst = analyst_user()
+    today = timezone.localdate()
+    day = today + timedelta(days=10)
+    facility = FacilityFactory()
+    lone = position(facility, "L-1", ADMINISTRATOR_2)
+    change(lone, TECHNICIAN_2, day)
+    assert chief_of(facility) is None  # by the latest titles, no Administrator is left
+
+    def chief_in_report(on):
+        (row,) = [r for r in reports.drift_report(analyst, today=on) if r.facility == facility]
+        return row.facility.chief_item
+
+    # The facility has no counts, so the report lists it every day, with its chief that day.
+    assert chief_in_report(today) == "L-1" == selectors.chief_position(facility).item_number
+    assert chief_in_report(day) is None and selectors.chief_position(facility, day) is None
 
 
 def test_a_new_rank_for_a_title_ranks_every_facility_again():
@@ -152,7 +188,7 @@ def test_a_new_rank_for_a_title_ranks_every_facility_again():
 
 def test_the_seeders_copy_keeps_it_and_the_check_finds_a_wrong_row():
     seed_a_little_bulk()
-    assert FacilityChief.objects.count() > 0
+    assert FacilityChief.objects.exists()
     assert mismatches() == []
 
     # Written by hand past the triggers, a row is wrong, and the invariant says which.
@@ -181,8 +217,9 @@ def test_emptying_the_latest_changes_ranks_again_by_the_stored_titles():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_transactions_changing_one_facility_at_once_leave_the_right_chief():
-    """Each ranks after the other has committed (the facility's lock): without it, each would
-    rank without the other's change, and the later would name a position no longer chief."""
+    """The second ranks after the first has committed (the facility's lock). Without the lock
+    it would rank without the first's change, then trip on the row the first wrote (a unique
+    violation: the user's write refused) or, where none was written, name the wrong chief."""
     facility = FacilityFactory()
     position(facility, "A-3", ADMINISTRATOR_3)
     position(facility, "B-2", ADMINISTRATOR_2)
@@ -218,10 +255,30 @@ def test_a_statement_touching_many_facilities_takes_one_lock():
     Position.objects.bulk_create(  # one INSERT statement
         [Position(item_number=f"M-{f.code}", facility=f, title=admin) for f in facilities]
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
-        )
-        assert cursor.fetchone()[0] == 1
+    assert chief_locks() == 1
     assert FacilityChief.objects.filter(facility__in=facilities).count() == _MANY + 1
+    # Later statements of the transaction need no lock of their own: the history of each
+    # position (one INSERT, one write of the latest changes, one recompute).
+    PositionTitleChange.bulk_append(
+        [
+            PositionTitleChange(position=p, to_title=title(ADMINISTRATOR_2), effective_on=START)
+            for p in Position.objects.filter(facility__in=facilities)
+        ]
+    )
+    assert chief_locks() == 1
+    assert set(
+        FacilityChief.objects.filter(facility__in=facilities).values_list("title__code", flat=True)
+    ) == {ADMINISTRATOR_2}
     assert mismatches() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_changes_no_ranking_takes_no_lock():
+    facility = FacilityFactory()
+    a = position(facility, "A-1", ADMINISTRATOR_1)
+    with transaction.atomic():
+        Position.objects.filter(pk=a.pk).update(reports_to=None)  # a supervisor, not a rank
+        assert chief_locks() == 0
+        Position.objects.filter(pk=a.pk).update(active=False)
+        assert chief_locks() == 2  # every facility's, shared, and this one's
+    assert chief_of(facility) is None
