@@ -256,6 +256,14 @@ class ReclassificationRequest(models.Model):
                 condition=~Q(employee__isnull=False, status=DRAFT),
                 name="reclass_agency_visible",
             ),
+            # Agency HR's "DCC asked for information", longest waiting first: its first ten
+            # read in order (the planner otherwise took the open requests' unique index and
+            # sorted, 10 ms at 100,000 requests, against 1 ms).
+            models.Index(
+                fields=["agency", "paused_since", "id"],
+                condition=Q(status=INFO_REQUESTED),
+                name="reclass_agency_waiting",
+            ),
             # Date ranges: the dashboard's last 12 months, the turnaround report's "since".
             models.Index(
                 fields=["submitted_on"], include=["agency", "status"], name="reclass_submitted_on"
