@@ -49,9 +49,9 @@ def decided(qs: QuerySet[ReclassificationRequest]) -> QuerySet[ReclassificationR
 # The drift report's facts, each worked out once per facility: the chief HIM position (the
 # rule of `selectors.chief_position`: highest rank, then item number), the accepted counts and
 # last year's row as joins (at most one row each: one count per facility and year). The chief
-# is the stored one ({chief}, kept by triggers, decision 0028) where no active position of the
-# facility has a change still to come on the day asked about; for the few facilities that have
-# one (`pending`), the titles held that day are worked out and ranked as before. CTEs:
+# is the stored one (`FacilityChief`, kept by triggers, decision 0028) where no active position
+# of the facility has a change still to come on the day asked about; for the few facilities
+# that have one (`pending`), the titles held that day are worked out and ranked as before. CTEs:
 # `visible` is the scoping selector's own query; its column is named, so that `v.id` cannot
 # resolve to an outer table's `id`. Only table names, that query and fixed fragments are
 # formatted in; values are parameters.
@@ -191,10 +191,11 @@ def drift_facts(
     """The active facilities of `visible` with `issue` (any of DRIFT_ISSUE_SQL if empty), by
     agency code and name, each with its agency's code and: `chief_id`, `chief_item`,
     `chief_title_code` (the chief HIM Administrator position on `on` and its title then),
-    `drift` ("up", "down" or "", by rank), the latest accepted counts (`accepted_individuals`, `accepted_activities`),
-    `near_band` (a DDSOO whose counts lie in `near_bands`: 3,000 and 7,000 individuals, then
-    250,000 activities) and `has_year` (any row for `last_year`). One query; plain rows
-    (`drift_facility` makes the facility of one: a page's rows, not all of them)."""
+    `drift` ("up", "down" or "", by rank), the latest accepted counts
+    (`accepted_individuals`, `accepted_activities`), `near_band` (a DDSOO whose counts lie in
+    `near_bands`: 3,000 and 7,000 individuals, then 250,000 activities) and `has_year` (any
+    row for `last_year`). One query; plain rows (`drift_facility` makes the facility of one:
+    a page's rows, not all of them)."""
     scope = visible.order_by().values("pk").query
     if scope.is_empty():
         return []

@@ -26,7 +26,7 @@ from classification.standard import (
 )
 from facilities.models import Facility
 from tests.factories import FacilityFactory, analyst_user
-from tests.ops.invariants import INVARIANTS
+from tests.ops.invariants import rows_breaking
 from tests.ops.test_races import AnotherConnection
 
 from .factories import seed_a_little_bulk, title
@@ -35,12 +35,6 @@ pytestmark = pytest.mark.django_db
 
 RULE = "each facility's chief is its highest active Administrator position by latest titles"
 START = date(2020, 4, 1)
-
-
-def mismatches() -> list:
-    with connection.cursor() as cursor:
-        cursor.execute(INVARIANTS[RULE])
-        return cursor.fetchall()
 
 
 def chief_locks() -> int:
@@ -98,7 +92,7 @@ def test_the_chief_follows_each_write_to_the_positions():
     with connection.cursor() as cursor:  # SQL by hand, past the ORM
         cursor.execute("UPDATE classification_position SET active = false WHERE id = %s", [a2.pk])
     assert chief_of(facility) == "C-0"
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
 
 def test_the_chief_follows_the_title_changes_pending_ones_included():
@@ -119,7 +113,7 @@ def test_the_chief_follows_the_title_changes_pending_ones_included():
     assert chief_of(facility) == "B-1"  # B's latest change still says Administrator 2
     LatestTitleChange.objects.filter(position=b).delete()
     assert chief_of(facility) == "A-1"
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
 
 def test_the_report_names_the_chief_of_the_day_asked_about():
@@ -183,13 +177,13 @@ def test_a_new_rank_for_a_title_ranks_every_facility_again():
     Title.objects.filter(pk=two.pk).update(rank=one.rank)
     Title.objects.filter(pk=one.pk).update(rank=two.rank)
     assert chief_of(facility) == "A-1"
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
 
 def test_the_seeders_copy_keeps_it_and_the_check_finds_a_wrong_row():
     seed_a_little_bulk()
     assert FacilityChief.objects.exists()
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
     # Written by hand past the triggers, a row is wrong, and the invariant says which.
     row = FacilityChief.objects.order_by("pk").first()
@@ -198,7 +192,7 @@ def test_the_seeders_copy_keeps_it_and_the_check_finds_a_wrong_row():
     other = other.exclude(pk__in=FacilityChief.objects.values("position")).first()
     assert other is not None
     FacilityChief.objects.filter(pk=row.pk).update(position=other)
-    assert mismatches() == [(row.facility_id,)]
+    assert rows_breaking(RULE) == [(row.facility_id,)]
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "owner"])
@@ -212,7 +206,7 @@ def test_emptying_the_latest_changes_ranks_again_by_the_stored_titles():
     with connections["owner"].cursor() as cursor:
         cursor.execute("TRUNCATE classification_latesttitlechange")
     assert chief_of(facility) == "A-1"
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -238,7 +232,7 @@ def test_two_transactions_changing_one_facility_at_once_leave_the_right_chief():
     other.join()
     assert not other.failure, other.failure
     assert chief_of(facility) == "C-1"
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
     connections.close_all()
 
 
@@ -269,7 +263,7 @@ def test_a_statement_touching_many_facilities_takes_one_lock():
     assert set(
         FacilityChief.objects.filter(facility__in=facilities).values_list("title__code", flat=True)
     ) == {ADMINISTRATOR_2}
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
 
 @pytest.mark.django_db(transaction=True)

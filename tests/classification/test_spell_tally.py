@@ -15,17 +15,11 @@ from classification.models import SpellTally, StatusSpell
 from classification.services import record_event
 from tests.classification.factories import reclassification_in, seed_a_little_bulk
 from tests.factories import analyst_user, hr_user
-from tests.ops.invariants import INVARIANTS
+from tests.ops.invariants import rows_breaking
 
 pytestmark = pytest.mark.django_db
 
 RULE = "the spell tally counts the spells and their lengths"
-
-
-def mismatches() -> list:
-    with connection.cursor() as cursor:
-        cursor.execute(INVARIANTS[RULE])
-        return cursor.fetchall()
 
 
 def tally() -> dict:
@@ -56,7 +50,7 @@ def test_the_workflow_counts_each_spell_and_its_length_once_it_ends():
         "submitted": (1, microseconds(spells["submitted"])),
         "in_review": (1, 0),
     }
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
 
 def test_sql_by_hand_deletes_and_truncate_keep_it_exact():
@@ -87,10 +81,10 @@ def test_sql_by_hand_deletes_and_truncate_keep_it_exact():
         # An update that changes nothing tallied.
         cursor.execute("UPDATE classification_statusspell SET reclassification_id = %s", [r.pk])
     assert tally() == {"recommended": (1, 13 * 86_400_000_000), "in_review": (1, 3_600_000_000)}
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
     StatusSpell.objects.filter(status="recommended").delete()
     assert tally() == {"in_review": (1, 3_600_000_000)}
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "owner"])
@@ -113,16 +107,16 @@ def test_a_tally_out_of_step_is_found():
         actor=analyst_user(),
         at=timezone.now(),
     )
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
     with connection.cursor() as cursor:
         cursor.execute("UPDATE classification_spelltally SET ended_us = ended_us + 1")
-    assert mismatches() != []
+    assert rows_breaking(RULE) != []
 
 
 def test_the_bulk_seeder_leaves_it_exact_and_the_report_reads_the_same_from_both():
     seed_a_little_bulk()
     assert sum(n for n, _us in tally().values()) == StatusSpell.objects.count() > 0
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
     analyst, now = analyst_user(), timezone.now()
     for since in (None, timezone.localdate() - timedelta(days=200)):
         # The tally (all agencies) against each agency's spells summed.
@@ -185,7 +179,7 @@ def test_new_york_days_and_daylight_saving_are_exact():
         (date(2026, 11, 1), "recommended"): (1, HOUR_US),
         (date(2026, 3, 8), "info_requested"): (1, 0),
     }
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []
     now = datetime(2026, 3, 9, 12, 0, tzinfo=NY)
     found = {
         s.status: (s.spells, s.total_days)
@@ -221,4 +215,4 @@ def test_a_spell_moved_to_a_later_row_leaves_and_enters():
         (date(2026, 6, 1), "in_review"): (0, 0),
         (date(2026, 6, 3), "submitted"): (1, 3 * HOUR_US),
     }
-    assert mismatches() == []
+    assert rows_breaking(RULE) == []

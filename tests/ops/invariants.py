@@ -6,6 +6,8 @@ run them too. When you add a model with a rule the database cannot hold by a con
 here.
 """
 
+from django.db import connection
+
 INVARIANTS: dict[str, str] = {
     "annual counts are never negative": """
         SELECT id FROM facilities_annualactivity
@@ -176,3 +178,11 @@ def violations(cursor) -> dict[str, list[tuple]]:
         if rows:
             found[name] = rows
     return found
+
+
+def rows_breaking(rule: str) -> list[tuple]:
+    """What `rule` (a key of INVARIANTS) finds broken on the test's connection: no rows when it
+    holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(INVARIANTS[rule])
+        return cursor.fetchall()
