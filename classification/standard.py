@@ -40,6 +40,8 @@ TECHNICIAN_2 = "3616120"
 ADMINISTRATOR_1 = "3616510"
 ADMINISTRATOR_2 = "3616520"
 ADMINISTRATOR_3 = "3616530"
+# The Administrator titles: a facility's chief HIM position holds one of them.
+ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
 
 # Ordered from the lowest to the highest level; `title_rank` relies on this order.
 TITLES: tuple[Title, ...] = (

@@ -16,7 +16,7 @@ table against a ranking of the positions."""
 import pgtrigger
 from django.db import models
 
-from classification.standard import ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3
+from classification.standard import ADMINISTRATOR_CODES
 
 from .positions import LatestTitleChange, Position, Title
 
@@ -36,9 +36,7 @@ class FacilityChief(models.Model):
         return f"{self.facility_id}: {self.item_number}"
 
 
-_ADMINISTRATOR_CODES = ", ".join(
-    f"'{code}'" for code in (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
-)
+_ADMINISTRATOR_CODES = ", ".join(f"'{code}'" for code in ADMINISTRATOR_CODES)
 
 # The chiefs, one per facility (DISTINCT ON keeps the first row of each in this order).
 # Callers add "AND <which facilities>" and then _CHIEFS_ORDER.

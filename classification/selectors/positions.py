@@ -19,9 +19,7 @@ from django.utils import timezone
 if TYPE_CHECKING:  # django-stubs-ext is a development package
     from django_stubs_ext import WithAnnotations
 from classification.standard import (
-    ADMINISTRATOR_1,
-    ADMINISTRATOR_2,
-    ADMINISTRATOR_3,
+    ADMINISTRATOR_CODES,
     TITLES_BY_CODE,
     title_rank,
 )
@@ -29,8 +27,6 @@ from facilities import permissions
 from facilities.models import Facility, User
 
 from ..models import Position, PositionTitleChange, ReclassificationRequest, Title
-
-ADMINISTRATOR_CODES = (ADMINISTRATOR_1, ADMINISTRATOR_2, ADMINISTRATOR_3)
 
 
 class _Unset(Enum):
