@@ -125,11 +125,8 @@ def _statement(name: str, operation: pgtrigger.Operation, func: str, **referenci
 # A position's facility before and after, where what ranks the positions changed: an update of
 # an incumbent or a supervisor recomputes nothing.
 _POSITION_MOVED = """
-    SELECT o.facility_id AS id FROM old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE (o.facility_id, o.active, o.title_id, o.item_number)
-          IS DISTINCT FROM (n.facility_id, n.active, n.title_id, n.item_number)
-    UNION ALL
-    SELECT n.facility_id FROM old_rows o JOIN new_rows n ON n.id = o.id
+    SELECT unnest(ARRAY[o.facility_id, n.facility_id]) AS id
+    FROM old_rows o JOIN new_rows n ON n.id = o.id
     WHERE (o.facility_id, o.active, o.title_id, o.item_number)
           IS DISTINCT FROM (n.facility_id, n.active, n.title_id, n.item_number)"""
 
